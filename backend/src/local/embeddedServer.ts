@@ -1,0 +1,182 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { loadOrCreateCredentials, loadOrCreateOwnerToken, prepareDataDir } from "./dataDir.js";
+import { embeddedConfigDocument } from "./embeddedConfig.js";
+import type { EmbeddedContext, EmbeddedService, EmbeddedServiceFactory, Logger } from "./embeddedContext.js";
+import { type EmbeddedSettings, loadEmbeddedSettings } from "./embeddedSettings.js";
+import { sendError, sendJson } from "./httpResponses.js";
+import { PATHS } from "./paths.js";
+import { EMBEDDED_SERVICES } from "./services.js";
+
+export interface EmbeddedServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly dataDir: string;
+  /** Host advertised to listeners (a LAN address) when it differs from the bind host. */
+  readonly publicHost?: string;
+  readonly region?: string;
+  /** Settings merged over `D/embedded.json` (tests use this for faults and limits). */
+  readonly settings?: EmbeddedSettings;
+  readonly services?: readonly EmbeddedServiceFactory[];
+  readonly log?: Logger;
+}
+
+export interface RunningEmbeddedServer {
+  readonly context: EmbeddedContext;
+  readonly url: string;
+  readonly consoleUrl: string;
+  readonly listenerUrl: string;
+  close(): Promise<void>;
+}
+
+export const EMBEDDED_REGION = "us-east-1";
+/** The account id the emulators put in ARNs. */
+export const EMBEDDED_ACCOUNT_ID = "000000000000";
+
+const silentLog: Logger = { info() {}, warn() {}, error() {} };
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off("listening", onListening);
+      if (err.code === "EADDRINUSE") {
+        reject(
+          new Error(
+            `port ${port} on ${host} is already in use: stop the other process or pass --port 0 for a free port`,
+          ),
+        );
+      } else if (err.code === "EADDRNOTAVAIL") {
+        reject(new Error(`address ${host} is not on this machine: pass --host with one of its addresses`));
+      } else if (err.code === "EACCES") {
+        reject(new Error(`not allowed to listen on ${host}:${port}: choose a port above 1024`));
+      } else {
+        reject(err);
+      }
+    };
+    const onListening = () => {
+      server.off("error", onError);
+      resolve(server.address() as AddressInfo);
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen(port, host);
+  });
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Starts the embedded server: "AWS on one machine" for the APIs Babelcast uses, plus its own API and pages. */
+export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<RunningEmbeddedServer> {
+  const log = options.log ?? silentLog;
+  const dataDir = prepareDataDir(options.dataDir);
+  const settings = loadEmbeddedSettings(dataDir, options.settings);
+  const credentials = loadOrCreateCredentials(dataDir);
+  const ownerToken = loadOrCreateOwnerToken(dataDir);
+  const region = options.region ?? EMBEDDED_REGION;
+
+  let services: EmbeddedService[] = [];
+  let ready = false;
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (!ready) {
+      sendError(res, 503, "Starting", "the embedded server is starting: retry in a moment");
+      return;
+    }
+    const pathname = new URL(req.url ?? "/", "http://local").pathname;
+    if (req.method === "GET" && pathname === PATHS.config) {
+      sendJson(res, 200, context.config, { "access-control-allow-origin": "*" });
+      return;
+    }
+    if (req.method === "GET" && pathname === PATHS.health) {
+      sendJson(res, 200, { ok: true });
+      return;
+    }
+    for (const service of services) {
+      try {
+        if (service.handleRequest?.(req, res)) return;
+      } catch (err) {
+        log.error("request handler failed", { service: service.name, error: String(err) });
+        if (!res.headersSent)
+          sendError(res, 500, "InternalError", "the embedded server failed on this request; see its log");
+        return;
+      }
+    }
+    sendError(res, 404, "NotFound", `nothing at ${pathname}`);
+  };
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    if (ready) {
+      for (const service of services) {
+        try {
+          if (service.handleUpgrade?.(req, socket, head)) return;
+        } catch (err) {
+          log.error("upgrade handler failed", { service: service.name, error: String(err) });
+          break;
+        }
+      }
+    }
+    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+  };
+
+  const server = createServer(onRequest);
+  server.on("upgrade", onUpgrade);
+  server.on("clientError", (_err, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+  const address = await listen(server, options.host, options.port);
+  const bindHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
+  const url = `http://${hostForUrl(options.publicHost ?? bindHost)}:${address.port}`;
+  const loopbackUrl = `http://${hostForUrl(bindHost)}:${address.port}`;
+
+  const context: EmbeddedContext = {
+    url,
+    loopbackUrl,
+    dataDir,
+    region,
+    accountId: EMBEDDED_ACCOUNT_ID,
+    credentials,
+    ownerToken,
+    config: embeddedConfigDocument(url, region),
+    settings,
+    log,
+  };
+
+  const closeServices = async () => {
+    const started = services;
+    services = [];
+    await Promise.allSettled(started.map((s) => s.close?.()));
+  };
+  try {
+    for (const factory of options.services ?? EMBEDDED_SERVICES) services.push(await factory(context));
+  } catch (err) {
+    await closeServices();
+    server.close();
+    throw err;
+  }
+  ready = true;
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      ready = false;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closeServices();
+      server.closeAllConnections();
+      await stopped;
+    })();
+    return closing;
+  };
+
+  return {
+    context,
+    url,
+    consoleUrl: `${loopbackUrl}${PATHS.console}#token=${encodeURIComponent(ownerToken)}`,
+    listenerUrl: `${url}${PATHS.listener}`,
+    close,
+  };
+}

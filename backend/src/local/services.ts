@@ -1,0 +1,7 @@
+import type { EmbeddedServiceFactory } from "./embeddedContext.js";
+
+/**
+ * The parts of the embedded server, in the order requests are offered to them.
+ * Each later capability adds its factory here.
+ */
+export const EMBEDDED_SERVICES: readonly EmbeddedServiceFactory[] = [];

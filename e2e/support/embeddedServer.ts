@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { ServeReadyLine } from "@babelcast/protocol";
+
+export interface ServedEmbedded {
+  readonly ready: ServeReadyLine;
+  readonly dataDir: string;
+  readonly process: ChildProcess;
+  stop(): Promise<number | null>;
+}
+
+const repoRoot = join(import.meta.dirname, "..", "..");
+
+/** Starts the embedded server the way `npm run serve` does and waits for its ready line. */
+export async function serveEmbedded(options: { dataDir?: string; args?: string[] } = {}): Promise<ServedEmbedded> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "babelcast-e2e-"));
+  const child = spawn(
+    join(repoRoot, "node_modules", ".bin", "tsx"),
+    [
+      join(repoRoot, "backend", "src", "local", "cli.ts"),
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      ...(options.args ?? []),
+    ],
+    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const ready = await new Promise<ServeReadyLine>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`embedded server not ready in 60 s:\n${stderr}`)), 60_000);
+    lines.once("line", (line) => {
+      clearTimeout(timer);
+      resolve(ServeReadyLine.parse(JSON.parse(line)));
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded server exited with ${code}:\n${stderr}`));
+    });
+  });
+  return {
+    ready,
+    dataDir,
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once("exit", (code) => resolve(code));
+        child.kill("SIGTERM");
+      }),
+  };
+}

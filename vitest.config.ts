@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["{protocol,backend,listener-web,electron,infra}/{src,test}/**/*.test.{ts,tsx}"],
+    environment: "node",
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: integration tests start servers and engines; keep them from starving each other.
+    maxWorkers: 2,
+  },
+});
