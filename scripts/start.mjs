@@ -59,7 +59,10 @@ const publicHost = process.env.BABELCAST_PUBLIC_HOST ?? lanAddress();
 const port = process.env.BABELCAST_PORT ?? "8080";
 const args = [join(root, "backend/src/local/cli.ts"), "--host", host, "--port", port, "--public-host", publicHost];
 if (process.env.BABELCAST_DATA_DIR) args.push("--data-dir", process.env.BABELCAST_DATA_DIR);
-const server = spawn(join(root, "node_modules", ".bin", "tsx"), args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+const server = spawn(join(root, "node_modules", ".bin", "tsx"), args, {
+  cwd: root,
+  stdio: ["ignore", "pipe", "inherit"],
+});
 let consoleApp;
 
 const stopAll = () => {
