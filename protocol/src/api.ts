@@ -1,0 +1,151 @@
+import { z } from "zod";
+import { KnownLanguage } from "./languages.js";
+
+/**
+ * HTTP API contracts (paths relative to the config document's `apiUrl`). Owner routes take
+ * `Authorization: Bearer <token>` (the console owner token in embedded mode, a Cognito
+ * user pool JWT in the cloud).
+ */
+
+/** Human-readable session id such as `amber-harbor-482`. */
+export const SessionId = z.string().regex(/^[a-z]+-[a-z]+-\d{3}$/, "must be a session id such as amber-harbor-482");
+export type SessionId = z.infer<typeof SessionId>;
+
+export const ListenerId = z.string().regex(/^[A-Za-z0-9_.-]{8,64}$/, "must be the listener id the join returned");
+
+/** A glossary entry: a source term and what it must become in each target (absent = keep as is). */
+export const GlossaryEntry = z.object({
+  source: z.string().trim().min(1).max(100),
+  targets: z.record(KnownLanguage, z.string().trim().min(1).max(100)).default({}),
+});
+export type GlossaryEntry = z.infer<typeof GlossaryEntry>;
+
+export const SessionStatus = z.enum(["created", "live", "paused", "ended"]);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+const Title = z.string().trim().min(1, "title must not be empty").max(200);
+const TargetLanguages = z
+  .array(KnownLanguage)
+  .max(20)
+  .refine((l) => new Set(l).size === l.length, "languages repeat");
+const Glossary = z.array(GlossaryEntry).max(500);
+const Voices = z.record(KnownLanguage, z.string().regex(/^[A-Za-z]{2,20}$/));
+const AudioCapacity = z.number().int().min(0).max(10_000);
+
+export const CreateSessionRequest = z
+  .object({
+    title: Title,
+    sourceLanguage: KnownLanguage,
+    targetLanguages: TargetLanguages.default([]),
+    glossary: Glossary.default([]),
+    voices: Voices.default({}),
+    audioCapacity: AudioCapacity.default(100),
+    passcode: z.string().min(4).max(64).optional(),
+    transcriptPublic: z.boolean().default(false),
+  })
+  .strict()
+  .refine((s) => !s.targetLanguages.includes(s.sourceLanguage), {
+    message: "targetLanguages must not include the source language",
+    path: ["targetLanguages"],
+  });
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+export const UpdateSessionRequest = z
+  .object({
+    title: Title.optional(),
+    targetLanguages: TargetLanguages.optional(),
+    glossary: Glossary.optional(),
+    voices: Voices.optional(),
+    audioCapacity: AudioCapacity.optional(),
+    transcriptPublic: z.boolean().optional(),
+  })
+  .strict();
+export type UpdateSessionRequest = z.infer<typeof UpdateSessionRequest>;
+
+/** What anyone with the link may see. */
+export const SessionPublic = z.object({
+  id: SessionId,
+  title: z.string(),
+  sourceLanguage: z.string(),
+  targetLanguages: z.array(z.string()),
+  status: SessionStatus,
+  muted: z.boolean(),
+  passcodeRequired: z.boolean(),
+  transcriptPublic: z.boolean(),
+});
+export type SessionPublic = z.infer<typeof SessionPublic>;
+
+export const ChannelSummary = z.object({
+  channelArn: z.string(),
+  viewers: z.number().int().min(0),
+});
+
+/** What the owner sees. */
+export const SessionOwnerView = SessionPublic.extend({
+  glossary: z.array(GlossaryEntry),
+  voices: z.record(z.string(), z.string()),
+  audioCapacity: z.number().int(),
+  createdAt: z.number(),
+  endedAt: z.number().optional(),
+  listenerPageUrl: z.url(),
+  channels: z.array(ChannelSummary),
+});
+export type SessionOwnerView = z.infer<typeof SessionOwnerView>;
+
+export const IceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+/** A presigned KVS signaling connection: the client's `requestSigner` returns `signedUrl`. */
+export const SignalingGrant = z.object({
+  channelArn: z.string(),
+  channelEndpoint: z.string().regex(/^wss?:\/\//),
+  signedUrl: z.string().regex(/^wss?:\/\//),
+  region: z.string(),
+  role: z.enum(["MASTER", "VIEWER"]),
+  clientId: z.string().optional(),
+  iceServers: z.array(IceServer),
+  /** Epoch milliseconds after which the signed URL no longer connects. */
+  expiresAt: z.number(),
+});
+export type SignalingGrant = z.infer<typeof SignalingGrant>;
+
+export const JoinRequest = z
+  .object({
+    language: KnownLanguage,
+    /** Present on a rejoin: the same listener gets its old slot back. */
+    listenerId: ListenerId.optional(),
+    listenerToken: z.string().max(2048).optional(),
+    passcode: z.string().max(64).optional(),
+  })
+  .strict();
+export type JoinRequest = z.infer<typeof JoinRequest>;
+
+export const JoinAudio = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("webrtc"), signaling: SignalingGrant }),
+  z.object({ mode: z.literal("captions-only"), reason: z.string() }),
+]);
+export type JoinAudio = z.infer<typeof JoinAudio>;
+
+export const JoinResponse = z.object({
+  listenerId: ListenerId,
+  /** Short-lived token bound to this session and listener: for the WebSocket and refreshes. */
+  listenerToken: z.string(),
+  language: z.string(),
+  audio: JoinAudio,
+  webSocketUrl: z.string().regex(/^wss?:\/\//),
+  session: SessionPublic,
+});
+export type JoinResponse = z.infer<typeof JoinResponse>;
+
+export const TranscriptFormat = z.enum(["txt", "srt", "vtt"]);
+export type TranscriptFormat = z.infer<typeof TranscriptFormat>;
+
+/** Every error the HTTP API returns. */
+export const ApiError = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ApiError = z.infer<typeof ApiError>;
