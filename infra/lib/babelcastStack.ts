@@ -1,0 +1,208 @@
+import { fileURLToPath } from "node:url";
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import type { Construct } from "constructs";
+import { TABLES, type TableId } from "../../backend/src/tables/definitions.js";
+import { cloudConfigDocument } from "./cloudConfig.js";
+import { BackendFunction } from "./constructs/backendFunction.js";
+import { DataTables } from "./constructs/dataTables.js";
+import {
+  channelArnPattern,
+  connectionsArn,
+  grantCapabilities,
+  type PermissionTargets,
+  terminologyArnPattern,
+  WILDCARD_REASONS,
+} from "./constructs/handlerPermissions.js";
+import { LifecycleEvents } from "./constructs/lifecycleEvents.js";
+import { ListenerSite } from "./constructs/listenerSite.js";
+import { Monitoring } from "./constructs/monitoring.js";
+import { PresenterAuth } from "./constructs/presenterAuth.js";
+import { SessionCleanup } from "./constructs/sessionCleanup.js";
+import { SessionsHttpApi } from "./constructs/sessionsHttpApi.js";
+import { SessionsWebSocketApi, WEBSOCKET_STAGE_NAME } from "./constructs/sessionsWebSocketApi.js";
+import {
+  CONNECT_IDENTITY_SOURCES,
+  HANDLER_ENTRIES,
+  type HandlerEntry,
+  HTTP_ROUTES,
+  handlerPath,
+  missingHandlers,
+  OWNER_HTTP_ROUTES,
+  WS_ROUTES,
+} from "./handlerEntries.js";
+import { LAMBDA_ENV } from "./lambdaEnvironment.js";
+import { acknowledgeWildcardResource } from "./nagFindings.js";
+
+export const LISTENER_WEB_DIST = fileURLToPath(new URL("../../listener-web/dist", import.meta.url));
+
+export interface BabelcastStackProps extends StackProps {
+  readonly handlers?: readonly HandlerEntry[];
+  /** Monthly cost budget in USD (default 50). */
+  readonly monthlyBudgetUsd?: number;
+  readonly alarmEmail?: string;
+  /** Built listener page; skipped when the folder does not exist. */
+  readonly listenerSiteDir?: string;
+}
+
+/** Everything of the cloud side in one stack: sign-in, tables, APIs, handlers, site, monitoring. */
+export class BabelcastStack extends Stack {
+  readonly functions: ReadonlyMap<string, BackendFunction>;
+  readonly site: ListenerSite;
+
+  constructor(scope: Construct, id: string, props: BabelcastStackProps = {}) {
+    super(scope, id, props);
+    const handlers = props.handlers ?? HANDLER_ENTRIES;
+    const missing = missingHandlers(handlers);
+    if (missing.length > 0) {
+      throw new Error(
+        `backend handlers not found: ${missing.map((h) => `backend/src/handlers/${h.file}`).join(", ")}; ` +
+          "write them or remove their entries from infra/lib/handlerEntries.ts",
+      );
+    }
+    const prefix = `${this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-`;
+
+    const auth = new PresenterAuth(this, "Auth");
+    const data = new DataTables(this, "Tables");
+    const events = new LifecycleEvents(this, "LifecycleEvents");
+    const httpApi = new SessionsHttpApi(this, "HttpApi", { userPool: auth.userPool, userPoolClient: auth.client });
+    const webSocket = new SessionsWebSocketApi(this, "WebSocketApi");
+    const region = this.region;
+    this.site = new ListenerSite(this, "ListenerSite", {
+      connectSources: [
+        httpApi.url,
+        `wss://${webSocket.api.apiId}.execute-api.${region}.${Aws.URL_SUFFIX}`,
+        `wss://*.kinesisvideo.${region}.${Aws.URL_SUFFIX}`,
+        `https://*.kinesisvideo.${region}.${Aws.URL_SUFFIX}`,
+      ],
+    });
+
+    const tokenSecret = new Secret(this, "ListenerTokenSecret", {
+      description: "HMAC key of Babelcast listener tokens",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(tokenSecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason: "Listener tokens live 15 minutes; rotating the key means a redeploy, which ends no session.",
+    });
+
+    const environment: Record<string, string> = {
+      ...data.environment(),
+      [LAMBDA_ENV.listenerTokenSecret]: tokenSecret.secretValue.unsafeUnwrap(),
+      [LAMBDA_ENV.userPoolId]: auth.userPool.userPoolId,
+      [LAMBDA_ENV.userPoolClientId]: auth.client.userPoolClientId,
+      [LAMBDA_ENV.listenerUrl]: this.site.url,
+      [LAMBDA_ENV.webSocketUrl]: webSocket.url,
+      [LAMBDA_ENV.webSocketManagementEndpoint]: webSocket.managementEndpoint,
+      [LAMBDA_ENV.channelNamePrefix]: prefix,
+      [LAMBDA_ENV.terminologyNamePrefix]: prefix,
+      [LAMBDA_ENV.eventBusName]: events.bus.eventBusName,
+    };
+    const targets: PermissionTargets = {
+      channelNamePrefix: prefix,
+      terminologyNamePrefix: prefix,
+      webSocketApiId: webSocket.api.apiId,
+      webSocketStageName: WEBSOCKET_STAGE_NAME,
+      eventBus: events.bus,
+    };
+
+    const functions = new Map<string, BackendFunction>();
+    for (const entry of handlers) {
+      const fn = new BackendFunction(this, entry.id, {
+        entry: handlerPath(entry),
+        description: entry.description,
+        environment,
+        ...(entry.memorySize ? { memorySize: entry.memorySize } : {}),
+        ...(entry.timeoutSeconds ? { timeout: Duration.seconds(entry.timeoutSeconds) } : {}),
+      });
+      data.grant(fn, entry.tables);
+      grantCapabilities(fn, entry.capabilities, targets);
+      acknowledgeFunctionFindings(fn, entry, data, targets);
+      functions.set(entry.id, fn);
+    }
+    this.functions = functions;
+    const byTrigger = (trigger: HandlerEntry["trigger"]) =>
+      handlers.filter((h) => h.trigger === trigger).map((h) => functions.get(h.id) as BackendFunction);
+    for (const fn of byTrigger("httpApi")) httpApi.addRoutes(HTTP_ROUTES, OWNER_HTTP_ROUTES, fn);
+    const [authorizerFn] = byTrigger("webSocketAuthorizer");
+    const authorizer = authorizerFn && webSocket.connectAuthorizer(authorizerFn, CONNECT_IDENTITY_SOURCES);
+    for (const fn of byTrigger("webSocketApi")) webSocket.addRoutes(WS_ROUTES, fn, authorizer);
+    for (const fn of byTrigger("schedule")) new SessionCleanup(this, "SessionCleanup", { handler: fn });
+
+    const config = cloudConfigDocument({
+      region,
+      apiUrl: httpApi.url,
+      webSocketUrl: webSocket.url,
+      listenerUrl: this.site.url,
+      userPoolId: auth.userPool.userPoolId,
+      userPoolClientId: auth.client.userPoolClientId,
+      identityPoolId: auth.identityPool.identityPoolId,
+    });
+    this.site.publish({ config, siteDir: props.listenerSiteDir ?? LISTENER_WEB_DIST });
+
+    new Monitoring(this, "Monitoring", {
+      functions: [...functions.values()],
+      httpApi: httpApi.api,
+      webSocketApi: webSocket.api,
+      webSocketStageName: WEBSOCKET_STAGE_NAME,
+      tables: Object.values(data.tables),
+      monthlyBudgetUsd: props.monthlyBudgetUsd ?? 50,
+      ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, "ConfigUrl", {
+      description: "The console imports this URL to use this deployment",
+      value: `${this.site.url}/config.json`,
+    });
+    new CfnOutput(this, "ListenerUrl", { value: this.site.url });
+    new CfnOutput(this, "HttpApiUrl", { value: httpApi.url });
+    new CfnOutput(this, "WebSocketUrl", { value: webSocket.url });
+    new CfnOutput(this, "UserPoolId", { value: auth.userPool.userPoolId });
+    new CfnOutput(this, "EventBusName", { value: events.bus.eventBusName });
+  }
+}
+
+/** Findings every backend function has by construction, each acknowledged with its reason. */
+function acknowledgeFunctionFindings(
+  fn: BackendFunction,
+  entry: HandlerEntry,
+  data: DataTables,
+  targets: PermissionTargets,
+): void {
+  Validations.of(fn).acknowledge(
+    {
+      id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      reason: "The AWS managed basic execution policy only lets the function write its own log streams.",
+    },
+    {
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason: [
+        "X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.",
+        ...(entry.capabilities.includes("translate") ? [WILDCARD_REASONS.translate] : []),
+        ...(entry.capabilities.includes("polly") ? [WILDCARD_REASONS.polly] : []),
+      ].join(" "),
+    },
+  );
+  for (const tableId of Object.keys(entry.tables) as TableId[]) {
+    if (TABLES[tableId].globalSecondaryIndexes.length === 0) continue;
+    acknowledgeWildcardResource(
+      fn,
+      `${data.tables[tableId].tableArn}/index/*`,
+      `Queries the ${tableId} table's own global secondary indexes, defined in backend/src/tables/definitions.ts.`,
+    );
+  }
+  const caps = new Set(entry.capabilities);
+  if (caps.has("kvsChannels") || caps.has("kvsConnect")) {
+    acknowledgeWildcardResource(fn, channelArnPattern(targets.channelNamePrefix), WILDCARD_REASONS.kvsChannels);
+  }
+  if (caps.has("manageConnections")) {
+    acknowledgeWildcardResource(
+      fn,
+      connectionsArn(targets.webSocketApiId, targets.webSocketStageName),
+      WILDCARD_REASONS.manageConnections,
+    );
+  }
+  if (caps.has("translate")) {
+    acknowledgeWildcardResource(fn, terminologyArnPattern(targets.terminologyNamePrefix), WILDCARD_REASONS.translate);
+  }
+}

@@ -1,0 +1,29 @@
+import type { ConfigDocument } from "@babelcast/protocol";
+
+export interface CloudConfigValues {
+  readonly region: string;
+  readonly apiUrl: string;
+  readonly webSocketUrl: string;
+  readonly listenerUrl: string;
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+  readonly identityPoolId: string;
+}
+
+/** The `config.json` of a cloud deployment: what the console imports and the listener page reads. */
+export function cloudConfigDocument(values: CloudConfigValues): ConfigDocument {
+  return {
+    version: 1,
+    mode: "aws",
+    region: values.region,
+    apiUrl: values.apiUrl,
+    webSocketUrl: values.webSocketUrl,
+    listenerUrl: values.listenerUrl,
+    auth: {
+      kind: "cognito",
+      userPoolId: values.userPoolId,
+      userPoolClientId: values.userPoolClientId,
+      identityPoolId: values.identityPoolId,
+    },
+  };
+}

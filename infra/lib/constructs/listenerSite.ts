@@ -1,0 +1,213 @@
+import { existsSync } from "node:fs";
+import { Annotations, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  PriceClass,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from "aws-cdk-lib/aws-cloudfront";
+import { S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { BucketDeployment, Source } from "aws-cdk-lib/aws-s3-deployment";
+import { Construct } from "constructs";
+import { listenerPageCsp } from "../../../backend/src/local/listenerPage.js";
+import { PATHS } from "../../../backend/src/local/paths.js";
+
+/** The page and its assets live under `/s/` (session pages are `/s/{id}`), as on the embedded server. */
+const PAGE_PREFIX = PATHS.listener.slice(1);
+const PAGE_INDEX = `${PATHS.listener}index.html`;
+
+import { nagResourceName } from "../nagFindings.js";
+
+export interface ListenerSiteProps {
+  /** Origins the page talks to besides itself (HTTP API, WebSocket API, KVS signaling). */
+  readonly connectSources: readonly string[];
+}
+
+export interface PublishProps {
+  /** The config document served at `/config.json` (may hold deploy-time tokens). */
+  readonly config: Record<string, unknown>;
+  /** The built listener page (`listener-web/dist`); skipped when absent. */
+  readonly siteDir: string;
+}
+
+/**
+ * The listener page: a private S3 bucket behind CloudFront with origin access control,
+ * strict security headers and a CSP; `config.json` is generated from the stack's outputs.
+ */
+export class ListenerSite extends Construct {
+  readonly bucket: Bucket;
+  readonly distribution: Distribution;
+  /** Whether the build output was found at synth time (else only config.json is published). */
+  siteAssetIncluded = false;
+
+  constructor(scope: Construct, id: string, props: ListenerSiteProps) {
+    super(scope, id);
+    const logs = new Bucket(this, "AccessLogs", {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
+    });
+    Validations.of(logs).acknowledge({
+      id: "AwsSolutions-S1",
+      reason: "This is the access-log bucket itself; logging it would recurse.",
+    });
+
+    this.bucket = new Bucket(this, "Site", {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: "s3/",
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
+    });
+
+    const headers = new ResponseHeadersPolicy(this, "SecurityHeaders", {
+      comment: "Babelcast listener page: security headers and CSP",
+      securityHeadersBehavior: {
+        // The same policy the embedded server sends with the page.
+        contentSecurityPolicy: { contentSecurityPolicy: listenerPageCsp(props.connectSources), override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          preload: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        xssProtection: { protection: true, modeBlock: true, override: true },
+      },
+      customHeadersBehavior: {
+        customHeaders: [
+          // Listeners only play audio: no microphone, camera or location for the page.
+          {
+            header: "Permissions-Policy",
+            value: "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+            override: true,
+          },
+          { header: "Cross-Origin-Opener-Policy", value: "same-origin", override: true },
+          { header: "Cross-Origin-Resource-Policy", value: "same-origin", override: true },
+        ],
+      },
+    });
+
+    const origin = S3BucketOrigin.withOriginAccessControl(this.bucket);
+    this.distribution = new Distribution(this, "Cdn", {
+      comment: "Babelcast listener page",
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: "cloudfront/",
+      defaultBehavior: {
+        origin,
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: headers,
+        compress: true,
+      },
+      additionalBehaviors: {
+        // Read at every start: a redeploy must show at once.
+        [PATHS.config]: {
+          origin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          responseHeadersPolicy: headers,
+        },
+      },
+      // Session pages (`/s/{id}`) are client-side routes of the one page; S3 answers 403 for them.
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 200,
+        responsePagePath: PAGE_INDEX,
+        ttl: Duration.minutes(1),
+      })),
+    });
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: "AwsSolutions-CFR1",
+        reason: "Audiences join from anywhere a talk is given; no geo restriction.",
+      },
+      {
+        id: "AwsSolutions-CFR2",
+        reason: "Static page and config only; the APIs have their own throttles. WAF can be attached per deployment.",
+      },
+      {
+        id: "AwsSolutions-CFR4",
+        reason: "The default *.cloudfront.net certificate cannot pin a TLS minimum; a custom domain sets TLSv1.2_2021.",
+      },
+    );
+  }
+
+  /** `https://{distribution}.cloudfront.net`; a session's page is `${url}/s/{id}`. */
+  get url(): string {
+    return `https://${this.distribution.distributionDomainName}`;
+  }
+
+  /** Publishes config.json at the root and, when built, the listener page under `/s/`. */
+  publish(props: PublishProps): void {
+    this.siteAssetIncluded = existsSync(props.siteDir);
+    if (this.siteAssetIncluded) {
+      new BucketDeployment(this, "PublishPage", {
+        sources: [Source.asset(props.siteDir)],
+        destinationBucket: this.bucket,
+        destinationKeyPrefix: PAGE_PREFIX,
+        distribution: this.distribution,
+        distributionPaths: [`${PATHS.listener}*`],
+        memoryLimit: 512,
+      });
+    } else {
+      Annotations.of(this).addWarningV2(
+        "babelcast:listener-site-not-built",
+        `${props.siteDir} does not exist: only config.json is published. Run \`npm run build\` before deploying.`,
+      );
+    }
+    new BucketDeployment(this, "PublishConfig", {
+      sources: [Source.jsonData("config.json", props.config)],
+      destinationBucket: this.bucket,
+      // Only config.json: pruning here would delete the page.
+      prune: false,
+      distribution: this.distribution,
+      distributionPaths: [PATHS.config],
+      memoryLimit: 512,
+    });
+    this.acknowledgeDeploymentHandler();
+  }
+
+  /** The BucketDeployment handler is CDK's own singleton function at the stack root. */
+  private acknowledgeDeploymentHandler(): void {
+    const stack = Stack.of(this);
+    const handler = stack.node.children.find((c) => c.node.id.startsWith("Custom::CDKBucketDeployment"));
+    if (!handler) return;
+    const reason =
+      "CDK's BucketDeployment handler (runtime and policy owned by aws-cdk-lib): copies the site from the CDK asset bucket into the site bucket and invalidates CloudFront.";
+    const findings = [
+      "AwsSolutions-L1",
+      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+      ...["s3:GetObject*", "s3:GetBucket*", "s3:List*", "s3:DeleteObject*", "s3:Abort*"].map(
+        (action) => `AwsSolutions-IAM5[Action::${action}]`,
+      ),
+      `AwsSolutions-IAM5[Resource::${nagResourceName(this, `${this.bucket.bucketArn}/*`)}]`,
+      // The CDK asset bucket, as the default synthesizer names it (region literal once known).
+      `AwsSolutions-IAM5[Resource::${nagResourceName(
+        this,
+        `arn:${stack.partition}:s3:::cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${stack.account}-${stack.region}/*`,
+      )}]`,
+      "AwsSolutions-IAM5[Resource::*]",
+    ];
+    Validations.of(handler).acknowledge(...findings.map((id) => ({ id, reason })));
+  }
+}

@@ -1,0 +1,26 @@
+import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
+
+/**
+ * Names of the environment variables the stack gives every backend function. The handlers
+ * read them in `backend/src/aws/runtimeConfig.ts` (`runtimeConfigFromEnv`); the table
+ * variables come from the shared table definitions.
+ */
+export const LAMBDA_ENV = {
+  listenerTokenSecret: "LISTENER_TOKEN_SECRET",
+  userPoolId: "USER_POOL_ID",
+  userPoolClientId: "USER_POOL_CLIENT_ID",
+  listenerUrl: "LISTENER_URL",
+  webSocketUrl: "WEBSOCKET_URL",
+  /** `https://{api}.execute-api.{region}.amazonaws.com/{stage}`: the Management API endpoint. */
+  webSocketManagementEndpoint: "WEBSOCKET_MANAGEMENT_ENDPOINT",
+  channelNamePrefix: "CHANNEL_NAME_PREFIX",
+  /** Prefix of the Translate custom terminologies made from session glossaries. */
+  terminologyNamePrefix: "TERMINOLOGY_NAME_PREFIX",
+  /** EventBridge bus for session lifecycle events (`@babelcast/protocol` lifecycleEvents). */
+  eventBusName: "EVENT_BUS_NAME",
+  /** Optional JSON overriding the session limits (joins per IP, sessions per owner, ...). */
+  sessionLimits: "SESSION_LIMITS",
+} as const;
+
+/** Environment variable of each table, from `backend/src/tables/definitions.ts`. */
+export const TABLE_ENV_VARS: readonly string[] = TABLE_IDS.map((id) => TABLES[id].envVar);
