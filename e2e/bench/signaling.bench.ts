@@ -1,0 +1,201 @@
+// Benchmark of the embedded KVS signaling relay: relay latency with 100 channels of
+// 1 master + 10 viewers on loopback, and the server's memory per signaling connection.
+// Run by `npm run bench` (e2e/bench/run.ts) or alone: `npx tsx e2e/bench/signaling.bench.ts`.
+// Progress goes to stderr; the last stdout line is `{"metrics": {...}, "series": {...}}`.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+import { CreateSignalingChannelCommand, KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
+import { CREDENTIALS_FILE, parseCredentialsFile } from "@babelcast/backend/local/dataDir.js";
+import { PATHS } from "@babelcast/backend/local/paths.js";
+import { ServeReadyLine } from "@babelcast/protocol";
+import WebSocket from "ws";
+import { channelPresigner } from "../support/kvsPresign.js";
+
+export interface SignalingBenchResult {
+  metrics: {
+    signaling_relay_ms: { p50: number; p99: number; n: number };
+    signaling_memory_per_connection_kb: { value: number; connections: number };
+  };
+  /** Every relay latency sample, ms. */
+  series: { signaling_relay_ms: number[] };
+}
+
+const log = (m: string) => process.stderr.write(`[signaling] ${m}\n`);
+
+const CHANNELS = 100;
+const VIEWERS = 10;
+const ROUNDS = 5;
+const ROUND_MS = 2000;
+const repoRoot = join(import.meta.dirname, "..", "..");
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** The server's resident memory in KiB, from /proc (Linux). */
+function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(m?.[1] ?? Number.NaN);
+}
+
+async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  // Limits raised so the benchmark measures relaying, not AWS's rate quotas.
+  writeFileSync(
+    join(dataDir, "embedded.json"),
+    JSON.stringify({
+      kinesisvideo: {
+        connectsPerSecondPerChannel: 10_000,
+        iceCandidatesPerSecond: 10_000,
+        maxViewersPerChannel: VIEWERS,
+      },
+    }),
+  );
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(repoRoot, "backend/src/local/cli.ts"), "--port", "0", "--data-dir", dataDir],
+    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`embedded server not ready in 60 s:\n${stderr}`)), 60_000);
+    createInterface({ input: child.stdout! }).once("line", (l) => {
+      clearTimeout(timer);
+      resolve(l);
+    });
+    child.once("exit", (code) => reject(new Error(`embedded server exited with ${code}:\n${stderr}`)));
+  });
+  return { child, url: ServeReadyLine.parse(JSON.parse(line)).url };
+}
+
+function open(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.once("open", () => resolve(ws));
+    ws.once("unexpected-response", (_q, res) => reject(new Error(`signaling refused: ${res.statusCode}`)));
+    ws.once("error", reject);
+  });
+}
+
+export async function runSignalingBench(): Promise<SignalingBenchResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), "babelcast-bench-kvs-"));
+  const { child, url } = await startServer(dataDir);
+  const sockets: WebSocket[] = [];
+  try {
+    const credentials = parseCredentialsFile(readFileSync(join(dataDir, CREDENTIALS_FILE), "utf8"));
+    if (!credentials) throw new Error("the embedded server wrote no credentials");
+    const region = "us-east-1";
+    const control = new KinesisVideoClient({ endpoint: `${url}${PATHS.kinesisvideo}`, region, credentials });
+    const arns: string[] = [];
+    for (let c = 0; c < CHANNELS; c++) {
+      const out = await control.send(new CreateSignalingChannelCommand({ ChannelName: `bench-${c}` }));
+      arns.push(out.ChannelARN ?? "");
+    }
+    control.destroy();
+    const presign = (channelArn: string, role: "MASTER" | "VIEWER", clientId?: string) =>
+      channelPresigner(url, channelArn, credentials, region).presign(role, clientId);
+
+    log(`${CHANNELS} channels created; connecting ${CHANNELS * (VIEWERS + 1)} clients`);
+    await new Promise((r) => setTimeout(r, 500));
+    const rssBefore = rssKb(child.pid ?? 0);
+    const samples: number[] = [];
+    const onMessage = (data: WebSocket.RawData) => {
+      const m = JSON.parse(data.toString()) as { messagePayload?: string };
+      if (!m.messagePayload) return;
+      const { t } = JSON.parse(Buffer.from(m.messagePayload, "base64").toString()) as { t: number };
+      samples.push(performance.now() - t);
+    };
+    const channels: { master: WebSocket; viewers: { id: string; ws: WebSocket }[] }[] = [];
+    for (const arn of arns) {
+      const master = await open(await presign(arn, "MASTER"));
+      master.on("message", onMessage);
+      const viewers = await Promise.all(
+        Array.from({ length: VIEWERS }, async (_, v) => {
+          const id = `viewer-${v}`;
+          const ws = await open(await presign(arn, "VIEWER", id));
+          ws.on("message", onMessage);
+          return { id, ws };
+        }),
+      );
+      sockets.push(master, ...viewers.map((v) => v.ws));
+      channels.push({ master, viewers });
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssAfter = rssKb(child.pid ?? 0);
+    log(`server RSS ${rssBefore} KiB before, ${rssAfter} KiB after ${sockets.length} connections; relaying`);
+
+    // Each round, every viewer sends one candidate to its master and every master one to each
+    // viewer, at random moments spread over the round: steady load, as in a room filling up.
+    const payload = () =>
+      Buffer.from(
+        JSON.stringify({ t: performance.now(), candidate: "candidate:1 1 udp 2122260223 192.168.1.20 50000 typ host" }),
+      ).toString("base64");
+    const expected = ROUNDS * CHANNELS * VIEWERS * 2;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const ch of channels) {
+        for (const v of ch.viewers) {
+          setTimeout(
+            () => v.ws.send(JSON.stringify({ action: "ICE_CANDIDATE", messagePayload: payload() })),
+            Math.random() * ROUND_MS,
+          );
+          setTimeout(
+            () =>
+              ch.master.send(
+                JSON.stringify({ action: "ICE_CANDIDATE", messagePayload: payload(), recipientClientId: v.id }),
+              ),
+            Math.random() * ROUND_MS,
+          );
+        }
+      }
+      await new Promise((r) => setTimeout(r, ROUND_MS));
+    }
+    const deadline = Date.now() + 10_000;
+    while (samples.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    samples.sort((a, b) => a - b);
+    log(`${samples.length} of ${expected} messages relayed`);
+    return {
+      metrics: {
+        signaling_relay_ms: {
+          p50: round2(percentile(samples, 50)),
+          p99: round2(percentile(samples, 99)),
+          n: samples.length,
+        },
+        signaling_memory_per_connection_kb: {
+          value: round2((rssAfter - rssBefore) / sockets.length),
+          connections: sockets.length,
+        },
+      },
+      series: { signaling_relay_ms: samples.map(round2) },
+    };
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export default runSignalingBench;
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runSignalingBench().then(
+    (result) => {
+      log(JSON.stringify(result.metrics));
+      console.log(JSON.stringify(result));
+    },
+    (err: unknown) => {
+      log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,26 @@
+// Relative imports: Playwright maps .js to .ts for relative paths, not through package exports.
+import { presignSignalingUrl, type SignalingCredentials } from "../../backend/src/aws/signalingPresigner.js";
+import { signalingEndpoints } from "../../backend/src/local/kvs/kvsService.js";
+
+/** Presigns master and viewer URLs for one channel of the embedded server at `baseUrl`, as the sessions backend does. */
+export function channelPresigner(
+  baseUrl: string,
+  channelArn: string,
+  credentials: SignalingCredentials,
+  region: string,
+) {
+  const endpoints = signalingEndpoints(baseUrl);
+  return {
+    endpoints,
+    presign: (role: "MASTER" | "VIEWER", clientId?: string) =>
+      presignSignalingUrl({
+        endpoint: role === "MASTER" ? endpoints.wssMaster : endpoints.wssViewer,
+        channelArn,
+        role,
+        ...(clientId ? { clientId } : {}),
+        credentials,
+        region,
+        expiresSeconds: 299,
+      }),
+  };
+}
