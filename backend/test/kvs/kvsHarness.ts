@@ -95,7 +95,7 @@ export async function startKvsHarness(
 export function once<T extends unknown[]>(
   emitter: { once(event: string, fn: (...args: T) => void): unknown },
   event: string,
-  ms = 5000,
+  ms = 10_000,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
@@ -132,7 +132,7 @@ export function rawConnect(url: string): Promise<{ ws?: WebSocket; status?: numb
   });
 }
 
-export function nextMessage(ws: WebSocket, ms = 3000): Promise<Record<string, unknown>> {
+export function nextMessage(ws: WebSocket, ms = 10_000): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no message within ${ms} ms`)), ms);
     ws.once("message", (data) => {

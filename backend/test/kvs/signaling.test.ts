@@ -315,3 +315,19 @@ describe("connection lifetime", () => {
     }
   });
 });
+
+describe("fault injection at the upgrade", () => {
+  it("refuses connections with the injected error while the switch is on", async () => {
+    const arn = await channel();
+    const url = await h.presign(arn, "VIEWER", "faulty");
+    h.kvs.faults.set({ throttleRate: 1 });
+    try {
+      expect(await rawConnect(url)).toMatchObject({ status: 400, errorType: "ClientLimitExceededException" });
+    } finally {
+      h.kvs.faults.set({ throttleRate: 0 });
+    }
+    const ok = await rawConnect(url);
+    expect(ok.ws).toBeDefined();
+    ok.ws?.close();
+  });
+});
