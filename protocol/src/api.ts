@@ -141,6 +141,26 @@ export const JoinResponse = z.object({
 });
 export type JoinResponse = z.infer<typeof JoinResponse>;
 
+/** `POST /sessions/{id}/listeners/{listenerId}/refresh`: a fresh viewer URL and token before they expire. */
+export const RefreshRequest = z.object({ listenerToken: z.string().min(1).max(2048) }).strict();
+export type RefreshRequest = z.infer<typeof RefreshRequest>;
+
+export const RefreshResponse = z.object({
+  listenerId: ListenerId,
+  listenerToken: z.string(),
+  language: z.string(),
+  audio: JoinAudio,
+});
+export type RefreshResponse = z.infer<typeof RefreshResponse>;
+
+/** `GET /sessions`: the owner's sessions, newest first (to reopen a running one). */
+export const ListSessionsResponse = z.object({ sessions: z.array(SessionOwnerView) });
+export type ListSessionsResponse = z.infer<typeof ListSessionsResponse>;
+
+/** `GET /sessions/{id}/channels` (owner): a master grant for every channel of the pool. */
+export const ChannelsResponse = z.object({ channels: z.array(SignalingGrant) });
+export type ChannelsResponse = z.infer<typeof ChannelsResponse>;
+
 export const TranscriptFormat = z.enum(["txt", "srt", "vtt"]);
 export type TranscriptFormat = z.infer<typeof TranscriptFormat>;
 

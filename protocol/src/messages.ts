@@ -69,11 +69,15 @@ export const ConsoleStatusMessage = z
 
 export const ConsoleEndMessage = z.object({ action: z.literal("end") }).strict();
 
+/** Optional: asks for the current session status and listener counts (e.g. after a reconnect). */
+export const ConsoleHelloMessage = z.object({ action: z.literal("hello") }).strict();
+
 export const ConsoleMessage = z.discriminatedUnion("action", [
   ConsoleSegmentMessage,
   ConsolePartialMessage,
   ConsoleStatusMessage,
   ConsoleEndMessage,
+  ConsoleHelloMessage,
 ]);
 export type ConsoleMessage = z.infer<typeof ConsoleMessage>;
 
@@ -132,6 +136,8 @@ export const ListenerCountsMessage = z.object({
   byLanguage: z.record(z.string(), z.number().int().nonnegative()),
   byChannel: z.record(z.string(), z.number().int().nonnegative()),
   captionsOnly: z.number().int().nonnegative(),
+  /** KVS viewer client id (the listener id) → language: which track each viewer should get. */
+  byViewer: z.record(z.string(), z.string()).optional(),
 });
 export type ListenerCountsMessage = z.infer<typeof ListenerCountsMessage>;
 

@@ -1,0 +1,71 @@
+import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
+import { KinesisVideoSignalingClient } from "@aws-sdk/client-kinesis-video-signaling";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import type { BackendRuntimeConfig } from "./runtimeConfig.js";
+
+/** The SDK clients the sessions backend uses, all built from one runtime config. */
+export interface AwsClients {
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly kinesisVideo: KinesisVideoClient;
+  /** Signaling data-plane client for a channel's HTTPS endpoint (cached per endpoint). */
+  signaling(endpoint: string): KinesisVideoSignalingClient;
+  /** Management API client for a WebSocket API endpoint (cached per endpoint). */
+  management(endpoint: string): ApiGatewayManagementApiClient;
+  /** Resolved credentials, for presigning signaling URLs. */
+  credentials(): Promise<AwsCredentialIdentity>;
+  destroy(): void;
+}
+
+export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
+  const base = {
+    region: config.region,
+    ...(config.credentials ? { credentials: config.credentials } : {}),
+  };
+  const dynamoClient = new DynamoDBClient({
+    ...base,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+  });
+  const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  const kinesisVideo = new KinesisVideoClient({
+    ...base,
+    ...(config.endpoints.kinesisvideo ? { endpoint: config.endpoints.kinesisvideo } : {}),
+  });
+  const signalingClients = new Map<string, KinesisVideoSignalingClient>();
+  const managementClients = new Map<string, ApiGatewayManagementApiClient>();
+  return {
+    dynamo,
+    kinesisVideo,
+    signaling(endpoint) {
+      let c = signalingClients.get(endpoint);
+      if (!c) {
+        c = new KinesisVideoSignalingClient({ ...base, endpoint });
+        signalingClients.set(endpoint, c);
+      }
+      return c;
+    },
+    management(endpoint) {
+      let c = managementClients.get(endpoint);
+      if (!c) {
+        // Fan-out meets throttling (LimitExceededException) under load: retry a little longer.
+        c = new ApiGatewayManagementApiClient({ ...base, endpoint, maxAttempts: 5 });
+        managementClients.set(endpoint, c);
+      }
+      return c;
+    },
+    async credentials() {
+      const provider = kinesisVideo.config.credentials;
+      return provider();
+    },
+    destroy() {
+      dynamoClient.destroy();
+      kinesisVideo.destroy();
+      for (const c of signalingClients.values()) c.destroy();
+      for (const c of managementClients.values()) c.destroy();
+    },
+  };
+}

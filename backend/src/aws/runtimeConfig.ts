@@ -1,0 +1,97 @@
+import { z } from "zod";
+import type { OwnerAuthConfig } from "../services/ownerAuth.js";
+import { DEFAULT_TABLE_NAMES, TABLE_IDS, TABLES, type TableNames } from "../tables/definitions.js";
+import type { LifecycleEventsConfig } from "./lifecycleEvents.js";
+
+/** Limits and timings of the sessions backend; every one has a sensible default. */
+export const SessionLimits = z.object({
+  joinsPerIpPerMinute: z.number().int().min(1).default(300),
+  sessionsPerOwnerPerHour: z.number().int().min(1).default(60),
+  /** KVS admits 10 viewers per signaling channel (soft limit). */
+  viewersPerChannel: z.number().int().min(1).max(100).default(10),
+  /** Presigned viewer URLs; KVS's own signer uses 299 s. At most 5 minutes. */
+  viewerUrlExpirySeconds: z.number().int().min(10).max(300).default(299),
+  masterUrlExpirySeconds: z.number().int().min(10).max(3600).default(299),
+  listenerTokenTtlSeconds: z.number().int().min(30).max(86_400).default(900),
+  /** How long an expired listener token still proves who rejoins (its old slot back). */
+  rejoinWindowSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(12 * 3600),
+  /** How long a disconnected listener's audio slot stays reserved for it. */
+  slotGraceSeconds: z.number().int().min(0).max(3600).default(120),
+  /** Largest HTTP request body. */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Quiet time before listener counts go to the console (0: push at once). */
+  countsDebounceMs: z.number().int().min(0).max(10_000).default(250),
+});
+export type SessionLimits = z.infer<typeof SessionLimits>;
+
+/**
+ * Everything the handlers need to know about where they run. Built from the embedded
+ * server's context (data dir, config document) or from a Lambda function's environment.
+ */
+export interface BackendRuntimeConfig {
+  readonly mode: "embedded" | "aws";
+  readonly region: string;
+  /** SDK endpoint overrides (embedded mode; absent entries use AWS's). */
+  readonly endpoints: {
+    readonly dynamodb?: string;
+    readonly kinesisvideo?: string;
+    readonly apigatewaymanagementapi?: string;
+  };
+  /** Static credentials (embedded); absent: the default provider chain (Lambda role). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly tables: TableNames;
+  readonly listenerTokenSecret: string;
+  readonly ownerAuth: OwnerAuthConfig;
+  /** Base URL of listener pages; `${listenerUrl}/s/{id}`. */
+  readonly listenerUrl: string;
+  /** WebSocket API URL handed to listeners and the console. */
+  readonly webSocketUrl: string;
+  /** Prefix of the KVS channel names this deployment creates. */
+  readonly channelNamePrefix: string;
+  readonly limits: SessionLimits;
+  /** Where session lifecycle events go. */
+  readonly lifecycleEvents: LifecycleEventsConfig;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const v = env[name];
+  if (!v) throw new Error(`environment variable ${name} is not set: the stack must pass it to the function`);
+  return v;
+}
+
+/** A Lambda function's configuration, from its environment (set by the CDK stack). */
+export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BackendRuntimeConfig {
+  const tables = Object.fromEntries(
+    TABLE_IDS.map((id) => [id, env[TABLES[id].envVar] ?? DEFAULT_TABLE_NAMES[id]]),
+  ) as TableNames;
+  const limits = SessionLimits.parse(env.SESSION_LIMITS ? JSON.parse(env.SESSION_LIMITS) : {});
+  return {
+    mode: "aws",
+    region: env.AWS_REGION ?? required(env, "AWS_DEFAULT_REGION"),
+    endpoints: {
+      ...(env.WEBSOCKET_MANAGEMENT_ENDPOINT ? { apigatewaymanagementapi: env.WEBSOCKET_MANAGEMENT_ENDPOINT } : {}),
+    },
+    tables,
+    listenerTokenSecret: required(env, "LISTENER_TOKEN_SECRET"),
+    ownerAuth: {
+      kind: "cognito",
+      userPoolId: required(env, "USER_POOL_ID"),
+      clientId: required(env, "USER_POOL_CLIENT_ID"),
+    },
+    listenerUrl: required(env, "LISTENER_URL"),
+    webSocketUrl: required(env, "WEBSOCKET_URL"),
+    channelNamePrefix: env.CHANNEL_NAME_PREFIX ?? "babelcast-",
+    limits: { ...limits, countsDebounceMs: 0 },
+    lifecycleEvents: env.EVENT_BUS_NAME ? { kind: "eventbridge", busName: env.EVENT_BUS_NAME } : { kind: "none" },
+  };
+}

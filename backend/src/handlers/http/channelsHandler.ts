@@ -1,0 +1,15 @@
+import { conflict } from "../../services/apiErrors.js";
+import type { BackendDeps } from "../shared/backendDeps.js";
+import { ensureFirstChannel } from "../shared/channelPoolOps.js";
+import { type HttpEvent, type HttpResult, json, requireOwnedSession } from "./httpRequest.js";
+
+/** `GET /sessions/{id}/channels` (owner): a master grant for every channel of the pool, so a restarted console reconnects. */
+export async function listChannels(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
+  const { session } = await requireOwnedSession(deps, event);
+  if (session.status === "ended") throw conflict(`session ${session.sessionId} has ended: start a new one`);
+  const current = await ensureFirstChannel(deps, session);
+  const channels = await Promise.all(
+    [...current.channels].sort((a, b) => a.index - b.index).map((c) => deps.channels.grant(c.channelArn, "MASTER")),
+  );
+  return json(200, { channels });
+}

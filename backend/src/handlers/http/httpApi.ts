@@ -1,0 +1,37 @@
+import { ApiFailure } from "../../services/apiErrors.js";
+import type { BackendDeps } from "../shared/backendDeps.js";
+import { listChannels } from "./channelsHandler.js";
+import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
+import { joinSession, refreshListener } from "./listenersHandlers.js";
+import type { HttpRouteKey } from "./routes.js";
+import { createSession, endSession, getSession, listSessions, updateSession } from "./sessionsHandlers.js";
+import { exportTranscript } from "./transcriptHandler.js";
+
+type RouteHandler = (deps: BackendDeps, event: HttpEvent) => Promise<HttpResult>;
+
+const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
+  "POST /sessions": createSession,
+  "GET /sessions": listSessions,
+  "GET /sessions/{id}": getSession,
+  "PATCH /sessions/{id}": updateSession,
+  "DELETE /sessions/{id}": endSession,
+  "POST /sessions/{id}/listeners": joinSession,
+  "POST /sessions/{id}/listeners/{listenerId}/refresh": refreshListener,
+  "GET /sessions/{id}/channels": listChannels,
+  "GET /sessions/{id}/transcript": exportTranscript,
+};
+
+/** The HTTP API as one handler of API Gateway v2 events, dispatching on the route key. */
+export function createHttpApiHandler(deps: BackendDeps): (event: HttpEvent) => Promise<HttpResult> {
+  return async (event) => {
+    const route = ROUTE_HANDLERS[event.routeKey as HttpRouteKey];
+    try {
+      if (!route) throw new ApiFailure(404, "NotFound", `no route ${event.routeKey}`);
+      return await route(deps, event);
+    } catch (err) {
+      if (err instanceof ApiFailure) return errorResult(err);
+      deps.log.error("http handler failed", { routeKey: event.routeKey, error: String((err as Error)?.stack ?? err) });
+      return errorResult(new ApiFailure(500, "InternalError", "the server failed on this request: try again"));
+    }
+  };
+}

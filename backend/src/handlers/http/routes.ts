@@ -1,0 +1,56 @@
+/**
+ * The HTTP API's routes as API Gateway route keys. The CDK stack adds exactly these to the
+ * HTTP API, and the embedded gateway matches requests against them.
+ */
+export const HTTP_ROUTES = [
+  "POST /sessions",
+  "GET /sessions",
+  "GET /sessions/{id}",
+  "PATCH /sessions/{id}",
+  "DELETE /sessions/{id}",
+  "POST /sessions/{id}/listeners",
+  "POST /sessions/{id}/listeners/{listenerId}/refresh",
+  "GET /sessions/{id}/channels",
+  "GET /sessions/{id}/transcript",
+] as const;
+export type HttpRouteKey = (typeof HTTP_ROUTES)[number];
+
+/** Methods and headers the browser pages use cross-origin (console on loopback, API on the LAN address). */
+export const HTTP_CORS = {
+  allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+  allowHeaders: ["authorization", "content-type"],
+  exposeHeaders: ["content-disposition", "retry-after"],
+  maxAgeSeconds: 600,
+} as const;
+
+export interface RouteMatch {
+  readonly routeKey: HttpRouteKey;
+  readonly pathParameters: Record<string, string>;
+}
+
+const compiled = HTTP_ROUTES.map((routeKey) => {
+  const [method, template = ""] = routeKey.split(" ");
+  const names: string[] = [];
+  const pattern = template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  return { routeKey, method, regex: new RegExp(`^${pattern}$`), names };
+});
+
+/** The route a request takes, `undefined` for none; `methodMismatch` when only the method is wrong. */
+export function matchRoute(method: string, path: string): RouteMatch | { methodMismatch: true } | undefined {
+  let pathMatched = false;
+  for (const route of compiled) {
+    const m = route.regex.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (route.method !== method) continue;
+    const pathParameters: Record<string, string> = {};
+    route.names.forEach((name, i) => {
+      pathParameters[name] = decodeURIComponent(m[i + 1] ?? "");
+    });
+    return { routeKey: route.routeKey, pathParameters };
+  }
+  return pathMatched ? { methodMismatch: true } : undefined;
+}

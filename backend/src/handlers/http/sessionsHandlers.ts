@@ -1,0 +1,124 @@
+import { randomBytes } from "node:crypto";
+import { CreateSessionRequest, UpdateSessionRequest } from "@babelcast/protocol";
+import { ApiFailure, conflict, parseOrThrow } from "../../services/apiErrors.js";
+import { generateSessionId } from "../../services/sessionIds.js";
+import {
+  applySessionUpdate,
+  newSessionRecord,
+  type SessionRecord,
+  toSessionOwnerView,
+  toSessionPublic,
+} from "../../services/sessionRecords.js";
+import type { BackendDeps } from "../shared/backendDeps.js";
+import { ensureFirstChannel } from "../shared/channelPoolOps.js";
+import { broadcast, currentCounts } from "../shared/fanout.js";
+import { announceLifecycle } from "../shared/lifecycle.js";
+import { enforceRateLimit, sessionsPerOwner } from "../shared/rateLimit.js";
+import {
+  type HttpEvent,
+  type HttpResult,
+  json,
+  jsonBody,
+  loadSession,
+  ownerOf,
+  requireOwnedSession,
+  requireOwner,
+  sessionIdParam,
+} from "./httpRequest.js";
+
+const ID_ATTEMPTS = 20;
+
+async function ownerView(deps: BackendDeps, session: SessionRecord) {
+  const counts = session.status === "ended" ? { byChannel: {} } : await currentCounts(deps, session.sessionId);
+  return toSessionOwnerView(session, deps.config.listenerUrl, counts.byChannel);
+}
+
+/** `POST /sessions`: a new session with a fresh human-readable id and its first audio channel. */
+export async function createSession(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
+  const owner = await requireOwner(deps, event);
+  const request = parseOrThrow(CreateSessionRequest, jsonBody(event), "the session");
+  await enforceRateLimit(deps, sessionsPerOwner(deps), owner.ownerId);
+  let record: SessionRecord | undefined;
+  for (let i = 0; i < ID_ATTEMPTS && !record; i++) {
+    const candidate = newSessionRecord(
+      request,
+      {
+        sessionId: generateSessionId(deps.random),
+        ownerId: owner.ownerId,
+        passcodeSalt: randomBytes(12).toString("base64url"),
+      },
+      deps.now(),
+    );
+    if (await deps.stores.sessions.create(candidate)) record = candidate;
+  }
+  if (!record) throw new ApiFailure(503, "NoFreeId", "no free session id was found: try again");
+  await announceLifecycle(deps, record, "created");
+  try {
+    record = await ensureFirstChannel(deps, record);
+  } catch (err) {
+    // The session stands; the pool gets its first channel on the first join or console connect.
+    deps.log.warn("first channel not created", { sessionId: record.sessionId, error: String(err) });
+  }
+  return json(201, await ownerView(deps, record));
+}
+
+/** `GET /sessions`: the caller's sessions, newest first. */
+export async function listSessions(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
+  const owner = await requireOwner(deps, event);
+  const sessions = await deps.stores.sessions.listByOwner(owner.ownerId);
+  return json(200, {
+    sessions: sessions.map((s) => toSessionOwnerView(s, deps.config.listenerUrl, {})),
+  });
+}
+
+/** `GET /sessions/{id}`: the owner's view for its owner, the public subset for anyone else. */
+export async function getSession(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
+  const session = await loadSession(deps, sessionIdParam(event));
+  const owner = await ownerOf(deps, event);
+  if (owner && owner.ownerId === session.ownerId) return json(200, await ownerView(deps, session));
+  return json(200, toSessionPublic(session));
+}
+
+/** `PATCH /sessions/{id}`: languages, glossary, voices, capacity, title, transcript visibility. */
+export async function updateSession(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
+  const { session } = await requireOwnedSession(deps, event);
+  const update = parseOrThrow(UpdateSessionRequest, jsonBody(event), "the update");
+  const changes = applySessionUpdate(session, update, deps.now());
+  const updated = await deps.stores.sessions.update(session.sessionId, changes);
+  if (!updated) throw conflict(`session ${session.sessionId} has ended and can no longer be changed`);
+  return json(200, await ownerView(deps, updated));
+}
+
+/** Ends a session: everyone is told, the audio channels go, the transcript stays. */
+export async function endSessionNow(
+  deps: BackendDeps,
+  session: SessionRecord,
+  reason: "owner" | "cleanup" | "expired" = "owner",
+): Promise<SessionRecord> {
+  if (session.status === "ended") return session;
+  const now = deps.now();
+  const updated = await deps.stores.sessions.update(session.sessionId, {
+    status: "ended",
+    endedAt: now,
+    updatedAt: now,
+  });
+  // Undefined: another request ended it first (and announced it).
+  if (updated) await announceLifecycle(deps, updated, "ended", reason);
+  const ended = updated ?? (await loadSession(deps, session.sessionId));
+  await broadcast(deps, session.sessionId, { type: "session-status", status: "ended", muted: ended.muted });
+  await Promise.all(
+    ended.channels.map((c) =>
+      deps.channels
+        .delete(c.channelArn)
+        .catch((err) => deps.log.warn("channel not deleted", { channelArn: c.channelArn, error: String(err) })),
+    ),
+  );
+  return ended;
+}
+
+/** `DELETE /sessions/{id}`: ends the session (idempotent). */
+export async function endSession(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
+  const { session } = await requireOwnedSession(deps, event);
+  const ended = await endSessionNow(deps, session);
+  return json(200, toSessionOwnerView(ended, deps.config.listenerUrl, {}));
+}

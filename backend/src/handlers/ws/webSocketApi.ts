@@ -1,0 +1,295 @@
+import {
+  ConsoleHelloMessage,
+  ConsolePartialMessage,
+  ConsoleSegmentMessage,
+  ConsoleStatusMessage,
+  ListenerHelloMessage,
+  ListenerLanguageMessage,
+  MAX_CLIENT_MESSAGE_BYTES,
+  type ServerMessage,
+} from "@babelcast/protocol";
+import type { APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
+import type { z } from "zod";
+import { ApiFailure, badRequest, conflict, forbidden, notFound, parseOrThrow } from "../../services/apiErrors.js";
+import { activeLanguages } from "../../services/listenerCounts.js";
+import { type SessionRecord, sessionLanguages } from "../../services/sessionRecords.js";
+import type { SegmentRecord } from "../../tables/records.js";
+import { endSessionNow } from "../http/sessionsHandlers.js";
+import type { BackendDeps } from "../shared/backendDeps.js";
+import { broadcast, currentCounts, listeners, listenersOf } from "../shared/fanout.js";
+import { announceLifecycle } from "../shared/lifecycle.js";
+import { segmentPublishers, sourceCaption } from "../shared/segmentDelivery.js";
+import { type ConnectionIdentity, identityFromContext } from "./connectAuthorizer.js";
+import { WS_MESSAGE_ROUTES } from "./routes.js";
+
+/** A WebSocket API event; the authorizer's context rides in `requestContext.authorizer`. */
+export type WsEvent = APIGatewayProxyWebsocketEventV2 & {
+  requestContext: APIGatewayProxyWebsocketEventV2["requestContext"] & { authorizer?: Record<string, unknown> };
+};
+export interface WsResult {
+  readonly statusCode: number;
+  readonly body?: string;
+}
+
+interface MessageContext {
+  readonly deps: BackendDeps;
+  readonly connectionId: string;
+  readonly identity: ConnectionIdentity;
+  readonly body: unknown;
+}
+
+/** Replies to the connection that sent the message. */
+async function reply(ctx: MessageContext, message: ServerMessage): Promise<void> {
+  await ctx.deps.sockets.send(ctx.connectionId, message);
+}
+
+async function liveSession(ctx: MessageContext): Promise<SessionRecord> {
+  const session = await ctx.deps.stores.sessions.get(ctx.identity.sessionId);
+  if (!session) throw notFound(`session ${ctx.identity.sessionId} no longer exists`);
+  if (session.status === "ended") throw conflict(`session ${session.sessionId} has ended`);
+  return session;
+}
+
+function requireRole(ctx: MessageContext, role: "console" | "listener", what: string): void {
+  if (ctx.identity.role !== role) throw forbidden(`only the session's ${role} may send ${what}`);
+}
+
+function parse<S extends z.ZodType>(ctx: MessageContext, schema: S, what: string): z.infer<S> {
+  return parseOrThrow(schema, ctx.body, what);
+}
+
+async function sendCounts(ctx: MessageContext, sessionId: string): Promise<void> {
+  const counts = await currentCounts(ctx.deps, sessionId);
+  await reply(ctx, { type: "listener-counts", ...counts });
+}
+
+// ---- console routes ----------------------------------------------------------
+
+async function onSegment(ctx: MessageContext): Promise<void> {
+  requireRole(ctx, "console", "segments");
+  const message = parse(ctx, ConsoleSegmentMessage, "the segment");
+  if (message.endTime < message.startTime) throw badRequest("endTime must not be before startTime");
+  const receivedAt = ctx.deps.now();
+  const session = await liveSession(ctx);
+  const segment: SegmentRecord = {
+    sessionId: session.sessionId,
+    seq: message.seq,
+    text: message.text,
+    startTime: message.startTime,
+    endTime: message.endTime,
+    stages: { ...message.stages, receivedAt, persistedAt: ctx.deps.now() },
+    translations: {},
+  };
+  const [created, connections] = await Promise.all([
+    ctx.deps.stores.segments.create(segment),
+    ctx.deps.stores.connections.listBySession(session.sessionId),
+  ]);
+  // A re-sent seq is already stored (and was delivered): nothing more to do.
+  if (!created) return;
+  const byLanguage: Record<string, number> = {};
+  for (const c of connections.filter(listeners))
+    if (c.language) byLanguage[c.language] = (byLanguage[c.language] ?? 0) + 1;
+  await ctx.deps.segmentProcessor(segment, {
+    session,
+    activeLanguages: activeLanguages(sessionLanguages(session), { byLanguage }),
+    publishers: segmentPublishers(ctx.deps, session.sessionId, segment.seq, connections),
+    deps: ctx.deps,
+  });
+}
+
+async function onPartial(ctx: MessageContext): Promise<void> {
+  requireRole(ctx, "console", "partials");
+  const message = parse(ctx, ConsolePartialMessage, "the partial");
+  const session = await liveSession(ctx);
+  await broadcast(
+    ctx.deps,
+    session.sessionId,
+    { type: "partial", text: message.text },
+    listenersOf(session.sourceLanguage),
+  );
+}
+
+async function onStatus(ctx: MessageContext): Promise<void> {
+  requireRole(ctx, "console", "status");
+  const message = parse(ctx, ConsoleStatusMessage, "the status");
+  const session = await liveSession(ctx);
+  const updated = await ctx.deps.stores.sessions.update(session.sessionId, {
+    status: message.status,
+    muted: message.muted,
+    updatedAt: ctx.deps.now(),
+  });
+  if (!updated) throw conflict(`session ${session.sessionId} has ended`);
+  if (updated.status !== session.status) await announceLifecycle(ctx.deps, updated, message.status);
+  await broadcast(ctx.deps, session.sessionId, {
+    type: "session-status",
+    status: updated.status,
+    muted: updated.muted,
+  });
+}
+
+async function onEnd(ctx: MessageContext): Promise<void> {
+  requireRole(ctx, "console", "end");
+  const session = await ctx.deps.stores.sessions.get(ctx.identity.sessionId);
+  if (!session) throw notFound(`session ${ctx.identity.sessionId} no longer exists`);
+  await endSessionNow(ctx.deps, session);
+}
+
+// ---- listener routes (and the console's hello) ----------------------------------
+
+/** Caption of a stored segment in one language, if it has one. */
+function storedCaption(segment: SegmentRecord, session: SessionRecord, language: string): ServerMessage | undefined {
+  if (language === session.sourceLanguage) return sourceCaption(segment, language);
+  const t = segment.translations?.[language];
+  if (!t) return undefined;
+  return {
+    type: "caption",
+    language,
+    seq: t.seq ?? segment.seq,
+    segmentSeq: segment.seq,
+    text: t.text,
+    sourceText: segment.text,
+    ...(segment.stages.spokenEndAt !== undefined ? { spokenEndAt: segment.stages.spokenEndAt } : {}),
+    speechMissing: Boolean(t.speechMissing),
+  };
+}
+
+/** Captions a listener missed: at most this many, the latest ones. */
+const RESEND_LIMIT = 50;
+
+async function onHello(ctx: MessageContext): Promise<void> {
+  const session = await ctx.deps.stores.sessions.get(ctx.identity.sessionId);
+  if (!session) throw notFound(`session ${ctx.identity.sessionId} no longer exists`);
+  if (ctx.identity.role === "console") {
+    parse(ctx, ConsoleHelloMessage, "the hello");
+    await reply(ctx, { type: "session-status", status: session.status, muted: session.muted });
+    await sendCounts(ctx, session.sessionId);
+    return;
+  }
+  const message = parse(ctx, ListenerHelloMessage, "the hello");
+  await reply(ctx, { type: "session-status", status: session.status, muted: session.muted });
+  const listener = await ctx.deps.stores.listeners.get(session.sessionId, ctx.identity.listenerId ?? "");
+  if (!listener) return;
+  const missed = await ctx.deps.stores.segments.listAfter(session.sessionId, message.lastSeq, RESEND_LIMIT);
+  for (const segment of missed) {
+    const caption = storedCaption(segment, session, listener.language);
+    if (caption) await reply(ctx, caption);
+  }
+}
+
+async function onLanguage(ctx: MessageContext): Promise<void> {
+  requireRole(ctx, "listener", "language changes");
+  const message = parse(ctx, ListenerLanguageMessage, "the language change");
+  const session = await liveSession(ctx);
+  const offered = sessionLanguages(session);
+  if (!offered.includes(message.language)) {
+    throw badRequest(
+      `language ${message.language} is not offered in this session: choose one of ${offered.join(", ")}`,
+    );
+  }
+  const listenerId = ctx.identity.listenerId ?? "";
+  await ctx.deps.stores.listeners.setLanguage(session.sessionId, listenerId, message.language);
+  await ctx.deps.stores.connections.setLanguage(ctx.connectionId, message.language);
+  await reply(ctx, { type: "language-changed", language: message.language });
+  await ctx.deps.countsChanged(session.sessionId);
+}
+
+const MESSAGE_ROUTES: Record<(typeof WS_MESSAGE_ROUTES)[number], (ctx: MessageContext) => Promise<void>> = {
+  segment: onSegment,
+  partial: onPartial,
+  status: onStatus,
+  end: onEnd,
+  hello: onHello,
+  language: onLanguage,
+};
+
+// ---- connect / disconnect --------------------------------------------------------
+
+/** API Gateway closes connections after 2 hours; keep rows a little longer. */
+const CONNECTION_TTL_SECONDS = 3 * 3600;
+
+async function onConnect(deps: BackendDeps, connectionId: string, identity: ConnectionIdentity): Promise<void> {
+  const now = deps.now();
+  const listener = identity.listenerId
+    ? await deps.stores.listeners.get(identity.sessionId, identity.listenerId)
+    : undefined;
+  await deps.stores.connections.put({
+    connectionId,
+    sessionId: identity.sessionId,
+    role: identity.role,
+    ...(listener ? { listenerId: listener.listenerId, language: listener.language } : {}),
+    connectedAt: now,
+    expiresAt: Math.ceil(now / 1000) + CONNECTION_TTL_SECONDS,
+  });
+  if (listener) {
+    await deps.stores.listeners.setConnection(identity.sessionId, listener.listenerId, connectionId, true, now);
+    await deps.countsChanged(identity.sessionId);
+  }
+}
+
+async function onDisconnect(deps: BackendDeps, connectionId: string): Promise<void> {
+  const connection = await deps.stores.connections.delete(connectionId);
+  if (connection?.listenerId) {
+    await deps.stores.listeners.setConnection(
+      connection.sessionId,
+      connection.listenerId,
+      connectionId,
+      false,
+      deps.now(),
+    );
+    await deps.countsChanged(connection.sessionId);
+  }
+}
+
+function errorStatus(err: unknown): ApiFailure {
+  if (err instanceof ApiFailure) return err;
+  return new ApiFailure(500, "InternalError", "the server failed on this message: try again");
+}
+
+/** The WebSocket API as one handler of API Gateway WebSocket events, dispatching on the route key. */
+export function createWebSocketHandler(deps: BackendDeps): (event: WsEvent) => Promise<WsResult> {
+  return async (event) => {
+    const { routeKey, connectionId } = event.requestContext;
+    const identity = identityFromContext(event.requestContext.authorizer);
+    if (routeKey === "$disconnect") {
+      await onDisconnect(deps, connectionId).catch((err) =>
+        deps.log.warn("disconnect cleanup failed", { connectionId, error: String(err) }),
+      );
+      return { statusCode: 200 };
+    }
+    if (!identity) return { statusCode: 401, body: "the connection was not authorized" };
+    if (routeKey === "$connect") {
+      await onConnect(deps, connectionId, identity);
+      return { statusCode: 200 };
+    }
+    const ctxBase = { deps, connectionId, identity };
+    try {
+      const raw = event.isBase64Encoded ? Buffer.from(event.body ?? "", "base64").toString("utf8") : (event.body ?? "");
+      if (Buffer.byteLength(raw) > MAX_CLIENT_MESSAGE_BYTES) {
+        throw new ApiFailure(413, "MessageTooLarge", `messages may be at most ${MAX_CLIENT_MESSAGE_BYTES} bytes`);
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        throw badRequest("the message is not JSON: send an object with an action");
+      }
+      const route = MESSAGE_ROUTES[routeKey as keyof typeof MESSAGE_ROUTES];
+      if (!route) {
+        const action = (body as { action?: unknown })?.action;
+        throw badRequest(
+          `${typeof action === "string" ? `unknown action "${action}"` : "the message has no action"}: expected one of ${WS_MESSAGE_ROUTES.join(", ")}`,
+        );
+      }
+      await route({ ...ctxBase, body });
+      return { statusCode: 200 };
+    } catch (err) {
+      const failure = errorStatus(err);
+      if (failure.status >= 500)
+        deps.log.error("ws handler failed", { routeKey, error: String((err as Error)?.stack ?? err) });
+      await deps.sockets
+        .send(connectionId, { type: "error", code: failure.code, message: failure.message })
+        .catch(() => undefined);
+      return { statusCode: failure.status, body: failure.message };
+    }
+  };
+}

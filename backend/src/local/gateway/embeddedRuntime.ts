@@ -1,0 +1,53 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { LIFECYCLE_EVENT_LOG_FILE } from "@babelcast/protocol";
+import { type BackendRuntimeConfig, SessionLimits } from "../../aws/runtimeConfig.js";
+import { DEFAULT_TABLE_NAMES } from "../../tables/definitions.js";
+import type { EmbeddedContext } from "../embeddedContext.js";
+import { settingsSection } from "../embeddedSettings.js";
+import { PATHS } from "../paths.js";
+
+export const LISTENER_SECRET_FILE = "listener-token-secret";
+/** Section of `D/embedded.json` with the sessions backend's limits (see SessionLimits). */
+export const SESSIONS_SETTINGS_SECTION = "sessions";
+
+/** The secret listener tokens are signed with; created on first start so tokens survive restarts. */
+export function loadOrCreateListenerSecret(dataDir: string): string {
+  const file = join(dataDir, LISTENER_SECRET_FILE);
+  try {
+    const secret = readFileSync(file, "utf8").trim();
+    if (secret.length >= 32) return secret;
+  } catch {
+    // absent: created below
+  }
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * The handlers' runtime config in embedded mode: the SDK clients talk to this server's own
+ * AWS-compatible endpoints (on loopback) with the data dir's credentials.
+ */
+export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfig {
+  const base = ctx.loopbackUrl;
+  return {
+    mode: "embedded",
+    region: ctx.region,
+    endpoints: {
+      dynamodb: `${base}${PATHS.dynamodb}`,
+      kinesisvideo: `${base}${PATHS.kinesisvideo}`,
+      apigatewaymanagementapi: `${base}${PATHS.apigatewaymanagementapi}`,
+    },
+    credentials: ctx.credentials,
+    tables: DEFAULT_TABLE_NAMES,
+    listenerTokenSecret: loadOrCreateListenerSecret(ctx.dataDir),
+    ownerAuth: { kind: "owner-token", token: ctx.ownerToken },
+    listenerUrl: ctx.config.listenerUrl,
+    webSocketUrl: ctx.config.webSocketUrl,
+    channelNamePrefix: "babelcast-",
+    limits: settingsSection(ctx.settings, SESSIONS_SETTINGS_SECTION, SessionLimits),
+    lifecycleEvents: { kind: "file", path: join(ctx.dataDir, LIFECYCLE_EVENT_LOG_FILE) },
+  };
+}

@@ -1,0 +1,22 @@
+import type { IncomingMessage } from "node:http";
+
+/**
+ * Reads a request body of at most `limit` bytes; undefined when it is larger (the rest is
+ * drained, so the connection stays usable for the error answer).
+ */
+export function readLimitedBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  if (Number(req.headers["content-length"] ?? 0) > limit) {
+    req.resume();
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+    });
+    req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}

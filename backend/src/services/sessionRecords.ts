@@ -1,0 +1,131 @@
+import { scryptSync, timingSafeEqual } from "node:crypto";
+import type {
+  CreateSessionRequest,
+  GlossaryEntry,
+  SessionOwnerView,
+  SessionPublic,
+  SessionStatus,
+  UpdateSessionRequest,
+} from "@babelcast/protocol";
+import { badRequest, conflict } from "./apiErrors.js";
+
+/** One signaling channel of a session's pool. */
+export interface ChannelRecord {
+  readonly channelArn: string;
+  readonly channelName: string;
+  readonly index: number;
+  readonly createdAt: number;
+}
+
+/** A session as the sessions table stores it. */
+export interface SessionRecord {
+  readonly sessionId: string;
+  readonly ownerId: string;
+  readonly title: string;
+  readonly sourceLanguage: string;
+  readonly targetLanguages: readonly string[];
+  readonly glossary: readonly GlossaryEntry[];
+  readonly voices: Readonly<Record<string, string>>;
+  readonly audioCapacity: number;
+  /** `salt:hash` (scrypt); absent when the session has no passcode. */
+  readonly passcodeHash?: string;
+  readonly transcriptPublic: boolean;
+  readonly status: SessionStatus;
+  readonly muted: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly endedAt?: number;
+  readonly channels: readonly ChannelRecord[];
+}
+
+export function hashPasscode(passcode: string, salt: string): string {
+  return `${salt}:${scryptSync(passcode, salt, 32).toString("base64url")}`;
+}
+
+export function passcodeMatches(record: Pick<SessionRecord, "passcodeHash">, passcode: string | undefined): boolean {
+  if (!record.passcodeHash) return true;
+  if (passcode === undefined) return false;
+  const [salt = "", expected = ""] = record.passcodeHash.split(":");
+  const actual = hashPasscode(passcode, salt).split(":")[1] ?? "";
+  return expected.length === actual.length && timingSafeEqual(Buffer.from(expected), Buffer.from(actual));
+}
+
+export function newSessionRecord(
+  request: CreateSessionRequest,
+  ids: { sessionId: string; ownerId: string; passcodeSalt: string },
+  now: number,
+): SessionRecord {
+  return {
+    sessionId: ids.sessionId,
+    ownerId: ids.ownerId,
+    title: request.title,
+    sourceLanguage: request.sourceLanguage,
+    targetLanguages: request.targetLanguages,
+    glossary: request.glossary,
+    voices: request.voices,
+    audioCapacity: request.audioCapacity,
+    ...(request.passcode ? { passcodeHash: hashPasscode(request.passcode, ids.passcodeSalt) } : {}),
+    transcriptPublic: request.transcriptPublic,
+    status: "created",
+    muted: false,
+    createdAt: now,
+    updatedAt: now,
+    channels: [],
+  };
+}
+
+/** The fields an update changes, checked against the session as it is. */
+export function applySessionUpdate(
+  record: SessionRecord,
+  update: UpdateSessionRequest,
+  now: number,
+): Partial<SessionRecord> {
+  if (record.status === "ended") throw conflict(`session ${record.sessionId} has ended and can no longer be changed`);
+  if (update.targetLanguages?.includes(record.sourceLanguage)) {
+    throw badRequest(`targetLanguages: must not include the source language ${record.sourceLanguage}`);
+  }
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(update)) if (value !== undefined) changes[key] = value;
+  if (Object.keys(changes).length === 0) throw badRequest("the update names no field to change");
+  return { ...(changes as Partial<SessionRecord>), updatedAt: now };
+}
+
+export function toSessionPublic(record: SessionRecord): SessionPublic {
+  return {
+    id: record.sessionId,
+    title: record.title,
+    sourceLanguage: record.sourceLanguage,
+    targetLanguages: [...record.targetLanguages],
+    status: record.status,
+    muted: record.muted,
+    passcodeRequired: Boolean(record.passcodeHash),
+    transcriptPublic: record.transcriptPublic,
+  };
+}
+
+/** A session's listener page: `${listenerUrl}/s/{id}`. */
+export function listenerPageUrl(listenerUrl: string, sessionId: string): string {
+  return `${listenerUrl.replace(/\/+$/, "")}/s/${sessionId}`;
+}
+
+export function toSessionOwnerView(
+  record: SessionRecord,
+  listenerUrl: string,
+  viewersByChannel: Readonly<Record<string, number>>,
+): SessionOwnerView {
+  return {
+    ...toSessionPublic(record),
+    glossary: [...record.glossary],
+    voices: { ...record.voices },
+    audioCapacity: record.audioCapacity,
+    createdAt: record.createdAt,
+    ...(record.endedAt !== undefined ? { endedAt: record.endedAt } : {}),
+    listenerPageUrl: listenerPageUrl(listenerUrl, record.sessionId),
+    channels: record.channels.map((c) => ({ channelArn: c.channelArn, viewers: viewersByChannel[c.channelArn] ?? 0 })),
+  };
+}
+
+/** Languages a listener may pick: the source and every target. */
+export function sessionLanguages(record: Pick<SessionRecord, "sourceLanguage" | "targetLanguages">): string[] {
+  return [record.sourceLanguage, ...record.targetLanguages];
+}

@@ -1,0 +1,360 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { TableNames } from "./definitions.js";
+import type {
+  ChannelRecord,
+  ConnectionRecord,
+  ListenerRecord,
+  SegmentRecord,
+  SegmentTranslation,
+  SessionRecord,
+} from "./records.js";
+
+/** Data access for the sessions backend: every table read and write goes through here. */
+
+async function queryAll<T>(dynamo: DynamoDBDocumentClient, input: QueryCommandInput): Promise<T[]> {
+  const items: T[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo.send(new QueryCommand({ ...input, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
+    items.push(...((page.Items ?? []) as T[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as Error)?.name === "ConditionalCheckFailedException";
+}
+
+export class SessionStore {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(sessionId: string): Promise<SessionRecord | undefined> {
+    const out = await this.dynamo.send(
+      new GetCommand({ TableName: this.table, Key: { sessionId }, ConsistentRead: true }),
+    );
+    return out.Item as SessionRecord | undefined;
+  }
+
+  /** Writes a new session; false when the id is taken. */
+  async create(record: SessionRecord): Promise<boolean> {
+    try {
+      await this.dynamo.send(
+        new PutCommand({ TableName: this.table, Item: record, ConditionExpression: "attribute_not_exists(sessionId)" }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Sets fields of a session that has not ended; returns the new record, undefined if it ended meanwhile. */
+  async update(
+    sessionId: string,
+    changes: Partial<SessionRecord>,
+    allowEnded = false,
+  ): Promise<SessionRecord | undefined> {
+    const entries = Object.entries(changes).filter(([k, v]) => v !== undefined && k !== "sessionId");
+    if (entries.length === 0) return this.get(sessionId);
+    const names: Record<string, string> = { "#status": "status" };
+    const values: Record<string, unknown> = { ":ended": "ended" };
+    const sets = entries.map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:v${i}`] = v;
+      return `#f${i} = :v${i}`;
+    });
+    try {
+      const out = await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId },
+          UpdateExpression: `SET ${sets.join(", ")}`,
+          ConditionExpression: allowEnded
+            ? "attribute_exists(sessionId)"
+            : "attribute_exists(sessionId) AND #status <> :ended",
+          ExpressionAttributeNames: allowEnded ? Object.fromEntries(Object.entries(names).slice(1)) : names,
+          ExpressionAttributeValues: allowEnded ? Object.fromEntries(Object.entries(values).slice(1)) : values,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return out.Attributes as SessionRecord;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Appends a channel to the pool only if the pool still has `expectedCount` channels (no duplicates on races). */
+  async addChannel(
+    sessionId: string,
+    channel: ChannelRecord,
+    expectedCount: number,
+  ): Promise<SessionRecord | undefined> {
+    try {
+      const out = await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId },
+          UpdateExpression: "SET channels = list_append(channels, :c)",
+          ConditionExpression: "size(channels) = :n AND #status <> :ended",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":c": [channel], ":n": expectedCount, ":ended": "ended" },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return out.Attributes as SessionRecord;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async listByOwner(ownerId: string): Promise<SessionRecord[]> {
+    return queryAll<SessionRecord>(this.dynamo, {
+      TableName: this.table,
+      IndexName: "byOwner",
+      KeyConditionExpression: "ownerId = :o",
+      ExpressionAttributeValues: { ":o": ownerId },
+      ScanIndexForward: false,
+    });
+  }
+}
+
+export class ListenerStore {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(sessionId: string, listenerId: string): Promise<ListenerRecord | undefined> {
+    const out = await this.dynamo.send(
+      new GetCommand({ TableName: this.table, Key: { sessionId, listenerId }, ConsistentRead: true }),
+    );
+    return out.Item as ListenerRecord | undefined;
+  }
+
+  async put(record: ListenerRecord): Promise<void> {
+    await this.dynamo.send(new PutCommand({ TableName: this.table, Item: record }));
+  }
+
+  async listBySession(sessionId: string): Promise<ListenerRecord[]> {
+    return queryAll<ListenerRecord>(this.dynamo, {
+      TableName: this.table,
+      KeyConditionExpression: "sessionId = :s",
+      ExpressionAttributeValues: { ":s": sessionId },
+      ConsistentRead: true,
+    });
+  }
+
+  /** Marks a listener connected on `connectionId` (or disconnected, only if still on `connectionId`). */
+  async setConnection(
+    sessionId: string,
+    listenerId: string,
+    connectionId: string,
+    connected: boolean,
+    now: number,
+  ): Promise<void> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId, listenerId },
+          UpdateExpression: connected
+            ? "SET connected = :t, connectionId = :c, lastActiveAt = :now"
+            : "SET connected = :f, lastActiveAt = :now REMOVE connectionId",
+          ConditionExpression: connected ? "attribute_exists(listenerId)" : "connectionId = :c",
+          ExpressionAttributeValues: connected
+            ? { ":t": true, ":c": connectionId, ":now": now }
+            : { ":f": false, ":c": connectionId, ":now": now },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async setLanguage(sessionId: string, listenerId: string, language: string): Promise<void> {
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { sessionId, listenerId },
+        UpdateExpression: "SET #l = :l",
+        ConditionExpression: "attribute_exists(listenerId)",
+        ExpressionAttributeNames: { "#l": "language" },
+        ExpressionAttributeValues: { ":l": language },
+      }),
+    );
+  }
+}
+
+export class ConnectionStore {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const out = await this.dynamo.send(
+      new GetCommand({ TableName: this.table, Key: { connectionId }, ConsistentRead: true }),
+    );
+    return out.Item as ConnectionRecord | undefined;
+  }
+
+  async put(record: ConnectionRecord): Promise<void> {
+    await this.dynamo.send(new PutCommand({ TableName: this.table, Item: record }));
+  }
+
+  async delete(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const out = await this.dynamo.send(
+      new DeleteCommand({ TableName: this.table, Key: { connectionId }, ReturnValues: "ALL_OLD" }),
+    );
+    return out.Attributes as ConnectionRecord | undefined;
+  }
+
+  async setLanguage(connectionId: string, language: string): Promise<void> {
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { connectionId },
+        UpdateExpression: "SET #l = :l",
+        ConditionExpression: "attribute_exists(connectionId)",
+        ExpressionAttributeNames: { "#l": "language" },
+        ExpressionAttributeValues: { ":l": language },
+      }),
+    );
+  }
+
+  /** Every connection row (the embedded gateway clears rows its previous run left behind). */
+  async scanAll(): Promise<ConnectionRecord[]> {
+    const items: ConnectionRecord[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.dynamo.send(
+        new ScanCommand({ TableName: this.table, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }),
+      );
+      items.push(...((page.Items ?? []) as ConnectionRecord[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  async listBySession(sessionId: string): Promise<ConnectionRecord[]> {
+    return queryAll<ConnectionRecord>(this.dynamo, {
+      TableName: this.table,
+      IndexName: "bySession",
+      KeyConditionExpression: "sessionId = :s",
+      ExpressionAttributeValues: { ":s": sessionId },
+    });
+  }
+}
+
+export class SegmentStore {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Writes a segment once: false when this seq is already stored (a re-send). */
+  async create(record: SegmentRecord): Promise<boolean> {
+    try {
+      await this.dynamo.send(
+        new PutCommand({ TableName: this.table, Item: record, ConditionExpression: "attribute_not_exists(seq)" }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async get(sessionId: string, seq: number): Promise<SegmentRecord | undefined> {
+    const out = await this.dynamo.send(
+      new GetCommand({ TableName: this.table, Key: { sessionId, seq }, ConsistentRead: true }),
+    );
+    return out.Item as SegmentRecord | undefined;
+  }
+
+  async putTranslation(
+    sessionId: string,
+    seq: number,
+    language: string,
+    translation: SegmentTranslation,
+  ): Promise<void> {
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { sessionId, seq },
+        UpdateExpression: "SET translations.#l = :t",
+        ConditionExpression: "attribute_exists(seq)",
+        ExpressionAttributeNames: { "#l": language },
+        ExpressionAttributeValues: { ":t": translation },
+      }),
+    );
+  }
+
+  /** Segments after `afterSeq`, oldest first; with `latest`, only the last `latest` of them. */
+  async listAfter(sessionId: string, afterSeq: number, latest?: number): Promise<SegmentRecord[]> {
+    const input: QueryCommandInput = {
+      TableName: this.table,
+      KeyConditionExpression: "sessionId = :s AND seq > :q",
+      ExpressionAttributeValues: { ":s": sessionId, ":q": afterSeq },
+      ConsistentRead: true,
+    };
+    if (latest === undefined) return queryAll<SegmentRecord>(this.dynamo, input);
+    const out = await this.dynamo.send(new QueryCommand({ ...input, ScanIndexForward: false, Limit: latest }));
+    return ((out.Items ?? []) as SegmentRecord[]).reverse();
+  }
+}
+
+export class RateLimitStore {
+  constructor(
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  /** Adds one to a window's counter and returns the new count. */
+  async increment(bucket: string, expiresAt: number): Promise<number> {
+    const out = await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { bucket },
+        UpdateExpression: "ADD hits :one SET expiresAt = :e",
+        ExpressionAttributeValues: { ":one": 1, ":e": expiresAt },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    return Number(out.Attributes?.hits ?? 1);
+  }
+}
+
+export interface Stores {
+  readonly sessions: SessionStore;
+  readonly listeners: ListenerStore;
+  readonly connections: ConnectionStore;
+  readonly segments: SegmentStore;
+  readonly rateLimits: RateLimitStore;
+}
+
+export function createStores(dynamo: DynamoDBDocumentClient, tables: TableNames): Stores {
+  return {
+    sessions: new SessionStore(dynamo, tables.sessions),
+    listeners: new ListenerStore(dynamo, tables.listeners),
+    connections: new ConnectionStore(dynamo, tables.connections),
+    segments: new SegmentStore(dynamo, tables.segments),
+    rateLimits: new RateLimitStore(dynamo, tables.rateLimits),
+  };
+}

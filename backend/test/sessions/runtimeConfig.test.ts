@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { runtimeConfigFromEnv } from "../../src/aws/runtimeConfig.js";
+
+const env = {
+  AWS_REGION: "eu-west-1",
+  LISTENER_TOKEN_SECRET: "s".repeat(40),
+  USER_POOL_ID: "eu-west-1_abc",
+  USER_POOL_CLIENT_ID: "client123",
+  LISTENER_URL: "https://listen.example.org",
+  WEBSOCKET_URL: "wss://abc.execute-api.eu-west-1.amazonaws.com/prod",
+  WEBSOCKET_MANAGEMENT_ENDPOINT: "https://abc.execute-api.eu-west-1.amazonaws.com/prod",
+  TABLE_SESSIONS: "Stack-Sessions-1",
+  EVENT_BUS_NAME: "babelcast-bus",
+};
+
+describe("Lambda runtime config", () => {
+  it("selects Cognito owner auth and the stack's tables, bus and endpoints from the environment", () => {
+    const config = runtimeConfigFromEnv(env);
+    expect(config.mode).toBe("aws");
+    expect(config.region).toBe("eu-west-1");
+    expect(config.ownerAuth).toEqual({ kind: "cognito", userPoolId: "eu-west-1_abc", clientId: "client123" });
+    expect(config.credentials).toBeUndefined();
+    expect(config.tables.sessions).toBe("Stack-Sessions-1");
+    expect(config.tables.segments).toBe("BabelcastSegments");
+    expect(config.endpoints.apigatewaymanagementapi).toBe(env.WEBSOCKET_MANAGEMENT_ENDPOINT);
+    expect(config.lifecycleEvents).toEqual({ kind: "eventbridge", busName: "babelcast-bus" });
+    // Lambda cannot hold a timer across invocations: counts are pushed at once.
+    expect(config.limits.countsDebounceMs).toBe(0);
+    expect(config.limits.viewersPerChannel).toBe(10);
+  });
+
+  it("takes limits from SESSION_LIMITS", () => {
+    const config = runtimeConfigFromEnv({ ...env, SESSION_LIMITS: JSON.stringify({ joinsPerIpPerMinute: 7 }) });
+    expect(config.limits.joinsPerIpPerMinute).toBe(7);
+  });
+
+  it("names the missing variable", () => {
+    const { USER_POOL_ID: _, ...missing } = env;
+    expect(() => runtimeConfigFromEnv(missing)).toThrow(/USER_POOL_ID is not set/);
+  });
+
+  it("refuses a viewer URL lifetime over 5 minutes", () => {
+    expect(() =>
+      runtimeConfigFromEnv({ ...env, SESSION_LIMITS: JSON.stringify({ viewerUrlExpirySeconds: 600 }) }),
+    ).toThrow();
+  });
+});
