@@ -2,8 +2,8 @@
 // 1 master + 10 viewers on loopback, and the server's memory per signaling connection.
 // Run by `npm run bench` (e2e/bench/run.ts) or alone: `npx tsx e2e/bench/signaling.bench.ts`.
 // Progress goes to stderr; the last stdout line is `{"metrics": {...}, "series": {...}}`.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -11,14 +11,14 @@ import { pathToFileURL } from "node:url";
 import { CreateSignalingChannelCommand, KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
 import { CREDENTIALS_FILE, parseCredentialsFile } from "@babelcast/backend/local/dataDir.js";
 import { PATHS } from "@babelcast/backend/local/paths.js";
-import { ServeReadyLine } from "@babelcast/protocol";
 import WebSocket from "ws";
 import { channelPresigner } from "../support/kvsPresign.js";
 
 export interface SignalingBenchResult {
   metrics: {
     signaling_relay_ms: { p50: number; p99: number; n: number };
-    signaling_memory_per_connection_kb: { value: number; connections: number };
+    /** value: server RSS growth per connection (after a full GC); heap_kb: JS heap + external. */
+    signaling_memory_per_connection_kb: { value: number; heap_kb: number; connections: number };
   };
   /** Every relay latency sample, ms. */
   series: { signaling_relay_ms: number[] };
@@ -40,42 +40,47 @@ function percentile(sorted: number[], p: number): number {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
-/** The server's resident memory in KiB, from /proc (Linux). */
-function rssKb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return Number(m?.[1] ?? Number.NaN);
+interface MemoryFigures {
+  rss: number;
+  heapUsed: number;
+  external: number;
 }
 
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+/** The embedded server with only the KVS emulator, in its own process so its memory is its own. */
+async function startServer(dataDir: string) {
   // Limits raised so the benchmark measures relaying, not AWS's rate quotas.
-  writeFileSync(
-    join(dataDir, "embedded.json"),
-    JSON.stringify({
-      kinesisvideo: {
-        connectsPerSecondPerChannel: 10_000,
-        iceCandidatesPerSecond: 10_000,
-        maxViewersPerChannel: VIEWERS,
-      },
-    }),
-  );
+  const settings = {
+    connectsPerSecondPerChannel: 10_000,
+    iceCandidatesPerSecond: 10_000,
+    maxViewersPerChannel: VIEWERS,
+  };
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", join(repoRoot, "backend/src/local/cli.ts"), "--port", "0", "--data-dir", dataDir],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+    [
+      "--expose-gc",
+      "--import",
+      "tsx",
+      join(repoRoot, "e2e/support/kvsServerProcess.ts"),
+      dataDir,
+      JSON.stringify(settings),
+    ],
+    { cwd: repoRoot, stdio: ["pipe", "pipe", "inherit"] },
   );
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`embedded server not ready in 60 s:\n${stderr}`)), 60_000);
-    createInterface({ input: child.stdout! }).once("line", (l) => {
-      clearTimeout(timer);
-      resolve(l);
+  const lines = createInterface({ input: child.stdout! });
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the KVS server process did not answer in 60 s")), 60_000);
+      lines.once("line", (l) => {
+        clearTimeout(timer);
+        resolve(l);
+      });
     });
-    child.once("exit", (code) => reject(new Error(`embedded server exited with ${code}:\n${stderr}`)));
-  });
-  return { child, url: ServeReadyLine.parse(JSON.parse(line)).url };
+  const { url } = JSON.parse(await nextLine()) as { url: string };
+  const memory = async (): Promise<MemoryFigures> => {
+    child.stdin?.write("memory\n");
+    return JSON.parse(await nextLine()) as MemoryFigures;
+  };
+  return { child, url, memory };
 }
 
 function open(url: string): Promise<WebSocket> {
@@ -89,7 +94,7 @@ function open(url: string): Promise<WebSocket> {
 
 export async function runSignalingBench(): Promise<SignalingBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), "babelcast-bench-kvs-"));
-  const { child, url } = await startServer(dataDir);
+  const { child, url, memory } = await startServer(dataDir);
   const sockets: WebSocket[] = [];
   try {
     const credentials = parseCredentialsFile(readFileSync(join(dataDir, CREDENTIALS_FILE), "utf8"));
@@ -107,7 +112,7 @@ export async function runSignalingBench(): Promise<SignalingBenchResult> {
 
     log(`${CHANNELS} channels created; connecting ${CHANNELS * (VIEWERS + 1)} clients`);
     await new Promise((r) => setTimeout(r, 500));
-    const rssBefore = rssKb(child.pid ?? 0);
+    const before = await memory();
     const samples: number[] = [];
     const onMessage = (data: WebSocket.RawData) => {
       const m = JSON.parse(data.toString()) as { messagePayload?: string };
@@ -131,8 +136,10 @@ export async function runSignalingBench(): Promise<SignalingBenchResult> {
       channels.push({ master, viewers });
     }
     await new Promise((r) => setTimeout(r, 1000));
-    const rssAfter = rssKb(child.pid ?? 0);
-    log(`server RSS ${rssBefore} KiB before, ${rssAfter} KiB after ${sockets.length} connections; relaying`);
+    const after = await memory();
+    log(
+      `server RSS ${before.rss >> 10} KiB before, ${after.rss >> 10} KiB after ${sockets.length} connections; relaying`,
+    );
 
     // Each round, every viewer sends one candidate to its master and every master one to each
     // viewer, at random moments spread over the round: steady load, as in a room filling up.
@@ -171,7 +178,10 @@ export async function runSignalingBench(): Promise<SignalingBenchResult> {
           n: samples.length,
         },
         signaling_memory_per_connection_kb: {
-          value: round2((rssAfter - rssBefore) / sockets.length),
+          value: round2((after.rss - before.rss) / 1024 / sockets.length),
+          heap_kb: round2(
+            (after.heapUsed + after.external - before.heapUsed - before.external) / 1024 / sockets.length,
+          ),
           connections: sockets.length,
         },
       },
