@@ -2,14 +2,21 @@ import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
 import { KinesisVideoSignalingClient } from "@aws-sdk/client-kinesis-video-signaling";
+import type { PollyClient } from "@aws-sdk/client-polly";
+import type { TranslateClient } from "@aws-sdk/client-translate";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { createPollyClient } from "./pollyClient.js";
 import type { BackendRuntimeConfig } from "./runtimeConfig.js";
+import { createTranslateClient } from "./translateClient.js";
 
 /** The SDK clients the sessions backend uses, all built from one runtime config. */
 export interface AwsClients {
   readonly dynamo: DynamoDBDocumentClient;
   readonly kinesisVideo: KinesisVideoClient;
+  /** Translate and Polly: one attempt per call, the pipeline retries per language with backoff. */
+  readonly translate: TranslateClient;
+  readonly polly: PollyClient;
   /** Signaling data-plane client for a channel's HTTPS endpoint (cached per endpoint). */
   signaling(endpoint: string): KinesisVideoSignalingClient;
   /** Management API client for a WebSocket API endpoint (cached per endpoint). */
@@ -35,11 +42,22 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
     ...base,
     ...(config.endpoints.kinesisvideo ? { endpoint: config.endpoints.kinesisvideo } : {}),
   });
+  const engine = { ...base, maxAttempts: 1 };
+  const translate = createTranslateClient({
+    ...engine,
+    ...(config.endpoints.translate ? { endpoint: config.endpoints.translate } : {}),
+  });
+  const polly = createPollyClient({
+    ...engine,
+    ...(config.endpoints.polly ? { endpoint: config.endpoints.polly } : {}),
+  });
   const signalingClients = new Map<string, KinesisVideoSignalingClient>();
   const managementClients = new Map<string, ApiGatewayManagementApiClient>();
   return {
     dynamo,
     kinesisVideo,
+    translate,
+    polly,
     signaling(endpoint) {
       let c = signalingClients.get(endpoint);
       if (!c) {
@@ -64,6 +82,8 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
     destroy() {
       dynamoClient.destroy();
       kinesisVideo.destroy();
+      translate.destroy();
+      polly.destroy();
       for (const c of signalingClients.values()) c.destroy();
       for (const c of managementClients.values()) c.destroy();
     },

@@ -46,6 +46,8 @@ export interface BackendRuntimeConfig {
     readonly dynamodb?: string;
     readonly kinesisvideo?: string;
     readonly apigatewaymanagementapi?: string;
+    readonly translate?: string;
+    readonly polly?: string;
   };
   /** Static credentials (embedded); absent: the default provider chain (Lambda role). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -58,6 +60,8 @@ export interface BackendRuntimeConfig {
   readonly webSocketUrl: string;
   /** Prefix of the KVS channel names this deployment creates. */
   readonly channelNamePrefix: string;
+  /** Prefix of the Translate terminology names (session glossaries) this deployment imports. */
+  readonly terminologyNamePrefix: string;
   readonly limits: SessionLimits;
   /** Where session lifecycle events go. */
   readonly lifecycleEvents: LifecycleEventsConfig;
@@ -91,6 +95,7 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Back
     listenerUrl: required(env, "LISTENER_URL"),
     webSocketUrl: required(env, "WEBSOCKET_URL"),
     channelNamePrefix: env.CHANNEL_NAME_PREFIX ?? "babelcast-",
+    terminologyNamePrefix: env.TERMINOLOGY_NAME_PREFIX ?? "babelcast-",
     limits: { ...limits, countsDebounceMs: 0 },
     lifecycleEvents: env.EVENT_BUS_NAME ? { kind: "eventbridge", busName: env.EVENT_BUS_NAME } : { kind: "none" },
   };

@@ -1,7 +1,13 @@
+import { credentialsService } from "./auth/temporaryCredentials.js";
+import { createConsolePageService } from "./consolePage.js";
 import { createDynamoService } from "./dynamodb/dynamoService.js";
 import type { EmbeddedServiceFactory } from "./embeddedContext.js";
 import { createGatewayService } from "./gateway/gatewayService.js";
 import { createKvsService } from "./kvs/kvsService.js";
+import { createListenerPageService } from "./listenerPage.js";
+import { createPollyService } from "./polly/pollyService.js";
+import { createTranscribeService } from "./transcribe/transcribeService.js";
+import { createTranslateService } from "./translate/translateService.js";
 
 /**
  * The parts of the embedded server, in the order requests are offered to them.
@@ -9,6 +15,12 @@ import { createKvsService } from "./kvs/kvsService.js";
  */
 export const EMBEDDED_SERVICES: readonly EmbeddedServiceFactory[] = [
   createKvsService,
+  credentialsService,
+  createTranscribeService,
+  createTranslateService,
+  createPollyService,
+  createListenerPageService,
+  createConsolePageService,
   createDynamoService,
   createGatewayService(),
 ];

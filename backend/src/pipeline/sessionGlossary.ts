@@ -7,8 +7,9 @@ import { type GlossaryEntry, LANGUAGES } from "@babelcast/protocol";
  * embedded Apertium endpoint, which forces the terms itself.
  */
 
-export function glossaryTerminologyName(sessionId: string): string {
-  return `babelcast-${sessionId}`;
+/** The terminology's name: the deployment's prefix (IAM scopes Translate to it) and the session id. */
+export function glossaryTerminologyName(sessionId: string, prefix = "babelcast-"): string {
+  return `${prefix}${sessionId}`;
 }
 
 function csvField(value: string): string {
@@ -37,9 +38,10 @@ export async function importSessionGlossary(
     targetLanguages: readonly string[];
     glossary: readonly GlossaryEntry[];
   },
+  prefix?: string,
 ): Promise<string | undefined> {
   if (session.glossary.length === 0) return undefined;
-  const name = glossaryTerminologyName(session.sessionId);
+  const name = glossaryTerminologyName(session.sessionId, prefix);
   const csv = glossaryTerminologyCsv(session.sourceLanguage, session.targetLanguages, session.glossary);
   await client.send(
     new ImportTerminologyCommand({

@@ -9,7 +9,8 @@ import { KeyedDebouncer } from "../../services/listenerCounts.js";
 import { type OwnerAuthenticator, selectOwnerAuthenticator } from "../../services/ownerAuth.js";
 import { createStores, type Stores } from "../../tables/stores.js";
 import { publishListenerCounts } from "./fanout.js";
-import { deliverSourceCaption, type SegmentProcessor } from "./segmentDelivery.js";
+import { createPipelineProcessor } from "./pipelineProcessor.js";
+import type { SegmentProcessor } from "./segmentDelivery.js";
 
 /** Structured log lines (the embedded server's logger, or JSON on the Lambda console). */
 export type BackendLog = Logger;
@@ -71,7 +72,7 @@ export function createBackendDeps(config: BackendRuntimeConfig, overrides: Backe
     ownerAuth: overrides.ownerAuth ?? selectOwnerAuthenticator(config.ownerAuth, cognitoJwtVerify),
     sockets: managementApiConnections(clients, managementEndpoint),
     lifecycle: overrides.lifecycle ?? createLifecycleEvents(config.lifecycleEvents, config.region),
-    segmentProcessor: overrides.segmentProcessor ?? deliverSourceCaption,
+    segmentProcessor: overrides.segmentProcessor ?? createPipelineProcessor(),
     now,
     random: overrides.random ?? Math.random,
     log: overrides.log ?? consoleLog,

@@ -39,6 +39,8 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
       dynamodb: `${base}${PATHS.dynamodb}`,
       kinesisvideo: `${base}${PATHS.kinesisvideo}`,
       apigatewaymanagementapi: `${base}${PATHS.apigatewaymanagementapi}`,
+      translate: `${base}${PATHS.translate}`,
+      polly: `${base}${PATHS.polly}`,
     },
     credentials: ctx.credentials,
     tables: DEFAULT_TABLE_NAMES,
@@ -47,6 +49,7 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
     listenerUrl: ctx.config.listenerUrl,
     webSocketUrl: ctx.config.webSocketUrl,
     channelNamePrefix: "babelcast-",
+    terminologyNamePrefix: "babelcast-",
     limits: settingsSection(ctx.settings, SESSIONS_SETTINGS_SECTION, SessionLimits),
     lifecycleEvents: { kind: "file", path: join(ctx.dataDir, LIFECYCLE_EVENT_LOG_FILE) },
   };

@@ -36,7 +36,8 @@ export class ApertiumTranslator {
     const guarded = protectTerms(normalizeSegmentText(text), terms);
     let stream = deformatText(guarded.text);
     for (const mode of route) stream = await this.pipeline(mode).translateStream(stream);
-    return { text: guarded.restore(reformatText(stream)), route, appliedTerms: guarded.applied };
+    // A pipeline may carry a blank over from the previous block: captions are one trimmed line.
+    return { text: guarded.restore(reformatText(stream)).trim(), route, appliedTerms: guarded.applied };
   }
 
   /** Starts the pipelines of these routes now, so the first segment does not pay ≈ 300 ms each. */
