@@ -1,0 +1,249 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, test } from "@playwright/test";
+import { type ServedEmbedded, serveEmbedded } from "../../support/embeddedServer.js";
+import { ensureListenerPageBuilt } from "../../support/listenerBuild.js";
+import { ListenerMockApi } from "../../support/listenerMockApi.js";
+
+// The page as the embedded server serves it, with the sessions API and the listener
+// WebSocket scripted (ListenerMockApi): behaviour of the page itself, whatever the backend's state.
+
+let server: ServedEmbedded;
+test.beforeAll(async () => {
+  ensureListenerPageBuilt();
+  server = await serveEmbedded();
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+
+/** Collects Content-Security-Policy violations the page reports. */
+function cspViolations(page: Page): string[] {
+  const found: string[] = [];
+  page.on("console", (m) => {
+    if (m.text().includes("Content Security Policy")) found.push(m.text());
+  });
+  return found;
+}
+
+async function openPage(page: Page, session: ConstructorParameters<typeof ListenerMockApi>[1] = {}) {
+  const api = new ListenerMockApi(server.ready.url, session);
+  await api.install(page);
+  await page.goto(api.pageUrl);
+  await expect(page.getByRole("heading", { name: api.session.title })).toBeVisible();
+  return api;
+}
+
+async function listen(page: Page, api: ListenerMockApi, name = "Listen") {
+  await page.getByRole("button", { name }).click();
+  await expect.poll(() => api.lastSocket?.received[0]).toEqual({ action: "hello", lastSeq: -1 });
+}
+
+test.describe("in French", () => {
+  test.use({ locale: "fr-FR" });
+
+  test("preselects the browser's language, speaks it, and remembers another choice", async ({ page }) => {
+    await openPage(page);
+    const select = page.getByLabel("Langue");
+    await expect(select).toHaveValue("fr");
+    await expect(page.getByRole("button", { name: "Écouter" })).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "fr");
+
+    await select.selectOption("de");
+    await expect(page.getByRole("button", { name: "Anhören" })).toBeVisible();
+    await page.reload();
+    await expect(page.getByLabel("Sprache")).toHaveValue("de");
+  });
+});
+
+test("joins, shows captions in a polite live region with the delay, and reports no CSP violation", async ({ page }) => {
+  const violations = cspViolations(page);
+  const api = await openPage(page);
+  await listen(page, api);
+  expect(api.joins).toEqual([{ language: "en" }]);
+  const socketUrl = api.lastSocket!.url;
+  expect(Object.fromEntries(socketUrl.searchParams)).toEqual({
+    role: "listener",
+    sessionId: "amber-harbor-482",
+    token: "token-1",
+  });
+
+  api.send({ type: "partial", text: "good morning every" });
+  await expect(page.getByText("good morning every")).toBeVisible();
+  api.caption("en", 0, "Good morning everyone.", Date.now() - 2000);
+  const log = page.getByRole("log");
+  await expect(log).toHaveAttribute("aria-live", "polite");
+  await expect(log.getByText("Good morning everyone.")).toBeVisible();
+  await expect(page.locator(".partial")).toHaveCount(0);
+  await expect(page.getByText(/^2\.\d s behind$/)).toBeVisible();
+
+  const title = await page.evaluate(() => navigator.mediaSession.metadata?.title);
+  expect(title).toBe(api.session.title);
+  expect(violations).toEqual([]);
+});
+
+test("says captions only, with the reason, when audio capacity is full", async ({ page }) => {
+  const api = await openPage(page);
+  await listen(page, api);
+  await expect(page.getByRole("status")).toContainText("Captions only");
+  await expect(page.getByRole("status")).toContainText("audio capacity of 100 listeners is full");
+  await expect(page.getByRole("button", { name: "Mute" })).toHaveCount(0);
+});
+
+test("shows the presenter paused, muted, then the end of the talk", async ({ page }) => {
+  const api = await openPage(page);
+  await listen(page, api);
+  api.audio = { mode: "captions-only", reason: "x" };
+  const status = page.getByRole("status");
+  api.send({ type: "session-status", status: "paused", muted: false });
+  await expect(status).toHaveText("The presenter has paused.");
+  api.send({ type: "session-status", status: "live", muted: true });
+  await expect(status).toHaveText(/microphone is muted|Captions only/);
+  api.send({ type: "session-status", status: "ended", muted: false });
+  await expect(status).toHaveText("This talk has ended. Thank you for listening.");
+  await expect(page.getByRole("combobox")).toHaveCount(0);
+  // An ended talk is not reconnected to.
+  const sockets = api.sockets.length;
+  await page.waitForTimeout(1500);
+  expect(api.sockets.length).toBe(sockets);
+});
+
+test("reconnects captions after the socket drops, keeps the listener id, and resumes after the last caption", async ({
+  page,
+}) => {
+  const api = await openPage(page);
+  await listen(page, api);
+  api.caption("en", 0, "First sentence.");
+  api.caption("en", 1, "Second sentence.");
+  await expect(page.getByText("Second sentence.")).toBeVisible();
+
+  await api.lastSocket!.route.close({ code: 1006 });
+  await expect(page.getByRole("status")).toHaveText("Reconnecting…");
+  await expect.poll(() => api.sockets.length).toBe(2);
+  await expect.poll(() => api.lastSocket!.received[0]).toEqual({ action: "hello", lastSeq: 1 });
+  await expect(page.getByRole("status")).not.toHaveText("Reconnecting…");
+
+  // A socket that drops again soon gets a fresh token through refresh, same listener id.
+  await api.lastSocket!.route.close({ code: 1006 });
+  await expect.poll(() => api.refreshes.length).toBeGreaterThan(0);
+  expect(api.refreshes[0]).toEqual({ listenerId: "lst_mock_0001", body: { listenerToken: "token-1" } });
+  await expect.poll(() => api.sockets.length).toBe(3);
+  expect(api.lastSocket!.url.searchParams.get("token")).toBe("token-2");
+  // Captions re-sent after the reconnection are not shown twice.
+  api.caption("en", 1, "Second sentence.");
+  api.caption("en", 2, "Third sentence.");
+  await expect(page.getByText("Third sentence.")).toBeVisible();
+  await expect(page.getByText("Second sentence.")).toHaveCount(1);
+});
+
+test("keeps trying to join after the tap while the network fails, saying so", async ({ page }) => {
+  const api = await openPage(page);
+  api.dropJoins = 2;
+  await page.getByRole("button", { name: "Listen" }).click();
+  await expect(page.getByRole("status")).toHaveText("Cannot reach the talk. Check your Wi-Fi; retrying…");
+  await expect.poll(() => api.lastSocket?.received[0]).toEqual({ action: "hello", lastSeq: -1 });
+  expect(api.joins).toEqual([{ language: "en" }]);
+});
+
+test("rejoins with the same listener id and token after a reload", async ({ page }) => {
+  const api = await openPage(page);
+  await listen(page, api);
+  await page.reload();
+  await page.getByRole("button", { name: "Listen" }).click();
+  await expect.poll(() => api.joins.length).toBe(2);
+  expect(api.joins[1]).toEqual({ language: "en", listenerId: "lst_mock_0001", listenerToken: "token-1" });
+});
+
+test("switches language over the WebSocket, without a new join", async ({ page }) => {
+  const api = await openPage(page);
+  await listen(page, api);
+  await page.getByLabel("Language").selectOption("es");
+  await expect.poll(() => api.lastSocket!.received.at(-1)).toEqual({ action: "language", language: "es" });
+  api.send({ type: "language-changed", language: "es" });
+  await expect(page.getByLabel("Idioma")).toHaveValue("es");
+  api.caption("es", 0, "Hola a todos.");
+  await expect(page.getByText("Hola a todos.")).toHaveAttribute("lang", "es");
+  expect(api.joins).toHaveLength(1);
+  expect(api.sockets).toHaveLength(1);
+});
+
+test("retries audio with a refreshed grant when signaling fails, honestly reconnecting meanwhile", async ({ page }) => {
+  const api = await openPage(page);
+  const wsBase = server.ready.url.replace(/^http/, "ws");
+  api.audio = {
+    mode: "webrtc",
+    signaling: {
+      channelArn: "arn:aws:kinesisvideo:us-east-1:000000000000:channel/amber-harbor-482-0/1",
+      channelEndpoint: `${wsBase}/mock-signaling`,
+      signedUrl: `${wsBase}/mock-signaling?X-Amz-Signature=abc`,
+      region: "us-east-1",
+      role: "VIEWER",
+      clientId: "lst_mock_0001",
+      iceServers: [],
+      // Already expired: the page must refresh before reconnecting.
+      expiresAt: Date.now() - 1000,
+    },
+  };
+  let signalingSockets = 0;
+  await page.routeWebSocket(
+    (url) => url.pathname === "/mock-signaling",
+    (ws) => {
+      signalingSockets += 1;
+      ws.close({ code: 1011, reason: "dropped by the test" });
+    },
+  );
+  await listen(page, api);
+  await expect(page.getByRole("status")).toHaveText("Reconnecting…");
+  await expect.poll(() => api.refreshes.length).toBeGreaterThan(0);
+  expect(api.refreshes[0]!.listenerId).toBe("lst_mock_0001");
+  await expect.poll(() => signalingSockets).toBeGreaterThan(1);
+  expect(api.joins).toHaveLength(1);
+});
+
+test("says so when the link names no talk", async ({ page }) => {
+  const api = new ListenerMockApi(server.ready.url);
+  await api.install(page);
+  await page.goto(`${server.ready.url}/s/amber-harbor-000`);
+  await expect(page.getByRole("status")).toHaveText(/No talk at this address/);
+});
+
+test("caption size control, and auto-scroll that pauses while the reader scrolls back", async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 640 });
+  const api = await openPage(page);
+  await listen(page, api);
+  for (let i = 0; i < 40; i++) api.caption("en", i, `Sentence number ${i} of a long talk.`);
+  await expect(page.getByText("Sentence number 39 of a long talk.")).toBeInViewport();
+
+  const scroller = page.locator(".scroll");
+  const fontSize = () => scroller.evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize));
+  const before = await fontSize();
+  await page.getByRole("button", { name: "Larger text" }).click();
+  expect(await fontSize()).toBeGreaterThan(before);
+
+  await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+  const latest = page.getByRole("button", { name: "Jump to the latest" });
+  await expect(latest).toBeVisible();
+  api.caption("en", 40, "A new sentence while reading back.");
+  await expect(page.getByText("A new sentence while reading back.")).toBeAttached();
+  expect(await scroller.evaluate((el) => el.scrollTop)).toBe(0);
+  await latest.click();
+  await expect(page.getByText("A new sentence while reading back.")).toBeInViewport();
+  await expect(latest).toBeHidden();
+});
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`has no serious or critical accessibility violations (${colorScheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme });
+    const api = await openPage(page);
+    const check = async () => {
+      const result = await new AxeBuilder({ page }).analyze();
+      return result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+    };
+    expect(await check()).toEqual([]);
+    await listen(page, api);
+    api.caption("en", 0, "Captions are part of the check.");
+    await expect(page.getByText("Captions are part of the check.")).toBeVisible();
+    expect(await check()).toEqual([]);
+  });
+}

@@ -1,0 +1,123 @@
+import {
+  CaptionMessage,
+  ConfigDocument,
+  JoinResponse,
+  LanguageChangedMessage,
+  SessionPublic,
+  SessionStatusMessage,
+} from "@babelcast/protocol";
+import { describe, expect, it } from "vitest";
+import {
+  apiErrorOf,
+  isJoinResponse,
+  isListenerConfig,
+  isSessionPublic,
+  parseServerMessage,
+} from "../src/api/guards.js";
+
+// Each sample passes the protocol's zod schema, so the hand-written guards are checked against the contract.
+const session = SessionPublic.parse({
+  id: "amber-harbor-482",
+  title: "Keynote",
+  sourceLanguage: "en",
+  targetLanguages: ["es", "fr"],
+  status: "live",
+  muted: false,
+  passcodeRequired: false,
+  transcriptPublic: false,
+});
+const join = JoinResponse.parse({
+  listenerId: "lst_0123456789",
+  listenerToken: "token",
+  language: "es",
+  webSocketUrl: "ws://127.0.0.1:8080/ws",
+  session,
+  audio: {
+    mode: "webrtc",
+    signaling: {
+      channelArn: "arn:aws:kinesisvideo:us-east-1:000000000000:channel/s-1/1",
+      channelEndpoint: "ws://127.0.0.1:8080/aws/kvs-signaling/viewer",
+      signedUrl: "ws://127.0.0.1:8080/aws/kvs-signaling/viewer?X-Amz-Signature=abc",
+      region: "us-east-1",
+      role: "VIEWER",
+      clientId: "lst_0123456789",
+      iceServers: [{ urls: "stun:127.0.0.1:3478" }],
+      expiresAt: 1_800_000_000_000,
+    },
+  },
+});
+
+describe("type guards agree with the protocol schemas", () => {
+  it("accept the config document", () => {
+    const config = ConfigDocument.parse({
+      version: 1,
+      mode: "embedded",
+      region: "us-east-1",
+      apiUrl: "http://127.0.0.1:8080/api",
+      webSocketUrl: "ws://127.0.0.1:8080/ws",
+      listenerUrl: "http://127.0.0.1:8080",
+      auth: { kind: "owner-token" },
+    });
+    expect(isListenerConfig(config)).toBe(true);
+    expect(isListenerConfig({ ...config, webSocketUrl: "http://x" })).toBe(false);
+  });
+
+  it("accept a session and reject one with an unknown status", () => {
+    expect(isSessionPublic(session)).toBe(true);
+    expect(isSessionPublic({ ...session, status: "gone" })).toBe(false);
+    expect(SessionPublic.safeParse({ ...session, status: "gone" }).success).toBe(false);
+  });
+
+  it("accept both kinds of join answer", () => {
+    expect(isJoinResponse(join)).toBe(true);
+    const captionsOnly = { ...join, audio: { mode: "captions-only", reason: "audio capacity (100) is full" } };
+    expect(JoinResponse.safeParse(captionsOnly).success).toBe(true);
+    expect(isJoinResponse(captionsOnly)).toBe(true);
+  });
+
+  it("reject a join answer whose grant is not a WebSocket URL", () => {
+    const bad = {
+      ...join,
+      audio: {
+        mode: "webrtc",
+        signaling: { ...(join.audio as { signaling: object }).signaling, signedUrl: "http://x" },
+      },
+    };
+    expect(JoinResponse.safeParse(bad).success).toBe(false);
+    expect(isJoinResponse(bad)).toBe(false);
+  });
+
+  it("read the API's error body", () => {
+    expect(apiErrorOf({ error: { code: "NotFound", message: "no such session" } })).toEqual({
+      code: "NotFound",
+      message: "no such session",
+    });
+    expect(apiErrorOf({ message: "nope" })).toBeUndefined();
+  });
+});
+
+describe("parseServerMessage", () => {
+  it("reads captions, status and language acks as the server sends them", () => {
+    const caption = CaptionMessage.parse({
+      type: "caption",
+      language: "es",
+      seq: 3,
+      segmentSeq: 7,
+      text: "Hola",
+      sourceText: "Hello",
+      spokenEndAt: 1_700_000_000_000,
+    });
+    expect(parseServerMessage(JSON.stringify(caption))).toMatchObject({ type: "caption", seq: 3, text: "Hola" });
+    const status = SessionStatusMessage.parse({ type: "session-status", status: "paused", muted: true });
+    expect(parseServerMessage(JSON.stringify(status))).toEqual(status);
+    const ack = LanguageChangedMessage.parse({ type: "language-changed", language: "fr" });
+    expect(parseServerMessage(JSON.stringify(ack))).toEqual(ack);
+  });
+
+  it("ignores malformed frames, binary data and message types meant for the console", () => {
+    expect(parseServerMessage("{not json")).toBeUndefined();
+    expect(parseServerMessage(new ArrayBuffer(4))).toBeUndefined();
+    expect(parseServerMessage(JSON.stringify({ type: "listener-counts", total: 1 }))).toBeUndefined();
+    expect(parseServerMessage(JSON.stringify({ type: "caption", seq: "3" }))).toBeUndefined();
+  });
+});
