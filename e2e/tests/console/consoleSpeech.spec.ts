@@ -1,0 +1,49 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+import { type ConsoleTestServers, fakeMicrophone, startConsoleTestServers } from "../../support/consoleFixtures.js";
+import { openConsoleViewer } from "../../support/consoleViewerPage.js";
+import { loadClips, normalizeWords, writeTalk } from "../../support/transcribeClips.js";
+
+// Recorded speech (pocketsphinx's LibriVox test clips) as the fake microphone.
+const talk = writeTalk(
+  loadClips().slice(0, 3),
+  join(mkdtempSync(join(tmpdir(), "babelcast-console-talk-")), "talk.wav"),
+);
+
+test.use({ launchOptions: fakeMicrophone(talk.wavPath) });
+
+let servers: ConsoleTestServers;
+test.beforeAll(async () => {
+  servers = await startConsoleTestServers();
+});
+test.afterAll(async () => {
+  await servers?.stop();
+});
+
+test("speech at the microphone becomes committed segments and reaches listeners as captions", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto(servers.server.ready.consoleUrl);
+  await expect(page.getByTestId("console")).toHaveAttribute("data-phase", "setup", { timeout: 20_000 });
+  await page.getByTestId("title").fill("Recognition check");
+  await page.getByTestId("create-session").click();
+  await expect(page.getByTestId("console")).toHaveAttribute("data-phase", "live", { timeout: 20_000 });
+  const id = /([a-z]+-[a-z]+-\d{3})/.exec((await page.getByTestId("session-id").textContent()) ?? "")?.[1] ?? "";
+  await page.getByTestId("qr-close").click();
+
+  const listenerContext = await browser.newContext();
+  const viewer = await openConsoleViewer(listenerContext, servers.viewerPages.url, servers.config, id, "en");
+
+  // The recognizer hears the talk: committed segments in the console, captions at the listener.
+  await expect(page.getByTestId("health-recognizer")).toContainText("listening", { timeout: 30_000 });
+  await expect(page.getByTestId("segment").first()).toBeVisible({ timeout: 60_000 });
+  const consoleWords = normalizeWords((await page.getByTestId("segment").allTextContents()).join(" "));
+  const referenceWords = new Set(normalizeWords(talk.reference));
+  expect(consoleWords.filter((w) => referenceWords.has(w)).length).toBeGreaterThan(0);
+  await expect.poll(() => viewer.captionTexts(), { timeout: 30_000 }).not.toEqual([]);
+  await listenerContext.close();
+});

@@ -1,0 +1,17 @@
+import type { AppInfo, ShortcutAction, UpdateStatus } from "../shared/ipcChannels.js";
+import type { ConsoleSettings, SettingsPatch } from "../shared/settings.js";
+
+/** What the preload exposes as `window.babelcast`: named functions only, no raw IPC. */
+export interface ConsoleBridge {
+  readonly kind: "electron";
+  getSettings(): Promise<ConsoleSettings>;
+  updateSettings(patch: SettingsPatch): Promise<ConsoleSettings>;
+  appInfo(): Promise<AppInfo>;
+  openExternal(url: string): Promise<void>;
+  checkForUpdates(): Promise<UpdateStatus>;
+  /** Shows the join QR code full screen on the projector (the second display when there is one). */
+  openQrWindow(joinUrl: string, title: string): Promise<void>;
+  /** Returns a function that unsubscribes. */
+  onShortcut(listener: (action: ShortcutAction) => void): () => void;
+  onUpdateStatus(listener: (status: UpdateStatus) => void): () => void;
+}

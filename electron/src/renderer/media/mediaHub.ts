@@ -1,0 +1,151 @@
+import type { SignalingGrant } from "@babelcast/protocol";
+import type { ViewerDiagnostics } from "./diagnostics.js";
+import { MasterChannel, type SignalingState } from "./masterChannel.js";
+import { type PeerState, ViewerPeer } from "./viewerPeer.js";
+
+export interface ViewerInfo {
+  readonly clientId: string;
+  readonly channelArn: string;
+  readonly language?: string;
+  readonly state: PeerState;
+  readonly diagnostics?: ViewerDiagnostics;
+}
+
+export interface MediaHubOptions {
+  /** The track a viewer of `language` gets: the original, or that language's speech. */
+  trackFor(language: string | undefined): MediaStreamTrack;
+  refreshGrant(channelArn: string): Promise<SignalingGrant | undefined>;
+  onChange(): void;
+}
+
+/** Viewers that failed or closed are forgotten after this (they rejoin with a new offer). */
+const DEAD_PEER_GRACE_MS = 5_000;
+
+/**
+ * The console's media hub: one KVS master per channel of the session's pool, one peer
+ * connection per viewer, each carrying the track of its viewer's language.
+ */
+export class MediaHub {
+  private readonly channels = new Map<string, MasterChannel>();
+  private readonly peers = new Map<string, ViewerPeer>();
+  private readonly peerStates = new Map<string, PeerState>();
+  /** Viewer client id → language, from the server's listener counts. */
+  private languages: Record<string, string> = {};
+  private closed = false;
+
+  constructor(private readonly options: MediaHubOptions) {}
+
+  /** Connects as master on a channel (idempotent: a known channel only gets the fresher grant). */
+  addChannel(grant: SignalingGrant): void {
+    if (this.closed) return;
+    const known = this.channels.get(grant.channelArn);
+    if (known) {
+      if (grant.expiresAt > known.grant.expiresAt) known.grant = grant;
+      return;
+    }
+    const channel = new MasterChannel(grant, {
+      onOffer: (offer, clientId, ch) => void this.answer(offer, clientId, ch),
+      onCandidate: (candidate, clientId) => void this.peers.get(clientId)?.addCandidate(candidate),
+      onState: () => this.options.onChange(),
+      refreshGrant: (arn) => this.options.refreshGrant(arn),
+    });
+    this.channels.set(grant.channelArn, channel);
+    channel.connect();
+  }
+
+  channelStates(): Array<{ channelArn: string; state: SignalingState }> {
+    return [...this.channels.values()].map((c) => ({ channelArn: c.channelArn, state: c.state }));
+  }
+
+  private async answer(offer: RTCSessionDescriptionInit, clientId: string, channel: MasterChannel): Promise<void> {
+    let peer = this.peers.get(clientId);
+    const state = peer?.pc.connectionState;
+    if (peer && (state === "failed" || state === "closed" || peer.channelArn !== channel.channelArn)) {
+      peer.close();
+      this.peers.delete(clientId);
+      peer = undefined;
+    }
+    if (!peer) {
+      const language = this.languages[clientId];
+      const created = new ViewerPeer(
+        clientId,
+        channel.channelArn,
+        channel.grant.iceServers,
+        this.options.trackFor(language),
+        (candidate) => channel.sendCandidate(candidate, clientId),
+        (s) => this.onPeerState(clientId, created, s),
+      );
+      created.language = language;
+      peer = created;
+      this.peers.set(clientId, peer);
+      this.options.onChange();
+    }
+    try {
+      const answer = await peer.answer(offer);
+      channel.sendAnswer(answer, clientId);
+    } catch {
+      peer.close();
+      this.peers.delete(clientId);
+      this.options.onChange();
+    }
+  }
+
+  private onPeerState(clientId: string, peer: ViewerPeer, state: PeerState): void {
+    this.peerStates.set(clientId, state);
+    if (state === "failed" || state === "closed") {
+      setTimeout(() => {
+        if (
+          this.peers.get(clientId) === peer &&
+          (peer.pc.connectionState === "failed" || peer.pc.connectionState === "closed")
+        ) {
+          peer.close();
+          this.peers.delete(clientId);
+          this.options.onChange();
+        }
+      }, DEAD_PEER_GRACE_MS);
+    }
+    this.options.onChange();
+  }
+
+  /** New viewer → language map: viewers whose language changed get the other track (replaceTrack). */
+  setViewerLanguages(byViewer: Record<string, string>): void {
+    this.languages = { ...byViewer };
+    for (const peer of this.peers.values()) {
+      const language = this.languages[peer.clientId];
+      if (language !== undefined && language !== peer.language) {
+        peer.language = language;
+        void peer.setTrack(this.options.trackFor(language));
+      }
+    }
+    this.options.onChange();
+  }
+
+  /** Re-evaluates every viewer's track (a language's speech track now exists). */
+  refreshTracks(): void {
+    for (const peer of this.peers.values()) void peer.setTrack(this.options.trackFor(peer.language));
+  }
+
+  viewers(): ViewerInfo[] {
+    return [...this.peers.values()].map((p) => ({
+      clientId: p.clientId,
+      channelArn: p.channelArn,
+      language: p.language,
+      state: p.pc.connectionState,
+      diagnostics: p.diagnostics,
+    }));
+  }
+
+  /** Samples getStats of every viewer (the diagnostics panel polls this). */
+  async sampleStats(): Promise<void> {
+    await Promise.all([...this.peers.values()].map((p) => p.sampleStats().catch(() => undefined)));
+    this.options.onChange();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const c of this.channels.values()) c.close();
+    for (const p of this.peers.values()) p.close();
+    this.channels.clear();
+    this.peers.clear();
+  }
+}

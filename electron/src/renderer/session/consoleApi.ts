@@ -1,0 +1,141 @@
+import {
+  ApiError,
+  type ConfigDocument,
+  type CreateSessionRequest,
+  SessionOwnerView,
+  SignalingGrant,
+  type TranscriptFormat,
+  type UpdateSessionRequest,
+} from "@babelcast/protocol";
+import { z } from "zod";
+
+/** An HTTP API answer the console cannot use, with a message that says what to do. */
+export class ConsoleApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Turns an HTTP failure into a sentence for the presenter. Pure. */
+export function explainApiFailure(status: number, code: string, message: string, apiUrl: string): string {
+  if (status === 0)
+    return `Cannot reach the Babelcast server at ${new URL(apiUrl).host}. Check that it is running (npm start) and that this computer is on the same network, then retry.`;
+  if (status === 401 || status === 403)
+    return `The server refused the sign-in (${message}). Open the console from the link \`npm start\` printed, or sign in again.`;
+  if (status === 429) return `The server is busy (${message}). Wait a few seconds and retry.`;
+  if (status >= 500)
+    return `The server failed (${code}: ${message}). Retry; if it keeps failing, check the server's log.`;
+  return message;
+}
+
+const SessionList = z.object({ sessions: z.array(SessionOwnerView) });
+const ChannelList = z.object({ channels: z.array(SignalingGrant) });
+
+export type TokenSource = () => Promise<string> | string;
+
+/** The owner's side of the HTTP API, validated at the boundary. */
+export class ConsoleApi {
+  constructor(
+    readonly config: ConfigDocument,
+    private readonly token: TokenSource,
+    private readonly fetchImpl: typeof fetch = (...a) => fetch(...a),
+  ) {}
+
+  private async request<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
+    const url = `${this.config.apiUrl}${path}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        cache: "no-store",
+        ...init,
+        headers: {
+          authorization: `Bearer ${await this.token()}`,
+          ...(init.body ? { "content-type": "application/json" } : {}),
+          ...init.headers,
+        },
+      });
+    } catch (err) {
+      throw new ConsoleApiError(
+        0,
+        "NetworkError",
+        explainApiFailure(0, "NetworkError", String(err), this.config.apiUrl),
+      );
+    }
+    const body: unknown = await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const parsed = ApiError.safeParse(body);
+      const code = parsed.success ? parsed.data.error.code : "HttpError";
+      const message = parsed.success ? parsed.data.error.message : `HTTP ${res.status}`;
+      throw new ConsoleApiError(res.status, code, explainApiFailure(res.status, code, message, this.config.apiUrl));
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success)
+      throw new ConsoleApiError(res.status, "BadResponse", `unexpected answer from ${url}: ${parsed.error.message}`);
+    return parsed.data;
+  }
+
+  createSession(request: CreateSessionRequest): Promise<SessionOwnerView> {
+    return this.request("/sessions", { method: "POST", body: JSON.stringify(request) }, SessionOwnerView);
+  }
+
+  async listSessions(): Promise<SessionOwnerView[]> {
+    return (await this.request("/sessions", {}, SessionList)).sessions;
+  }
+
+  getSession(id: string): Promise<SessionOwnerView> {
+    return this.request(`/sessions/${encodeURIComponent(id)}`, {}, SessionOwnerView);
+  }
+
+  updateSession(id: string, update: UpdateSessionRequest): Promise<SessionOwnerView> {
+    return this.request(
+      `/sessions/${encodeURIComponent(id)}`,
+      { method: "PATCH", body: JSON.stringify(update) },
+      SessionOwnerView,
+    );
+  }
+
+  endSession(id: string): Promise<SessionOwnerView> {
+    return this.request(`/sessions/${encodeURIComponent(id)}`, { method: "DELETE" }, SessionOwnerView);
+  }
+
+  async channels(id: string): Promise<SignalingGrant[]> {
+    return (await this.request(`/sessions/${encodeURIComponent(id)}/channels`, {}, ChannelList)).channels;
+  }
+
+  /** The transcript file as the server renders it. */
+  async transcript(id: string, language: string, format: TranscriptFormat): Promise<Blob> {
+    const url = `${this.config.apiUrl}/sessions/${encodeURIComponent(id)}/transcript?lang=${encodeURIComponent(language)}&format=${format}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        headers: { authorization: `Bearer ${await this.token()}` },
+        cache: "no-store",
+      });
+    } catch (err) {
+      throw new ConsoleApiError(
+        0,
+        "NetworkError",
+        explainApiFailure(0, "NetworkError", String(err), this.config.apiUrl),
+      );
+    }
+    if (!res.ok) {
+      const body = ApiError.safeParse(await res.json().catch(() => undefined));
+      const message = body.success ? body.data.error.message : `HTTP ${res.status}`;
+      throw new ConsoleApiError(
+        res.status,
+        "Transcript",
+        explainApiFailure(res.status, "Transcript", message, this.config.apiUrl),
+      );
+    }
+    return res.blob();
+  }
+}
+
+/** A running session worth reopening after a restart: the newest one not ended. */
+export function sessionToReopen(sessions: readonly SessionOwnerView[]): SessionOwnerView | undefined {
+  return [...sessions].filter((s) => s.status !== "ended").sort((a, b) => b.createdAt - a.createdAt)[0];
+}

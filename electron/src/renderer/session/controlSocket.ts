@@ -1,0 +1,101 @@
+import type { ConsoleMessage } from "@babelcast/protocol";
+import { reconnectDelayMs } from "../media/backoff.js";
+
+export type SocketState = "connecting" | "open" | "reconnecting" | "closed";
+
+export interface ControlSocketEvents {
+  onJson(message: unknown): void;
+  onBinary(frame: ArrayBuffer): void;
+  onState(state: SocketState): void;
+}
+
+/** Segments not yet known to be delivered are re-sent after a reconnect: the server drops repeats by seq. */
+const RESEND_LIMIT = 50;
+
+/**
+ * The console's WebSocket to the API: segments, partials, status out; counts, progress,
+ * speech frames in. Reconnects with backoff and re-sends the recent segments.
+ */
+export class ControlSocket {
+  private ws?: WebSocket;
+  private attempt = 0;
+  private timer?: ReturnType<typeof setTimeout>;
+  private stopped = false;
+  private readonly recentSegments: ConsoleMessage[] = [];
+  private lastStatus?: ConsoleMessage;
+  state: SocketState = "connecting";
+
+  constructor(
+    private readonly url: () => Promise<string> | string,
+    private readonly events: ControlSocketEvents,
+  ) {}
+
+  async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.setState(this.attempt === 0 ? "connecting" : "reconnecting");
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(await this.url());
+    } catch {
+      this.retry();
+      return;
+    }
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.setState("open");
+      if (this.lastStatus) ws.send(JSON.stringify(this.lastStatus));
+      for (const m of this.recentSegments) ws.send(JSON.stringify(m));
+    };
+    ws.onmessage = (e) => {
+      if (typeof e.data === "string") {
+        try {
+          this.events.onJson(JSON.parse(e.data));
+        } catch {
+          // not JSON: ignore
+        }
+      } else if (e.data instanceof ArrayBuffer) this.events.onBinary(e.data);
+    };
+    ws.onclose = () => {
+      if (this.ws === ws) this.retry();
+    };
+  }
+
+  private retry(): void {
+    this.ws = undefined;
+    if (this.stopped) return;
+    this.setState("reconnecting");
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.connect(), reconnectDelayMs(this.attempt++));
+  }
+
+  send(message: ConsoleMessage): void {
+    if (message.action === "segment") {
+      this.recentSegments.push(message);
+      if (this.recentSegments.length > RESEND_LIMIT) this.recentSegments.shift();
+    }
+    if (message.action === "status") this.lastStatus = message;
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  /** The server confirmed a segment (segment-progress): no need to re-send it. */
+  acknowledge(segmentSeq: number): void {
+    const i = this.recentSegments.findIndex((m) => m.action === "segment" && m.seq === segmentSeq);
+    if (i >= 0) this.recentSegments.splice(0, i + 1);
+  }
+
+  private setState(state: SocketState): void {
+    this.state = state;
+    this.events.onState(state);
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const ws = this.ws;
+    this.ws = undefined;
+    ws?.close(1000);
+    this.setState("closed");
+  }
+}
