@@ -8,6 +8,8 @@ export const ServiceEndpoints = z.object({
   polly: z.url(),
   dynamodb: z.url(),
   apigatewaymanagementapi: z.url(),
+  /** Embedded mode: where the owner's console trades its token for temporary credentials. */
+  credentials: z.url().optional(),
 });
 export type ServiceEndpoints = z.infer<typeof ServiceEndpoints>;
 

@@ -5,3 +5,4 @@ export * from "./languages.js";
 export * from "./lifecycleEvents.js";
 export * from "./messages.js";
 export * from "./speechFrame.js";
+export * from "./transcript.js";

@@ -19,6 +19,7 @@ export function embeddedConfigDocument(url: string, region: string): ConfigDocum
       polly: `${url}${PATHS.polly}`,
       dynamodb: `${url}${PATHS.dynamodb}`,
       apigatewaymanagementapi: `${url}${PATHS.apigatewaymanagementapi}`,
+      credentials: `${url}${PATHS.credentials}`,
     },
   };
 }

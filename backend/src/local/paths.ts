@@ -15,6 +15,8 @@ export const PATHS = {
   signalingMaster: "/aws/kvs-signaling/master",
   signalingViewer: "/aws/kvs-signaling/viewer",
   transcribe: "/aws/transcribe",
+  /** Owner-only: temporary credentials for the console's own AWS calls (Transcribe streaming). */
+  credentials: "/aws/credentials",
   translate: "/aws/translate",
   polly: "/aws/polly",
   dynamodb: "/aws/dynamodb",

@@ -30,8 +30,17 @@ export type SigV4Failure = {
 };
 export type SigV4Verdict = { readonly ok: true; readonly accessKeyId: string } | SigV4Failure;
 
+/** Credentials a verifier may resolve by access key id: temporary ones carry a session token. */
+export interface ResolvedCredentials extends EmbeddedCredentials {
+  readonly sessionToken?: string;
+}
+
 export interface SigV4VerifierOptions {
   readonly credentials: EmbeddedCredentials;
+  /** Looks up further (e.g. temporary) credentials by access key id; undefined when unknown or expired. */
+  readonly resolveCredentials?: (accessKeyId: string) => ResolvedCredentials | undefined;
+  /** Whether `credentials` themselves are accepted (default true); false admits only resolved ones. */
+  readonly acceptStaticCredentials?: boolean;
   readonly region: string;
   /** Signing name of the service, e.g. `kinesisvideo`, `transcribe`, `translate`, `polly`. */
   readonly service: string;
@@ -76,28 +85,44 @@ function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+const INVALID_TOKEN = "The security token included in the request is invalid.";
+
 export class SigV4Verifier {
-  private readonly signer: SignatureV4;
   private readonly maxSkewMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: SigV4VerifierOptions) {
-    this.signer = new SignatureV4({
-      credentials: options.credentials,
-      region: options.region,
-      service: options.service,
-      sha256: Sha256,
-    });
     this.maxSkewMs = options.maxSkewMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
   }
 
-  /** Checks the credential scope: known key, right region and service. */
-  private checkScope(credential: string): SigV4Failure | undefined {
-    const [accessKeyId, , region, service, terminator] = credential.split("/");
-    if (accessKeyId !== this.options.credentials.accessKeyId) {
-      return fail("UnrecognizedClientException", "The security token included in the request is invalid.");
+  private signerFor(credentials: ResolvedCredentials): SignatureV4 {
+    return new SignatureV4({
+      credentials,
+      region: this.options.region,
+      service: this.options.service,
+      sha256: Sha256,
+    });
+  }
+
+  /** The credentials behind an access key id, with the session token the request must carry. */
+  private credentialsFor(
+    accessKeyId: string | undefined,
+    sessionToken: string | undefined,
+  ): ResolvedCredentials | SigV4Failure {
+    const own = this.options.credentials;
+    if (accessKeyId && accessKeyId === own.accessKeyId && this.options.acceptStaticCredentials !== false) return own;
+    const resolved = accessKeyId ? this.options.resolveCredentials?.(accessKeyId) : undefined;
+    if (!resolved) return fail("UnrecognizedClientException", INVALID_TOKEN);
+    if (resolved.sessionToken !== undefined && !constantTimeEqual(resolved.sessionToken, sessionToken ?? "")) {
+      return fail("UnrecognizedClientException", INVALID_TOKEN);
     }
+    return resolved;
+  }
+
+  /** Checks the credential scope: right region and service. */
+  private checkScope(credential: string): SigV4Failure | undefined {
+    const [, , region, service, terminator] = credential.split("/");
     if (terminator !== "aws4_request" || service !== this.options.service) {
       return fail(
         "InvalidSignatureException",
@@ -130,6 +155,8 @@ export class SigV4Verifier {
     const m = AUTH_RE.exec(authorization);
     if (!m) return fail("InvalidSignatureException", "Authorization header is not a valid AWS4-HMAC-SHA256 signature.");
     const [, credential, signedHeaderList, signature] = m as unknown as [string, string, string, string];
+    const creds = this.credentialsFor(credential.split("/")[0], headerValue(req.headers, "x-amz-security-token"));
+    if ("ok" in creds) return creds;
     const scopeError = this.checkScope(credential);
     if (scopeError) return scopeError;
     const date = parseAmzDate(headerValue(req.headers, "x-amz-date"));
@@ -154,7 +181,10 @@ export class SigV4Verifier {
       headers,
       body: req.body ?? "",
     });
-    const signed = await this.signer.sign(request, { signingDate: date, signableHeaders: new Set(signedHeaders) });
+    const signed = await this.signerFor(creds).sign(request, {
+      signingDate: date,
+      signableHeaders: new Set(signedHeaders),
+    });
     const expected = AUTH_RE.exec(String(signed.headers.authorization ?? ""))?.[3] ?? "";
     if (!constantTimeEqual(expected, signature)) {
       return fail(
@@ -162,7 +192,7 @@ export class SigV4Verifier {
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
       );
     }
-    return { ok: true, accessKeyId: this.options.credentials.accessKeyId };
+    return { ok: true, accessKeyId: creds.accessKeyId };
   }
 
   /** Verifies a presigned URL (query-string authentication), e.g. a WebSocket upgrade. */
@@ -177,6 +207,8 @@ export class SigV4Verifier {
       return fail("MissingAuthenticationTokenException", "Missing Authentication Token: the URL is not presigned.");
     }
     if (algorithm !== "AWS4-HMAC-SHA256") return fail("InvalidSignatureException", "Unsupported X-Amz-Algorithm.");
+    const creds = this.credentialsFor(credential.split("/")[0], q.get("X-Amz-Security-Token") ?? undefined);
+    if ("ok" in creds) return creds;
     const scopeError = this.checkScope(credential);
     if (scopeError) return scopeError;
     const date = parseAmzDate(q.get("X-Amz-Date") ?? undefined);
@@ -205,7 +237,7 @@ export class SigV4Verifier {
       query: queryObject(req.rawQuery, ["X-Amz-Signature"]),
       headers,
     });
-    const presigned = await this.signer.presign(request, {
+    const presigned = await this.signerFor(creds).presign(request, {
       signingDate: date,
       expiresIn: expires,
       signableHeaders: new Set(signedHeaders),
@@ -217,6 +249,6 @@ export class SigV4Verifier {
         "The request signature we calculated does not match the signature you provided.",
       );
     }
-    return { ok: true, accessKeyId: this.options.credentials.accessKeyId };
+    return { ok: true, accessKeyId: creds.accessKeyId };
   }
 }

@@ -1,0 +1,145 @@
+import type { PartialResultsStability } from "./streamParams.js";
+
+/**
+ * Turns the recognizer's raw hypotheses into Transcribe `Result`s. Pure.
+ *
+ * pocketsphinx revises the tail of its hypothesis as audio arrives and has no notion of
+ * stability, so it is derived: a word is `Stable` once the words up to it have been the same
+ * across N consecutive hypotheses (N from `partial-results-stability`), and never the last
+ * word. Like Transcribe, a stable word never changes afterwards: it is locked, and later
+ * hypotheses (the final one included) only contribute words after the locked ones.
+ */
+
+export interface RecognizedWord {
+  readonly word: string;
+  /** Seconds from the start of the stream. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Hypothesis {
+  readonly final: boolean;
+  /** Utterance number within the stream; a new number starts a new result. */
+  readonly utterance: number;
+  readonly words: readonly RecognizedWord[];
+}
+
+/** Transcribe's `Item` as it goes on the wire. */
+export interface TranscribeItem {
+  StartTime: number;
+  EndTime: number;
+  Type: "pronunciation" | "punctuation";
+  Content: string;
+  VocabularyFilterMatch: boolean;
+  Stable?: boolean;
+}
+
+/** Transcribe's `Result` as it goes on the wire. */
+export interface TranscribeResult {
+  ResultId: string;
+  StartTime: number;
+  EndTime: number;
+  IsPartial: boolean;
+  LanguageCode?: string;
+  Alternatives: { Transcript: string; Items: TranscribeItem[] }[];
+}
+
+/** Consecutive unchanged hypotheses before a word counts as stable. "high" stabilizes soonest, as on AWS. */
+export const STABLE_AFTER: Record<PartialResultsStability, number> = { high: 3, medium: 4, low: 6 };
+
+export interface ResultStabilizerOptions {
+  readonly stabilization: boolean;
+  readonly stability: PartialResultsStability;
+  /** A fresh id per utterance (a UUID on AWS). */
+  readonly newResultId: () => string;
+}
+
+const round = (t: number) => Math.round(t * 1000) / 1000;
+const midpoint = (w: RecognizedWord) => (w.start + w.end) / 2;
+
+export class ResultStabilizer {
+  private utterance = -1;
+  private resultId = "";
+  private locked: RecognizedWord[] = [];
+  private history: string[][] = [];
+  private lastSent = "";
+
+  constructor(private readonly options: ResultStabilizerOptions) {}
+
+  /** The result to send for this hypothesis, or undefined when nothing changed. */
+  accept(hyp: Hypothesis): TranscribeResult | undefined {
+    if (hyp.utterance !== this.utterance) this.startUtterance(hyp.utterance);
+    const lockedEnd = this.locked.at(-1)?.end ?? Number.NEGATIVE_INFINITY;
+    const tail = hyp.words.filter((w) => midpoint(w) > lockedEnd);
+
+    if (hyp.final) {
+      const words = [...this.locked, ...tail];
+      const result = words.length > 0 ? this.result(words, words.length, false) : undefined;
+      this.startUtterance(hyp.utterance + 1);
+      return result;
+    }
+    if (this.options.stabilization) this.lockStablePrefix(tail);
+    const lockedEndNow = this.locked.at(-1)?.end ?? Number.NEGATIVE_INFINITY;
+    const words = [...this.locked, ...tail.filter((w) => midpoint(w) > lockedEndNow)];
+    if (words.length === 0) return undefined;
+    const result = this.result(words, this.locked.length, true);
+    const key = JSON.stringify(result.Alternatives[0]?.Items.map((i) => [i.Content, i.Stable]));
+    if (key === this.lastSent) return undefined;
+    this.lastSent = key;
+    return result;
+  }
+
+  private startUtterance(utterance: number): void {
+    this.utterance = utterance;
+    this.resultId = this.options.newResultId();
+    this.locked = [];
+    this.history = [];
+    this.lastSent = "";
+  }
+
+  private lockStablePrefix(tail: readonly RecognizedWord[]): void {
+    const n = STABLE_AFTER[this.options.stability];
+    this.history.push(tail.map((w) => w.word));
+    if (this.history.length > n) this.history.shift();
+    if (this.history.length < n) return;
+    let agreed = 0;
+    const limit = tail.length - 1; // the last word is still being spoken
+    while (agreed < limit && this.history.every((h) => h[agreed] === tail[agreed]?.word)) agreed++;
+    if (agreed === 0) return;
+    this.locked.push(...tail.slice(0, agreed));
+    // Later hypotheses are compared from the first word after the locked ones.
+    this.history = this.history.map((h) => h.slice(agreed));
+  }
+
+  private result(words: readonly RecognizedWord[], stableCount: number, partial: boolean): TranscribeResult {
+    const stabilization = this.options.stabilization;
+    const items: TranscribeItem[] = words.map((w, i) => ({
+      StartTime: round(w.start),
+      EndTime: round(w.end),
+      Type: "pronunciation",
+      Content: w.word,
+      VocabularyFilterMatch: false,
+      ...(stabilization ? { Stable: i < stableCount } : {}),
+    }));
+    const last = words.at(-1) as RecognizedWord;
+    // Transcribe ends a finished utterance with a full stop; pocketsphinx has no punctuation.
+    if (!partial) {
+      items.push({
+        StartTime: round(last.end),
+        EndTime: round(last.end),
+        Type: "punctuation",
+        Content: ".",
+        VocabularyFilterMatch: false,
+        ...(stabilization ? { Stable: true } : {}),
+      });
+    }
+    return {
+      ResultId: this.resultId,
+      StartTime: round(words[0]?.start ?? 0),
+      EndTime: round(last.end),
+      IsPartial: partial,
+      LanguageCode: "en-US",
+      Alternatives: [{ Transcript: `${words.map((w) => w.word).join(" ")}${partial ? "" : "."}`, Items: items }],
+    };
+  }
+}

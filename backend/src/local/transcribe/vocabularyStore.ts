@@ -1,0 +1,47 @@
+import type { EmbeddedContext } from "../embeddedContext.js";
+import type { VocabularyWord } from "./pocketsphinxRecognizer.js";
+
+/**
+ * Custom vocabularies of the embedded Transcribe, by name (as `CreateVocabulary` makes them
+ * on AWS). A stream that names one (`vocabulary-name`) gets its words added to the recognizer.
+ */
+export interface StoredVocabulary {
+  readonly name: string;
+  readonly languageCode: string;
+  readonly words: readonly VocabularyWord[];
+  readonly lastModified: Date;
+}
+
+/** Transcribe phrases join the words of a multi-word term with hyphens ("Los-Angeles"). */
+export function phraseToWord(phrase: string): VocabularyWord {
+  return { word: phrase.replace(/-/g, " ").trim() };
+}
+
+export class VocabularyStore {
+  private readonly byName = new Map<string, StoredVocabulary>();
+
+  put(name: string, languageCode: string, words: readonly VocabularyWord[], now = new Date()): StoredVocabulary {
+    const stored = { name, languageCode, words, lastModified: now };
+    this.byName.set(name, stored);
+    return stored;
+  }
+
+  get(name: string): StoredVocabulary | undefined {
+    return this.byName.get(name);
+  }
+
+  delete(name: string): boolean {
+    return this.byName.delete(name);
+  }
+}
+
+const stores = new WeakMap<EmbeddedContext, VocabularyStore>();
+
+export function vocabulariesFor(ctx: EmbeddedContext): VocabularyStore {
+  let store = stores.get(ctx);
+  if (!store) {
+    store = new VocabularyStore();
+    stores.set(ctx, store);
+  }
+  return store;
+}

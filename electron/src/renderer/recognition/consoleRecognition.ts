@@ -1,0 +1,93 @@
+import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import type { ConfigDocument, RecognizedSegment } from "@babelcast/protocol";
+import { startPcmCapture } from "./audioCapture.js";
+import { embeddedCredentialsProvider } from "./embeddedCredentials.js";
+import { type RecognitionEvent, RecognitionSession, type RecognitionSessionOptions } from "./recognitionSession.js";
+import { Segmenter, type SegmenterOptions } from "./segmenter.js";
+import type { TimedResult } from "./timedResult.js";
+import { createTranscribeClient, transcribeStreamStarter } from "./transcribeClient.js";
+
+/**
+ * The console's speech recognition, wired end to end: capture stream → 16 kHz PCM →
+ * Transcribe streaming (renewed as needed) → segmenter → committed segments and the live
+ * caption. Runs in the Electron renderer or any browser tab.
+ */
+
+export interface ConsoleRecognitionOptions {
+  readonly config: ConfigDocument;
+  /** Cognito identity pool credentials in the cloud; omitted in embedded mode (owner token instead). */
+  readonly credentials?: AwsCredentialIdentityProvider;
+  /** Embedded mode: the console's owner token, traded for temporary credentials. */
+  readonly ownerToken?: string;
+  readonly languageCode: string;
+  /** A Transcribe custom vocabulary made from the session glossary. */
+  readonly vocabularyName?: string;
+  readonly segmenter?: Partial<SegmenterOptions>;
+  readonly session?: Partial<Omit<RecognitionSessionOptions, "start" | "onResult" | "onEvent">>;
+  readonly onSegment: (segment: RecognizedSegment, committedAtMs: number) => void;
+  readonly onCaption?: (text: string) => void;
+  readonly onResult?: (result: TimedResult) => void;
+  readonly onEvent?: (event: RecognitionEvent) => void;
+}
+
+export interface ConsoleRecognition {
+  readonly session: RecognitionSession;
+  /** Capture device rate (the resampler's input). */
+  readonly deviceRate: number;
+  stop(): Promise<void>;
+}
+
+export function recognitionCredentials(
+  config: ConfigDocument,
+  options: { credentials?: AwsCredentialIdentityProvider; ownerToken?: string },
+): AwsCredentialIdentityProvider {
+  if (options.credentials) return options.credentials;
+  const url = config.endpoints?.credentials;
+  if (config.mode === "embedded" && url && options.ownerToken)
+    return embeddedCredentialsProvider(url, options.ownerToken);
+  throw new Error("speech recognition needs credentials: sign in (cloud) or open the console from the server's link");
+}
+
+export async function startConsoleRecognition(
+  stream: MediaStream,
+  options: ConsoleRecognitionOptions,
+): Promise<ConsoleRecognition> {
+  const client = createTranscribeClient({
+    region: options.config.region,
+    endpoint: options.config.endpoints?.transcribe,
+    credentials: recognitionCredentials(options.config, options),
+  });
+  const segmenter = new Segmenter(options.segmenter);
+  const emit = (events: ReturnType<Segmenter["accept"]>) => {
+    const now = Date.now();
+    for (const event of events) {
+      if (event.kind === "segment") options.onSegment(event.segment, now);
+      else options.onCaption?.(event.text);
+    }
+  };
+  const session = new RecognitionSession({
+    ...options.session,
+    start: transcribeStreamStarter(client, {
+      languageCode: options.languageCode,
+      sampleRate: 16000,
+      ...(options.vocabularyName ? { vocabularyName: options.vocabularyName } : {}),
+    }),
+    onResult: (result) => {
+      options.onResult?.(result);
+      emit(segmenter.accept(result));
+    },
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  session.start();
+  const capture = await startPcmCapture(stream, { onPcm: (pcm) => session.push(pcm) });
+  return {
+    session,
+    deviceRate: capture.deviceRate,
+    async stop() {
+      await capture.stop();
+      await session.stop();
+      emit(segmenter.flush());
+      client.destroy();
+    },
+  };
+}

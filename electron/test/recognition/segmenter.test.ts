@@ -1,0 +1,137 @@
+import type { Result } from "@aws-sdk/client-transcribe-streaming";
+import type { RecognizedSegment } from "@babelcast/protocol";
+import { describe, expect, it } from "vitest";
+import { Segmenter, type SegmenterEvent, type SegmenterOptions } from "../../src/renderer/recognition/segmenter.js";
+import { placeResult } from "../../src/renderer/recognition/timedResult.js";
+import { transcribeResult } from "./transcribeResults.js";
+
+const whole = { id: 1, offset: 0, from: 0 };
+
+function run(results: Result[], options: Partial<SegmenterOptions> = {}) {
+  const segmenter = new Segmenter(options);
+  const events: SegmenterEvent[] = [];
+  for (const r of results) {
+    const placed = placeResult(r, whole);
+    if (placed) events.push(...segmenter.accept(placed));
+  }
+  const segments = events.flatMap((e) => (e.kind === "segment" ? [e.segment] : []));
+  const captions = events.flatMap((e) => (e.kind === "caption" ? [e.text] : []));
+  return { segmenter, events, segments, captions };
+}
+const texts = (segments: RecognizedSegment[]) => segments.map((s) => s.text);
+const committedWords = (segments: RecognizedSegment[]) => segments.flatMap((s) => s.words.map((w) => w.text));
+
+describe("segmenter", () => {
+  it("commits a sentence as soon as its words and full stop are stable, before the final", () => {
+    const { segments } = run([
+      transcribeResult("Good morning"),
+      transcribeResult("Good~ morning~ everyone."),
+      transcribeResult("Good~ morning~ everyone.~ Today"),
+      transcribeResult("Good~ morning~ everyone.~ Today~ we"),
+    ]);
+    expect(texts(segments)).toEqual(["Good morning everyone."]);
+    expect(segments[0]?.reason).toBe("sentence");
+  });
+
+  it("commits at a clause boundary once the clause is long enough", () => {
+    const { segments } = run(
+      [
+        transcribeResult("When~ the~ light~ turns~ green,~ we~ cross"),
+        transcribeResult("When~ the~ light~ turns~ green,~ we~ cross~ the"),
+      ],
+      { minClauseWords: 4 },
+    );
+    expect(texts(segments)).toEqual(["When the light turns green,"]);
+    expect(segments[0]?.reason).toBe("clause");
+  });
+
+  it("does not close a clause that is too short", () => {
+    const { segments } = run([transcribeResult("Well,~ I~ think~ that")], { minClauseWords: 4 });
+    expect(segments).toEqual([]);
+  });
+
+  it("caps the wait by word count when no boundary comes", () => {
+    const { segments } = run([transcribeResult("one~ two~ three~ four~ five~ six~ seven~ eight")], {
+      maxWords: 5,
+      maxSeconds: 60,
+    });
+    expect(texts(segments)).toEqual(["one two three four five"]);
+    expect(segments[0]?.reason).toBe("words");
+  });
+
+  it("caps the wait by audio time when no boundary comes", () => {
+    const { segments } = run([transcribeResult("slowly~ spoken~ words~ keep~ coming and")], {
+      maxWords: 50,
+      maxSeconds: 1.5,
+    });
+    expect(texts(segments)).toEqual(["slowly spoken words keep"]);
+    expect(segments[0]?.reason).toBe("time");
+  });
+
+  it("never commits a word twice when later partials and the final repeat it", () => {
+    const { segments } = run([
+      transcribeResult("Good~ morning~ everyone.~ Today"),
+      transcribeResult("Good~ morning~ everyone.~ Today~ we~ talk"),
+      transcribeResult("Good morning everyone. Today we talk about captions.", { partial: false }),
+    ]);
+    expect(texts(segments)).toEqual(["Good morning everyone.", "Today we talk about captions."]);
+    expect(committedWords(segments)).toEqual([
+      "Good",
+      "morning",
+      "everyone",
+      "Today",
+      "we",
+      "talk",
+      "about",
+      "captions",
+    ]);
+    expect(segments.map((s) => s.seq)).toEqual([0, 1]);
+  });
+
+  it("commits everything a final holds, one segment per sentence", () => {
+    const { segments } = run([transcribeResult("It works. Does it? Yes", { partial: false })]);
+    expect(texts(segments)).toEqual(["It works.", "Does it?", "Yes"]);
+    expect(segments.every((s) => s.reason === "final")).toBe(true);
+  });
+
+  it("shows the words after the committed ones as the live caption", () => {
+    const { captions } = run([
+      transcribeResult("Good morning"),
+      transcribeResult("Good~ morning~ everyone.~ Today we"),
+      transcribeResult("Good morning everyone. Today we start.", { partial: false }),
+    ]);
+    expect(captions).toEqual(["Good morning", "Today we", ""]);
+  });
+
+  it("keeps segments in time order with word times from the items", () => {
+    const { segments } = run([transcribeResult("a~ b~ c~ d~ e~ f~ g", { start: 10 })], { maxWords: 3, maxSeconds: 60 });
+    expect(texts(segments)).toEqual(["a b c", "d e f"]);
+    expect(segments[0]?.startTime).toBeCloseTo(10);
+    expect(segments[1]?.startTime).toBeGreaterThanOrEqual(segments[0]?.endTime ?? Number.POSITIVE_INFINITY);
+  });
+
+  it("drops words a renewed stream repeats from before the cut", () => {
+    const segmenter = new Segmenter();
+    const old = placeResult(transcribeResult("We~ begin~ here.", { partial: false, id: "a" }), whole);
+    const renewed = placeResult(transcribeResult("here. And~ continue.", { partial: false, id: "b", start: 0 }), {
+      id: 2,
+      offset: 0.8,
+      from: 1.2,
+    });
+    const events = [...segmenter.accept(old!), ...segmenter.accept(renewed!)];
+    const segments = events.flatMap((e) => (e.kind === "segment" ? [e.segment] : []));
+    expect(texts(segments)).toEqual(["We begin here.", "And continue."]);
+  });
+
+  it("commits nothing from unstable words until the final, without stabilization", () => {
+    const results: Result[] = [transcribeResult("no stable words here")];
+    const { segments } = run(results, { maxWords: 2 });
+    expect(segments).toEqual([]);
+  });
+
+  it("flushes waiting words at the end of a session", () => {
+    const { segmenter } = run([transcribeResult("last~ words before")]);
+    const flushed = segmenter.flush().flatMap((e) => (e.kind === "segment" ? [e.segment.text] : []));
+    expect(flushed).toEqual(["last words before"]);
+  });
+});
