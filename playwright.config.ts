@@ -1,21 +1,5 @@
-import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
-
-/** Debian's Chromium when present (no browser download here); Playwright's own otherwise. */
-const systemChromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--autoplay-policy=no-user-gesture-required",
-  "--allow-loopback-in-peer-connection",
-  "--use-fake-ui-for-media-stream",
-];
+import { chromiumLaunchOptions } from "./e2e/support/chromium.js";
 
 export default defineConfig({
   testDir: "e2e/tests",
@@ -28,9 +12,6 @@ export default defineConfig({
   use: {
     headless: true,
     trace: "retain-on-failure",
-    launchOptions: {
-      ...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
-      args: CHROMIUM_ARGS,
-    },
+    launchOptions: chromiumLaunchOptions(),
   },
 });
