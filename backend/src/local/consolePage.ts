@@ -4,6 +4,7 @@ import { join, normalize, sep } from "node:path";
 import type { EmbeddedContext, EmbeddedService } from "./embeddedContext.js";
 import { sendError } from "./httpResponses.js";
 import { connectSources } from "./listenerPage.js";
+import { pageSecurityHeaders } from "./pageSecurityHeaders.js";
 import { PATHS, underPrefix } from "./paths.js";
 
 /** Where `npm run build -w electron` writes the console renderer. */
@@ -41,18 +42,11 @@ export function consolePageCsp(connect: readonly string[]): string {
   ].join("; ");
 }
 
+// The console needs the microphone (and full screen for the QR code), nothing else.
+const PERMISSIONS_POLICY = "microphone=(self), fullscreen=(self), camera=(), geolocation=(), payment=(), usb=()";
+
 function securityHeaders(csp: string): Record<string, string> {
-  return {
-    "content-security-policy": csp,
-    "x-content-type-options": "nosniff",
-    // The page's URL carries the owner token in its fragment: never leak the URL.
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-    "cross-origin-opener-policy": "same-origin",
-    "cross-origin-resource-policy": "same-origin",
-    // The console needs the microphone (and full screen for the QR code), nothing else.
-    "permissions-policy": "microphone=(self), fullscreen=(self), camera=(), geolocation=(), payment=(), usb=()",
-  };
+  return pageSecurityHeaders(csp, PERMISSIONS_POLICY);
 }
 
 /** The file a request path names inside `root`, or undefined. */

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { EmbeddedContext, EmbeddedService } from "./embeddedContext.js";
 import { sendError } from "./httpResponses.js";
+import { pageSecurityHeaders } from "./pageSecurityHeaders.js";
 import { PATHS, underPrefix } from "./paths.js";
 
 /** Where `npm run build -w listener-web` writes the page. */
@@ -91,17 +92,11 @@ export function listenerPageCsp(connect: readonly string[]): string {
   ].join("; ");
 }
 
+// The page only listens: it never needs the camera, microphone or location.
+const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+
 function securityHeaders(csp: string): Record<string, string> {
-  return {
-    "content-security-policy": csp,
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-    "cross-origin-opener-policy": "same-origin",
-    "cross-origin-resource-policy": "same-origin",
-    // The page only listens: it never needs the camera, microphone or location.
-    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-  };
+  return pageSecurityHeaders(csp, PERMISSIONS_POLICY);
 }
 
 function send(req: IncomingMessage, res: ServerResponse, a: Asset, headers: Record<string, string>): void {
