@@ -7,6 +7,7 @@ import { chromiumLaunchOptions } from "../support/chromium.js";
 import { serveEmbedded } from "../support/embeddedServer.js";
 import { type Clip, loadClips, normalizeWords, wordErrorRate, writeTalk } from "../support/transcribeClips.js";
 import { ownerTokenOf, serveRecognitionPage } from "../support/transcribeHarness.js";
+import { percentile } from "./report/percentile.js";
 
 /**
  * Speech recognition, measured end to end the way the console runs it: Chromium plays the
@@ -23,11 +24,6 @@ import { ownerTokenOf, serveRecognitionPage } from "../support/transcribeHarness
 
 const log = (m: string) => process.stderr.write(`[asr] ${m}\n`);
 const round = (x: number) => Math.round(x * 100) / 100;
-
-function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((sorted.length * p) / 100) - 1))] ?? Number.NaN;
-}
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 function cpuSeconds(pid: number | undefined): number {

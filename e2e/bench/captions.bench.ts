@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type CaptionMessage, JoinResponse } from "@babelcast/protocol";
 import WebSocket from "ws";
 import { serveEmbedded } from "../support/embeddedServer.js";
+import { percentile } from "./report/percentile.js";
 
 /**
  * max_caption_clients: how many caption WebSocket clients the embedded server sustains with
@@ -21,11 +22,6 @@ const BUDGET_MS = 150_000;
 const JOIN_CONCURRENCY = 16;
 
 const log = (m: string) => process.stderr.write(`[captions] ${m}\n`);
-
-function p99(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] ?? Number.POSITIVE_INFINITY;
-}
 
 interface Client {
   ws: WebSocket;
@@ -141,7 +137,7 @@ async function main(): Promise<void> {
           else samples.push(ms);
         }
       }
-      const stepP99 = missing > 0 ? Number.POSITIVE_INFINITY : p99(samples);
+      const stepP99 = missing > 0 ? Number.POSITIVE_INFINITY : percentile(samples, 99);
       log(`${clients.length} clients: p99 ${stepP99.toFixed(1)} ms, ${missing} captions missing`);
       series.push([clients.length, Number.isFinite(stepP99) ? stepP99 : 5000]);
       if (!(stepP99 < P99_LIMIT_MS)) break;

@@ -13,6 +13,7 @@ import { AUDIBLE_RMS } from "../support/listenerAudioProbe.js";
 import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
 import { liveSessionsMissing, startLiveSession } from "../support/listenerLiveSession.js";
 import { startTestMaster } from "../support/listenerMaster.js";
+import { percentile } from "./report/percentile.js";
 
 const TAPS = 20;
 /** Listeners per session: well under a channel's 10 viewers, so every one lands on the master's channel. */
@@ -20,11 +21,6 @@ const TAPS_PER_SESSION = 5;
 
 const log = (m: string) => process.stderr.write(`[listener] ${m}\n`);
 const round1 = (x: number) => Math.round(x * 10) / 10;
-
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] ?? Number.NaN;
-}
 
 interface PageSizeReport {
   files: { file: string; gzipBytes: number }[];

@@ -13,6 +13,7 @@ import { processSegment } from "@babelcast/backend/pipeline/processSegment.js";
 import { audioDurationMs } from "@babelcast/backend/services/pipeline/audioDuration.js";
 import { DEFAULT_LAG_SETTINGS } from "@babelcast/backend/services/pipeline/lagController.js";
 import { DEFAULT_TALK, simulateTalk } from "@babelcast/backend/services/pipeline/talkSimulation.js";
+import { percentile } from "./report/percentile.js";
 
 /**
  * The translation pipeline on the embedded engines (Apertium, eSpeak NG) through the real
@@ -54,10 +55,6 @@ const SENTENCES = [
 ];
 
 const log = (m: string) => process.stderr.write(`[pipeline] ${m}\n`);
-const percentile = (samples: number[], p: number) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))] ?? 0;
-};
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
@@ -164,7 +161,7 @@ async function main(): Promise<void> {
   // The talk simulated with what the real engines did: translation length and speaking speed.
   const expansion = speech.translatedCharacters / Math.max(1, speech.sourceCharacters);
   const speechCharsPerSecond = speech.spokenCharacters / Math.max(1e-9, speech.naturalSeconds);
-  const processing = percentile(translateMs, 0.5) / 1000 + percentile(synthesizeMs, 0.5) / 1000;
+  const processing = percentile(translateMs, 50) / 1000 + percentile(synthesizeMs, 50) / 1000;
   const shape = {
     ...DEFAULT_TALK,
     expansion,
@@ -187,14 +184,14 @@ async function main(): Promise<void> {
 
   const metrics = {
     pipeline_overhead_ms: {
-      p50: round(percentile(overhead, 0.5), 2),
-      p99: round(percentile(overhead, 0.99), 2),
+      p50: round(percentile(overhead, 50), 2),
+      p99: round(percentile(overhead, 99), 2),
       languages: LANGUAGES.length,
       samples: overhead.length,
     },
     engine_ms: {
-      translate: { p50: round(percentile(translateMs, 0.5)), p99: round(percentile(translateMs, 0.99)) },
-      synthesize: { p50: round(percentile(synthesizeMs, 0.5)), p99: round(percentile(synthesizeMs, 0.99)) },
+      translate: { p50: round(percentile(translateMs, 50)), p99: round(percentile(translateMs, 99)) },
+      synthesize: { p50: round(percentile(synthesizeMs, 50)), p99: round(percentile(synthesizeMs, 99)) },
       engines: "Apertium (long-lived -z pipelines), eSpeak NG (WASM in a worker thread), via the SDK clients",
     },
     lag_drift_s: {

@@ -13,6 +13,7 @@ import { CREDENTIALS_FILE, parseCredentialsFile } from "@babelcast/backend/local
 import { PATHS } from "@babelcast/backend/local/paths.js";
 import WebSocket from "ws";
 import { channelPresigner } from "../support/kvsPresign.js";
+import { percentile } from "./report/percentile.js";
 
 export interface SignalingBenchResult {
   metrics: {
@@ -31,12 +32,6 @@ const VIEWERS = 10;
 const ROUNDS = 5;
 const ROUND_MS = 2000;
 const repoRoot = join(import.meta.dirname, "..", "..");
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] as number;
-}
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 

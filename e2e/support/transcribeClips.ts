@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { LibrivoxClip } from "../../backend/src/local/transcribe/librivoxClips.js";
+import { wavBytes } from "./wavFile.js";
 
 export type { LibrivoxClip as Clip } from "../../backend/src/local/transcribe/librivoxClips.js";
 export { loadLibrivoxClips as loadClips } from "../../backend/src/local/transcribe/librivoxClips.js";
@@ -26,20 +27,7 @@ export function writeTalk(clips: readonly LibrivoxClip[], path: string, gapSecon
     bytes += clip.pcm.length + gap.length;
   }
   const data = Buffer.concat(parts);
-  const header = Buffer.alloc(44);
-  header.write("RIFF", 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write("WAVEfmt ", 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(RATE, 24);
-  header.writeUInt32LE(RATE * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write("data", 36);
-  header.writeUInt32LE(data.length, 40);
-  writeFileSync(path, Buffer.concat([header, data]));
+  writeFileSync(path, wavBytes(data, RATE));
   return {
     wavPath: path,
     seconds: data.length / 2 / RATE,

@@ -72,16 +72,21 @@ export function loadOrCreateCredentials(dataDir: string): EmbeddedCredentials {
   return created;
 }
 
-/** Loads the console owner's token, creating it on first start. */
-export function loadOrCreateOwnerToken(dataDir: string): string {
-  const file = join(dataDir, OWNER_TOKEN_FILE);
+/** Reads a secret kept in a data dir file, creating it (0600) on first start so it survives restarts. */
+export function loadOrCreateSecretFile(dataDir: string, name: string, bytes = 24): string {
+  const file = join(dataDir, name);
   try {
-    const token = readFileSync(file, "utf8").trim();
-    if (token.length >= 32) return token;
+    const secret = readFileSync(file, "utf8").trim();
+    if (secret.length >= 32) return secret;
   } catch {
     // absent: created below
   }
-  const token = randomBytes(24).toString("base64url");
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return token;
+  const secret = randomBytes(bytes).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** Loads the console owner's token, creating it on first start. */
+export function loadOrCreateOwnerToken(dataDir: string): string {
+  return loadOrCreateSecretFile(dataDir, OWNER_TOKEN_FILE);
 }

@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LIFECYCLE_EVENT_LOG_FILE } from "@babelcast/protocol";
 import { type BackendRuntimeConfig, SessionLimits } from "../../aws/runtimeConfig.js";
 import { DEFAULT_TABLE_NAMES } from "../../tables/definitions.js";
+import { loadOrCreateSecretFile } from "../dataDir.js";
 import type { EmbeddedContext } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { PATHS } from "../paths.js";
@@ -14,16 +13,7 @@ export const SESSIONS_SETTINGS_SECTION = "sessions";
 
 /** The secret listener tokens are signed with; created on first start so tokens survive restarts. */
 export function loadOrCreateListenerSecret(dataDir: string): string {
-  const file = join(dataDir, LISTENER_SECRET_FILE);
-  try {
-    const secret = readFileSync(file, "utf8").trim();
-    if (secret.length >= 32) return secret;
-  } catch {
-    // absent: created below
-  }
-  const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
+  return loadOrCreateSecretFile(dataDir, LISTENER_SECRET_FILE, 32);
 }
 
 /**
