@@ -44,7 +44,7 @@ describe("segment → translation pipeline → listeners and console", () => {
 
     const texts = ["The house is big.", "We walk to the church every morning."];
     const now = Date.now();
-    texts.forEach((text, seq) =>
+    texts.forEach((text, seq) => {
       consoleSocket.send({
         action: "segment",
         seq,
@@ -52,8 +52,8 @@ describe("segment → translation pipeline → listeners and console", () => {
         startTime: seq * 2,
         endTime: seq * 2 + 1.5,
         stages: { committedAt: now, sentAt: now, spokenEndAt: now - 200 },
-      }),
-    );
+      });
+    });
 
     const esCaptions = [
       await es.next("caption", 60_000, (c) => c.segmentSeq === 0),
