@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, freemem, totalmem } from "node:os";
 import { basename, join } from "node:path";
 import { cdfPoints, lineChartSvg } from "./report/svgPlot.js";
@@ -75,10 +75,24 @@ function runOne(file: string): Promise<{ metrics: Record<string, Metric>; series
   });
 }
 
+function previousMetrics(): Record<string, Metric> {
+  try {
+    const previous = JSON.parse(readFileSync(join(outDir, "results.json"), "utf8")) as {
+      metrics?: Record<string, Metric>;
+    };
+    return previous.metrics ?? {};
+  } catch {
+    return {};
+  }
+}
+
 function machine(): Record<string, unknown> {
   let chromium = "absent";
   try {
-    chromium = execFileSync("/usr/bin/chromium", ["--version"], { encoding: "utf8" }).trim();
+    chromium = execFileSync("/usr/bin/chromium", ["--version"], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
   } catch {
     // reported as absent
   }
@@ -103,7 +117,8 @@ function formatFields(m: Metric): string {
 async function main(): Promise<void> {
   const names = process.argv.slice(2);
   const files = benchFiles(names);
-  const metrics: Record<string, Metric> = {};
+  // Running some benches updates their metrics in the last results and keeps the others.
+  const metrics: Record<string, Metric> = names.length > 0 ? previousMetrics() : {};
   const plots: string[] = [];
   mkdirSync(outDir, { recursive: true });
   for (const file of files) {
@@ -127,12 +142,11 @@ async function main(): Promise<void> {
       plots.push(svgFile);
     }
   }
-  if (names.length === 0) {
-    for (const name of REQUIRED_METRICS) metrics[name] ??= { skipped: "no benchmark on this machine produced it" };
-  }
+  for (const name of REQUIRED_METRICS) metrics[name] ??= { skipped: "no benchmark on this machine produced it" };
   const results = { machine: machine(), metrics };
   writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 
+  for (const f of readdirSync(outDir)) if (f.endsWith(".svg") && !plots.includes(f)) plots.push(f);
   const rows = Object.entries(metrics).map(([name, m]) => `| ${name} | ${formatFields(m)} |`);
   const report = [
     "# Babelcast benchmark report",
