@@ -30,6 +30,8 @@ test("speech at the microphone becomes committed segments and reaches listeners 
   await page.goto(servers.server.ready.consoleUrl);
   await expect(page.getByTestId("console")).toHaveAttribute("data-phase", "setup", { timeout: 20_000 });
   await page.getByTestId("title").fill("Recognition check");
+  // A glossary term becomes the recognizer's custom vocabulary (no warning that it was left out).
+  await page.getByTestId("glossary").fill("Dashwood");
   await page.getByTestId("create-session").click();
   await expect(page.getByTestId("console")).toHaveAttribute("data-phase", "live", { timeout: 20_000 });
   const id = /([a-z]+-[a-z]+-\d{3})/.exec((await page.getByTestId("session-id").textContent()) ?? "")?.[1] ?? "";
@@ -40,6 +42,7 @@ test("speech at the microphone becomes committed segments and reaches listeners 
 
   // The recognizer hears the talk: committed segments in the console, captions at the listener.
   await expect(page.getByTestId("health-recognizer")).toContainText("listening", { timeout: 30_000 });
+  await expect(page.getByText("Recognition started without the glossary")).toHaveCount(0);
   await expect(page.getByTestId("segment").first()).toBeVisible({ timeout: 60_000 });
   const consoleWords = normalizeWords((await page.getByTestId("segment").allTextContents()).join(" "));
   const referenceWords = new Set(normalizeWords(talk.reference));

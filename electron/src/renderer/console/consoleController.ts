@@ -393,6 +393,8 @@ export class ConsoleController {
         stream: this.capture.recognitionStream,
         config,
         sourceLanguage: session.sourceLanguage,
+        sessionId: session.id,
+        glossaryTerms: session.glossary.map((g) => g.source),
         ownerToken: this.cloud ? undefined : this.token,
         credentials: this.cloud?.credentials,
         onSegment: (segment) => this.onSegment(segment),
@@ -400,6 +402,7 @@ export class ConsoleController {
         onState: (state) => {
           s.recognizerState.value = state;
         },
+        onWarning: (text) => pushNotice(s, { id: "recognizer-vocabulary", level: "warning", text }),
       });
       clearNotice(s, "recognizer");
     } catch (err) {
