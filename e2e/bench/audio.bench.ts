@@ -1,0 +1,407 @@
+// Benchmark of the presenter's original audio on loopback, through the real product path:
+// the embedded server, the real console page in browser mode (Chromium's fake microphone
+// playing a WAV with 2 kHz marker bursts) and the real listener page.
+// - audio_glass_to_glass_ms: each marker's onset in the console's capture track (a
+//   MediaStreamTrackProcessor on the track the console's own getUserMedia returns, tapped by
+//   an init script) → its onset in the listener page's received track (a
+//   MediaStreamTrackProcessor on the <audio> element's stream: decode hand-out, before the
+//   output device's playout buffer). Both pages share one browser's epoch clock.
+// - max_audio_listeners: lightweight KVS viewers (e2e/support/consoleViewerPage.ts) in one
+//   extra browser context, stepped up until one does not receive intact audio or the cap.
+// Run alone: `npx tsx e2e/bench/audio.bench.ts` (prints the metrics as JSON).
+
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ConfigDocument } from "@babelcast/protocol";
+import { type Browser, chromium, type Page } from "@playwright/test";
+import { markerTapScript, pairMarkers, type TapRecord, writeMarkerWav } from "../support/audioMarkers.js";
+import { chromiumLaunchOptions } from "../support/chromium.js";
+import { ensureConsoleBuilt } from "../support/consoleBuild.js";
+import { type ConsoleTestViewer, openConsoleViewer, serveViewerPage } from "../support/consoleViewerPage.js";
+import { serveEmbedded } from "../support/embeddedServer.js";
+import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
+import { percentile } from "./report/percentile.js";
+
+/** Seconds of markers collected at the listener (the first DROP_MS of them are left out). */
+const COLLECT_S = Number(process.env.AUDIO_BENCH_SECONDS ?? 30);
+const DROP_MS = 3000;
+/** 10 and 12 straddle a KVS channel's 10 viewers: the 11th needs the pool's second channel. */
+const VIEWER_STEPS = [2, 5, 10, 12, 15, 20];
+const VIEWER_CAP = VIEWER_STEPS[VIEWER_STEPS.length - 1] as number;
+/** How long each viewer step is measured (CPU, bytes, energy). */
+const STEP_WINDOW_MS = 6000;
+/** The viewer steps stop (reported as capped by time) once the bench has run this long. */
+const STEPS_DEADLINE_MS = 150_000;
+/** No viewer joins and no confirming re-measure after this (the whole bench stays under 4 minutes). */
+const HARD_DEADLINE_MS = 195_000;
+const pastHardDeadline = () => performance.now() - benchStart > HARD_DEADLINE_MS;
+const benchStart = performance.now();
+/** A viewer's audio is intact when it conceals less than this share of its samples. */
+const MAX_CONCEALED = 0.05;
+const VIEWER_AUDIBLE_RMS = 0.03;
+
+const log = (m: string) => process.stderr.write(`[audio] ${m}\n`);
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** CPU ticks (utime + stime) of each process descending from `root`, by pid. */
+function treeTicks(root: number): Map<number, number> {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(name), Number(f[1]));
+      ticks.set(Number(name), Number(f[11]) + Number(f[12]));
+    } catch {
+      // The process exited while we read.
+    }
+  }
+  const mine = new Map<number, number>();
+  for (const [pid, t] of ticks) {
+    let p: number | undefined = pid;
+    while (p !== undefined && p > 1 && p !== root) p = parent.get(p);
+    if (p === root) mine.set(pid, t);
+  }
+  return mine;
+}
+
+/**
+ * CPU % of one core used by our process tree (and the embedded server's part of it, the tree under `serverPid`) over `ms` (100 ticks per second on Linux):
+ * processes present at both ends count their growth, new ones all of theirs; ones that
+ * exited in between are left out.
+ */
+async function cpuOver(ms: number, serverPid?: number): Promise<{ total: number; server: number }> {
+  const t0 = treeTicks(process.pid);
+  const w0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const t1 = treeTicks(process.pid);
+  const server = serverPid ? treeTicks(serverPid) : new Map<number, number>();
+  const seconds = (performance.now() - w0) / 1000;
+  let used = 0;
+  let serverUsed = 0;
+  for (const [pid, t] of t1) {
+    const d = Math.max(0, t - (t0.get(pid) ?? 0));
+    used += d;
+    if (server.has(pid)) serverUsed += d;
+  }
+  return { total: (used / 100 / seconds) * 100, server: (serverUsed / 100 / seconds) * 100 };
+}
+
+async function startConsoleSession(page: Page, consoleUrl: string): Promise<string> {
+  await page.addInitScript({ content: markerTapScript(true) });
+  await page.goto(consoleUrl);
+  const phase = (p: string) =>
+    page
+      .getByTestId("console")
+      .and(page.locator(`[data-phase="${p}"]`))
+      .waitFor({ timeout: 30_000 });
+  await phase("setup");
+  await page.getByTestId("title").fill("Audio bench");
+  await page.getByTestId("source-language").selectOption("en");
+  await page.getByTestId("create-session").click();
+  await phase("live");
+  const label = (await page.getByTestId("session-id").textContent()) ?? "";
+  const id = /([a-z]+-[a-z]+-\d{3})/.exec(label)?.[1];
+  if (!id) throw new Error(`no session id in "${label}"`);
+  await page.getByTestId("qr-close").click();
+  await page.getByTestId("health-signaling").filter({ hasText: "1/1 channels open" }).waitFor({ timeout: 30_000 });
+  return id;
+}
+
+const readTaps = (page: Page) => page.evaluate(() => (window as unknown as { __taps: TapRecord[] }).__taps);
+const readTapErrors = (page: Page) => page.evaluate(() => (window as unknown as { __tapErrors: string[] }).__tapErrors);
+
+async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: string) {
+  const context = await browser.newContext({ locale: "en-US" });
+  try {
+    const listener = await context.newPage();
+    await listener.goto(listenerUrl);
+    await listener.locator("button.listen").click();
+    await listener.evaluate(markerTapScript(false));
+    await listener.evaluate(async () => {
+      const deadline = performance.now() + 20_000;
+      for (;;) {
+        const s = document.querySelector("audio")?.srcObject;
+        if (s instanceof MediaStream && s.getAudioTracks().length > 0) {
+          const w = window as unknown as { __markerTap(t: MediaStreamTrack, l: string): void };
+          w.__markerTap(s.getAudioTracks()[0] as MediaStreamTrack, "received");
+          return;
+        }
+        if (performance.now() > deadline) throw new Error("the listener page has no audio stream after 20 s");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    log(`listening; collecting markers for ${COLLECT_S} s`);
+    const load0 = loadavg()[0] as number;
+    await new Promise((r) => setTimeout(r, COLLECT_S * 1000));
+    const [sentTaps, receivedTaps] = [await readTaps(consolePage), await readTaps(listener)];
+    const errors = [...(await readTapErrors(consolePage)), ...(await readTapErrors(listener))];
+    if (errors.length > 0) log(`tap errors: ${errors.join("; ")}`);
+    // The console may open the device more than once (a permission probe, then the capture): use the busiest tap.
+    const sent = [...sentTaps].sort((a, b) => b.markers.length - a.markers.length)[0];
+    const received = receivedTaps[0];
+    log(
+      `capture taps: ${sentTaps.map((t) => `${t.markers.length} markers/${t.chunks} chunks/peak ${t.peak.toFixed(2)}`).join(", ")}; ` +
+        `received: ${received ? `${received.markers.length} markers/${received.chunks} chunks/peak ${received.peak.toFixed(2)}` : "none"}`,
+    );
+    if (!sent || !received || sent.markers.length === 0 || received.markers.length === 0) {
+      return { skipped: "no markers detected on one side (see the bench's stderr)" };
+    }
+    const { delays, unpaired } = pairMarkers(sent.markers, received.markers, DROP_MS);
+    log(`paired ${delays.length} markers, ${unpaired} unpaired`);
+    if (delays.length === 0) return { skipped: "received markers did not pair with captured ones" };
+    const samples = delays.map(round1);
+    return {
+      p50: percentile(samples, 50),
+      p95: percentile(samples, 95),
+      p99: percentile(samples, 99),
+      n: samples.length,
+      min: Math.min(...samples),
+      max: Math.max(...samples),
+      unpaired,
+      path: "console page (browser mode, fake mic) → listener page, loopback",
+      measured_at: "capture track → listener's decoded track (output playout buffer not included)",
+      load1: round1((load0 + (loadavg()[0] as number)) / 2),
+      samples,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** Per-viewer stats over a window: bytes received, concealed share, peak RMS. */
+async function viewerHealth(viewer: ConsoleTestViewer) {
+  const stats = () =>
+    viewer.page.evaluate(async () => {
+      const v = (window as unknown as { viewer: { pc?: RTCPeerConnection } }).viewer;
+      if (!v.pc) return { bytes: 0, concealed: 0, samples: 0 };
+      const report = await v.pc.getStats();
+      let out = { bytes: 0, concealed: 0, samples: 0 };
+      report.forEach((s: Record<string, unknown>) => {
+        if (s.type === "inbound-rtp" && s.kind === "audio") {
+          out = {
+            bytes: Number(s.bytesReceived ?? 0),
+            concealed: Number(s.concealedSamples ?? 0),
+            samples: Number(s.totalSamplesReceived ?? 0),
+          };
+        }
+      });
+      return out;
+    });
+  const a = await stats();
+  const rms = await viewer.peakRms();
+  const b = await stats();
+  return { a, b, rms };
+}
+
+/** CPU of the whole tree over a window, and each viewer's audio health over the same window. */
+async function measureStep(
+  viewers: ConsoleTestViewer[],
+  serverPid: number | undefined,
+  since?: readonly { bytes: number; concealed: number; samples: number }[],
+) {
+  const [cpu, health] = await Promise.all([
+    cpuOver(STEP_WINDOW_MS, serverPid),
+    (async () => {
+      const first = await Promise.all(viewers.map((v) => viewerHealth(v)));
+      await new Promise((r) => setTimeout(r, STEP_WINDOW_MS - 2000));
+      const last = await Promise.all(viewers.map((v) => viewerHealth(v)));
+      return viewers.map((_, i) => {
+        const f = first[i]!;
+        const l = last[i]!;
+        const start = since?.[i] ?? f.a;
+        const samples = l.b.samples - start.samples;
+        const concealed = samples > 0 ? (l.b.concealed - start.concealed) / samples : 1;
+        // Bytes must flow in this window itself.
+        const flowing = l.b.bytes > f.a.bytes;
+        const rms = Math.max(f.rms, l.rms);
+        return {
+          ok: flowing && concealed < MAX_CONCEALED && rms > VIEWER_AUDIBLE_RMS,
+          why: !flowing
+            ? "no bytes"
+            : concealed >= MAX_CONCEALED
+              ? "concealed"
+              : rms <= VIEWER_AUDIBLE_RMS
+                ? "silent"
+                : "",
+          concealed,
+          rms,
+          start,
+        };
+      });
+    })(),
+  ]);
+  return { cpu, health };
+}
+
+async function maxListeners(
+  browser: Browser,
+  consolePage: Page,
+  serverPid: number | undefined,
+  viewerUrl: string,
+  config: ConfigDocument,
+  sessionId: string,
+) {
+  const context = await browser.newContext();
+  const viewers: ConsoleTestViewer[] = [];
+  const steps: { viewers: number; cpu_pct: number; server_cpu_pct: number; intact: number }[] = [];
+  let value = 0;
+  let broke: string | undefined;
+  let timeCapped = false;
+  const load0 = loadavg()[0] as number;
+  try {
+    const base = await cpuOver(STEP_WINDOW_MS / 2, serverPid);
+    const baseline = base.total;
+    log(`baseline (console + server + browser, no viewers): ${round1(baseline)} % of one core`);
+    for (const target of VIEWER_STEPS) {
+      if (performance.now() - benchStart > STEPS_DEADLINE_MS) {
+        timeCapped = true;
+        log(`time budget spent before the ${target}-viewer step`);
+        break;
+      }
+      try {
+        while (viewers.length < target) {
+          if (pastHardDeadline()) break;
+          viewers.push(await openConsoleViewer(context, viewerUrl, config, sessionId, "en"));
+        }
+      } catch (err) {
+        broke = `viewer ${viewers.length + 1} could not join: ${err instanceof Error ? err.message : String(err)}`;
+        break;
+      }
+      if (viewers.length < target) {
+        timeCapped = true;
+        log(`time budget spent while joining the ${target}-viewer step`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 4000));
+      let { cpu, health } = await measureStep(viewers, serverPid);
+      if (health.some((h) => !h.ok) && !pastHardDeadline()) {
+        // Confirm a break once over a window twice as long (concealment counted from the first
+        // window's start): a scheduling hiccup on this shared machine can spoil one short window.
+        log(`${target} viewers: ${health.filter((h) => !h.ok).length} not intact; measuring again`);
+        const starts = health.map((h) => h.start);
+        ({ cpu, health } = await measureStep(viewers, serverPid, starts));
+      }
+      const intact = health.filter((h) => h.ok).length;
+      steps.push({ viewers: target, cpu_pct: round1(cpu.total), server_cpu_pct: round1(cpu.server), intact });
+      const worst = health.reduce((m, h) => Math.max(m, h.concealed), 0);
+      const why = health
+        .filter((h) => !h.ok)
+        .map((h) => `${h.why} (concealed ${(h.concealed * 100).toFixed(1)} %, rms ${h.rms.toFixed(3)})`);
+      log(
+        `${target} viewers: ${intact} intact, worst concealed ${(worst * 100).toFixed(1)} %, CPU ${round1(cpu.total)} % (server ${round1(cpu.server)} %)`,
+      );
+      const signaling = await consolePage
+        .getByTestId("health-signaling")
+        .textContent({ timeout: 2000 })
+        .catch(() => "?");
+      log(`  console: ${signaling?.trim()}`);
+      if (why.length > 0) log(`  not intact: ${why.join("; ")}`);
+      if (intact < target) {
+        broke = `${target - intact} of ${target} viewers without intact audio: ${[...new Set(health.filter((h) => !h.ok).map((h) => h.why))].join(", ")}`;
+        break;
+      }
+      value = target;
+    }
+    const last = steps.filter((s) => s.viewers === value).at(-1);
+    return {
+      value,
+      cpu_pct_per_listener: last ? round1((last.cpu_pct - baseline) / value) : null,
+      // The server only relays signaling: its whole CPU at that count, per viewer (an upper bound).
+      server_cpu_pct_per_listener: last ? round1(last.server_cpu_pct / value) : null,
+      capped: value === VIEWER_CAP || timeCapped,
+      ...(timeCapped ? { cap_reason: `the bench's time budget ended the steps at ${value} viewers` } : {}),
+      ...(broke ? { broke } : {}),
+      cpu_note:
+        "% of one core (2 here): browser (console + viewers) + server, above the no-viewer baseline, per viewer",
+      baseline_cpu_pct: round1(baseline),
+      baseline_server_cpu_pct: round1(base.server),
+      steps,
+      viewer: "KVS viewer test page (consoleViewerPage.ts), one page each, one browser context",
+      load1: round1((load0 + (loadavg()[0] as number)) / 2),
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+export async function runAudioBench() {
+  ensureConsoleBuilt();
+  ensureListenerPageBuilt();
+  const wav = writeMarkerWav(mkdtempSync(join(tmpdir(), "babelcast-audio-bench-")));
+  const server = await serveEmbedded();
+  const viewerPages = await serveViewerPage();
+  const browser = await chromium.launch(
+    chromiumLaunchOptions(["--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${wav}`]),
+  );
+  const metrics: Record<string, unknown> = {};
+  const series: Record<string, number[] | [number, number][]> = {};
+  try {
+    const config = ConfigDocument.parse(await (await fetch(`${server.ready.url}/config.json`)).json());
+    const consoleContext = await browser.newContext();
+    const consolePage = await consoleContext.newPage();
+    let sessionId: string;
+    try {
+      sessionId = await startConsoleSession(consolePage, server.ready.consoleUrl);
+      log(`session ${sessionId} live`);
+    } catch (err) {
+      const reason = `the console could not start a session: ${err instanceof Error ? err.message : String(err)}`;
+      log(reason);
+      return {
+        metrics: { audio_glass_to_glass_ms: { skipped: reason }, max_audio_listeners: { skipped: reason } },
+        series,
+      };
+    }
+    try {
+      const g2g = await glassToGlass(browser, consolePage, `${config.listenerUrl}/s/${sessionId}`);
+      if ("samples" in g2g && g2g.samples) {
+        const { samples, ...rest } = g2g;
+        series.audio_glass_to_glass_ms = samples;
+        metrics.audio_glass_to_glass_ms = rest;
+      } else metrics.audio_glass_to_glass_ms = g2g;
+    } catch (err) {
+      log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      metrics.audio_glass_to_glass_ms = { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    log(JSON.stringify(metrics.audio_glass_to_glass_ms));
+    try {
+      const listeners = await maxListeners(
+        browser,
+        consolePage,
+        server.process.pid,
+        viewerPages.url,
+        config,
+        sessionId,
+      );
+      metrics.max_audio_listeners = listeners;
+      series.max_audio_listeners_cpu_pct = listeners.steps.map((s) => [s.viewers, s.cpu_pct] as [number, number]);
+    } catch (err) {
+      log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      metrics.max_audio_listeners = { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    return { metrics, series };
+  } finally {
+    await browser.close();
+    await viewerPages.close();
+    await server.stop();
+  }
+}
+
+export default runAudioBench;
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runAudioBench().then(
+    (result) => {
+      log(JSON.stringify(result.metrics));
+      console.log(JSON.stringify(result));
+    },
+    (err: unknown) => {
+      log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exit(1);
+    },
+  );
+}
