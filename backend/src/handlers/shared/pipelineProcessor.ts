@@ -3,6 +3,7 @@ import { defaultVoices, synthesizeWith, translateWith } from "../../pipeline/aws
 import { createPipelineState, type PipelineState, type VoiceChoice } from "../../pipeline/pipelineDeps.js";
 import { processSegment } from "../../pipeline/processSegment.js";
 import { importSessionGlossary } from "../../pipeline/sessionGlossary.js";
+import { OrderedEntry } from "../../services/pipeline/orderedEntry.js";
 import type { SessionRecord } from "../../services/sessionRecords.js";
 import type { SegmentProcessor } from "./segmentDelivery.js";
 
@@ -16,6 +17,8 @@ interface SessionPipeline {
 
 /** Sessions idle this long drop their pipeline state (ordering restarts at the next segment). */
 const IDLE_STATE_MS = 60 * 60_000;
+/** How long a segment waits for an earlier one still on its way (a resend burst arrives at once). */
+const ENTRY_WAIT_MS = 2000;
 
 function voicesOf(session: SessionRecord): Record<string, VoiceChoice> {
   const voices = defaultVoices(session.targetLanguages);
@@ -34,10 +37,16 @@ function voicesOf(session: SessionRecord): Record<string, VoiceChoice> {
  */
 export function createPipelineProcessor(): SegmentProcessor {
   const sessions = new Map<string, SessionPipeline>();
+  const gates = new Map<string, OrderedEntry>();
 
   async function pipelineFor(session: SessionRecord, deps: Parameters<SegmentProcessor>[1]["deps"]) {
     const now = deps.now();
-    for (const [id, p] of sessions) if (now - p.lastUsedAt > IDLE_STATE_MS) sessions.delete(id);
+    for (const [id, p] of sessions) {
+      if (now - p.lastUsedAt > IDLE_STATE_MS) {
+        sessions.delete(id);
+        gates.delete(id);
+      }
+    }
     const voices = voicesOf(session);
     const settingsKey = JSON.stringify({ voices, glossary: session.glossary, targets: session.targetLanguages });
     let pipeline = sessions.get(session.sessionId);
@@ -65,6 +74,13 @@ export function createPipelineProcessor(): SegmentProcessor {
   return async (segment, { session, activeLanguages, publishers, deps }) => {
     if (activeLanguages.length === 0) return;
     const state = await pipelineFor(session, deps);
+    let gate = gates.get(session.sessionId);
+    if (!gate) {
+      gate = new OrderedEntry(ENTRY_WAIT_MS);
+      gates.set(session.sessionId, gate);
+    }
+    // Nothing may await between the gate and processSegment: it numbers captions on entry.
+    await gate.enter(segment.seq);
     await processSegment(
       {
         seq: segment.seq,
