@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { z } from "zod";
 import { loadOrCreateCredentials, loadOrCreateOwnerToken, prepareDataDir } from "./dataDir.js";
 import { embeddedConfigDocument } from "./embeddedConfig.js";
 import type { EmbeddedContext, EmbeddedService, EmbeddedServiceFactory, Logger } from "./embeddedContext.js";
-import { type EmbeddedSettings, loadEmbeddedSettings } from "./embeddedSettings.js";
+import { type EmbeddedSettings, loadEmbeddedSettings, settingsSection } from "./embeddedSettings.js";
 import { sendError, sendJson } from "./httpResponses.js";
 import { PATHS } from "./paths.js";
 import { EMBEDDED_SERVICES } from "./services.js";
@@ -65,6 +66,44 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
   });
 }
 
+/** Section of `D/embedded.json` with the HTTP server's timeouts. */
+export const HTTP_SETTINGS_SECTION = "http";
+
+/**
+ * Slow or idle clients must not hold sockets and memory for long (slowloris): headers must
+ * arrive within `headersTimeoutMs`, a whole request within `requestTimeoutMs`, and a
+ * keep-alive socket is closed after `keepAliveTimeoutMs` of quiet. WebSockets are watched
+ * by their own pings once upgraded.
+ */
+export const HttpSettings = z
+  .object({
+    headersTimeoutMs: z.number().int().min(100).max(600_000).default(20_000),
+    requestTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    keepAliveTimeoutMs: z.number().int().min(100).max(600_000).default(5_000),
+  })
+  .refine((h) => h.headersTimeoutMs <= h.requestTimeoutMs, "headersTimeoutMs must not exceed requestTimeoutMs");
+export type HttpSettings = z.infer<typeof HttpSettings>;
+
+/** Whether the request target parses as a path; `//`, `//[` and the like do not, and must not reach the services. */
+function parsableTarget(target: string | undefined): boolean {
+  return URL.canParse(target ?? "/", "http://local");
+}
+
+/** A whole HTTP/1.1 error response for a raw socket (upgrades, parse errors), in the API's error shape. */
+function rawErrorResponse(status: number, reason: string, message: string): string {
+  const body = JSON.stringify({ error: { code: reason.replace(/ /g, ""), message } });
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/** The answer to bytes that are not a well-formed HTTP request. */
+function clientErrorReply(code: string | undefined): string {
+  if (code === "HPE_HEADER_OVERFLOW")
+    return rawErrorResponse(431, "Request Header Fields Too Large", "the request headers are too large");
+  if (code === "ERR_HTTP_REQUEST_TIMEOUT")
+    return rawErrorResponse(408, "Request Timeout", "the request took too long to arrive: send it again");
+  return rawErrorResponse(400, "Bad Request", "the request is not well-formed HTTP");
+}
+
 function hostForUrl(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
@@ -77,12 +116,18 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const credentials = loadOrCreateCredentials(dataDir);
   const ownerToken = loadOrCreateOwnerToken(dataDir);
   const region = options.region ?? EMBEDDED_REGION;
+  const timeouts = settingsSection(settings, HTTP_SETTINGS_SECTION, HttpSettings);
 
   let services: EmbeddedService[] = [];
   let ready = false;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (!ready) {
       sendError(res, 503, "Starting", "the embedded server is starting: retry in a moment");
+      return;
+    }
+    if (!parsableTarget(req.url)) {
+      req.resume();
+      sendError(res, 400, "BadRequest", "the request target is not a valid path");
       return;
     }
     const pathname = new URL(req.url ?? "/", "http://local").pathname;
@@ -108,6 +153,10 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
+    if (!parsableTarget(req.url)) {
+      socket.end(rawErrorResponse(400, "Bad Request", "the request target is not a valid path"));
+      return;
+    }
     if (ready) {
       for (const service of services) {
         try {
@@ -118,13 +167,22 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
         }
       }
     }
-    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    socket.end(rawErrorResponse(404, "Not Found", "no WebSocket endpoint at this path"));
   };
 
-  const server = createServer(onRequest);
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+      // Node checks these timeouts only this often (30 s by default, which would stretch them).
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(timeouts.headersTimeoutMs / 4)),
+    },
+    onRequest,
+  );
   server.on("upgrade", onUpgrade);
-  server.on("clientError", (_err, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end(clientErrorReply(err.code));
     else socket.destroy();
   });
   const address = await listen(server, options.host, options.port);

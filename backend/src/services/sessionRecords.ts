@@ -1,4 +1,5 @@
-import { scryptSync, timingSafeEqual } from "node:crypto";
+import { scrypt, scryptSync, timingSafeEqual } from "node:crypto";
+import { promisify } from "node:util";
 import type {
   CreateSessionRequest,
   GlossaryEntry,
@@ -42,11 +43,17 @@ export function hashPasscode(passcode: string, salt: string): string {
   return `${salt}:${scryptSync(passcode, salt, 32).toString("base64url")}`;
 }
 
-export function passcodeMatches(record: Pick<SessionRecord, "passcodeHash">, passcode: string | undefined): boolean {
+const scryptAsync = promisify(scrypt) as (password: string, salt: string, keylen: number) => Promise<Buffer>;
+
+/** Runs scrypt (slow on purpose) on libuv's thread pool: a flood of guesses must not stall the event loop. */
+export async function passcodeMatches(
+  record: Pick<SessionRecord, "passcodeHash">,
+  passcode: string | undefined,
+): Promise<boolean> {
   if (!record.passcodeHash) return true;
   if (passcode === undefined) return false;
   const [salt = "", expected = ""] = record.passcodeHash.split(":");
-  const actual = hashPasscode(passcode, salt).split(":")[1] ?? "";
+  const actual = (await scryptAsync(passcode, salt, 32)).toString("base64url");
   return expected.length === actual.length && timingSafeEqual(Buffer.from(expected), Buffer.from(actual));
 }
 

@@ -63,11 +63,11 @@ describe("session records", () => {
   });
   const record = newSessionRecord(request, { sessionId: "amber-harbor-482", ownerId: "o", passcodeSalt: "salt" }, 5);
 
-  it("keeps a hashed passcode, never the passcode itself", () => {
+  it("keeps a hashed passcode, never the passcode itself", async () => {
     expect(JSON.stringify(record)).not.toContain("1234");
-    expect(passcodeMatches(record, "1234")).toBe(true);
-    expect(passcodeMatches(record, "4321")).toBe(false);
-    expect(passcodeMatches(record, undefined)).toBe(false);
+    expect(await passcodeMatches(record, "1234")).toBe(true);
+    expect(await passcodeMatches(record, "4321")).toBe(false);
+    expect(await passcodeMatches(record, undefined)).toBe(false);
   });
 
   it("shows listeners the public subset only", () => {

@@ -60,7 +60,9 @@ export async function joinSession(deps: BackendDeps, event: HttpEvent): Promise<
   const request = parseOrThrow(JoinRequest, jsonBody(event), "the join request");
   const session = await loadSession(deps, sessionId);
   if (session.status === "ended") throw conflict("this session has ended: thank you for listening");
-  if (!passcodeMatches(session, request.passcode)) {
+  // Counted before the passcode is checked, so passcode guesses are limited like joins.
+  await enforceRateLimit(deps, joinsPerIp(deps), sourceIp(event));
+  if (!(await passcodeMatches(session, request.passcode))) {
     throw forbidden(request.passcode ? "the passcode is wrong: ask the presenter" : "this session needs a passcode");
   }
   checkLanguage(session, request.language);
@@ -85,7 +87,6 @@ export async function joinSession(deps: BackendDeps, event: HttpEvent): Promise<
   } else {
     listenerId = newListenerId();
   }
-  await enforceRateLimit(deps, joinsPerIp(deps), sourceIp(event));
 
   let listener: ListenerRecord | undefined;
   const { session: current } = await assignAndWriteListener(deps, session, listenerId, async ({ decision }) => {

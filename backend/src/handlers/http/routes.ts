@@ -38,6 +38,15 @@ const compiled = HTTP_ROUTES.map((routeKey) => {
   return { routeKey, method, regex: new RegExp(`^${pattern}$`), names };
 });
 
+/** A path parameter, percent-decoded; as sent when its escapes are malformed (`%zz`), so the handler refuses it like any bad id. */
+function decodePathParameter(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** The route a request takes, `undefined` for none; `methodMismatch` when only the method is wrong. */
 export function matchRoute(method: string, path: string): RouteMatch | { methodMismatch: true } | undefined {
   let pathMatched = false;
@@ -48,7 +57,7 @@ export function matchRoute(method: string, path: string): RouteMatch | { methodM
     if (route.method !== method) continue;
     const pathParameters: Record<string, string> = {};
     route.names.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(m[i + 1] ?? "");
+      pathParameters[name] = decodePathParameter(m[i + 1] ?? "");
     });
     return { routeKey: route.routeKey, pathParameters };
   }

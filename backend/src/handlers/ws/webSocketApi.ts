@@ -1,4 +1,5 @@
 import {
+  ConsoleEndMessage,
   ConsoleHelloMessage,
   ConsolePartialMessage,
   ConsoleSegmentMessage,
@@ -129,6 +130,7 @@ async function onStatus(ctx: MessageContext): Promise<void> {
 
 async function onEnd(ctx: MessageContext): Promise<void> {
   requireRole(ctx, "console", "end");
+  parse(ctx, ConsoleEndMessage, "the end");
   const session = await ctx.deps.stores.sessions.get(ctx.identity.sessionId);
   if (!session) throw notFound(`session ${ctx.identity.sessionId} no longer exists`);
   await endSessionNow(ctx.deps, session);
@@ -157,19 +159,21 @@ function storedCaption(segment: SegmentRecord, session: SessionRecord, language:
 const RESEND_LIMIT = 50;
 
 async function onHello(ctx: MessageContext): Promise<void> {
+  // Checked before any table read: a malformed hello costs no database work.
+  let lastSeq: number | undefined;
+  if (ctx.identity.role === "console") parse(ctx, ConsoleHelloMessage, "the hello");
+  else lastSeq = parse(ctx, ListenerHelloMessage, "the hello").lastSeq;
   const session = await ctx.deps.stores.sessions.get(ctx.identity.sessionId);
   if (!session) throw notFound(`session ${ctx.identity.sessionId} no longer exists`);
-  if (ctx.identity.role === "console") {
-    parse(ctx, ConsoleHelloMessage, "the hello");
+  if (lastSeq === undefined) {
     await reply(ctx, { type: "session-status", status: session.status, muted: session.muted });
     await sendCounts(ctx, session.sessionId);
     return;
   }
-  const message = parse(ctx, ListenerHelloMessage, "the hello");
   await reply(ctx, { type: "session-status", status: session.status, muted: session.muted });
   const listener = await ctx.deps.stores.listeners.get(session.sessionId, ctx.identity.listenerId ?? "");
   if (!listener) return;
-  const missed = await ctx.deps.stores.segments.listAfter(session.sessionId, message.lastSeq, RESEND_LIMIT);
+  const missed = await ctx.deps.stores.segments.listAfter(session.sessionId, lastSeq, RESEND_LIMIT);
   for (const segment of missed) {
     const caption = storedCaption(segment, session, listener.language);
     if (caption) await reply(ctx, caption);
