@@ -49,6 +49,8 @@ export function activeLanguages(
  */
 export class KeyedDebouncer {
   private readonly pending = new Map<string, { timer: ReturnType<typeof setTimeout>; first: number }>();
+  /** Keys whose run is in flight, and whether another was asked for meanwhile. */
+  private readonly running = new Map<string, { again: boolean }>();
 
   constructor(
     private readonly waitMs: number,
@@ -64,9 +66,30 @@ export class KeyedDebouncer {
     const delay = Math.max(0, Math.min(this.waitMs, first + this.maxWaitMs - this.now()));
     const timer = setTimeout(() => {
       this.pending.delete(key);
-      void Promise.resolve(this.run(key)).catch(() => undefined);
+      this.start(key);
     }, delay);
     this.pending.set(key, { timer, first });
+  }
+
+  /**
+   * Runs one at a time per key: a run that read older state must never finish after a newer
+   * one (the console would keep the stale count), so a run asked for meanwhile follows it.
+   */
+  private start(key: string): void {
+    const inFlight = this.running.get(key);
+    if (inFlight) {
+      inFlight.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.running.set(key, state);
+    void Promise.resolve()
+      .then(() => this.run(key))
+      .catch(() => undefined)
+      .finally(() => {
+        this.running.delete(key);
+        if (state.again) this.start(key);
+      });
   }
 
   cancelAll(): void {

@@ -212,6 +212,23 @@ describe("listener counts", () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(pushed.sort()).toEqual(["s1", "s2"]);
   });
+
+  it("never lets a slow push that read older counts finish after a newer one", async () => {
+    let counts = 2;
+    const delivered: number[] = [];
+    const d = new KeyedDebouncer(5, 20, async () => {
+      const read = counts;
+      // The first push is slow (a loaded table), the next fast: run concurrently, the stale one would land last.
+      await new Promise((r) => setTimeout(r, delivered.length === 0 && read === 2 ? 60 : 1));
+      delivered.push(read);
+    });
+    d.trigger("s1");
+    await new Promise((r) => setTimeout(r, 15));
+    counts = 3;
+    d.trigger("s1");
+    await new Promise((r) => setTimeout(r, 150));
+    expect(delivered.at(-1)).toBe(3);
+  });
 });
 
 describe("rate limit windows", () => {
