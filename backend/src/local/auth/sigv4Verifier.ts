@@ -78,6 +78,20 @@ function queryObject(rawQuery: string, without: readonly string[] = []): Record<
   return out;
 }
 
+/** The request's signed headers, or the name of the first one it lacks. */
+function pickSignedHeaders(
+  all: SignedRequestParts["headers"],
+  names: readonly string[],
+): Record<string, string> | string {
+  const headers: Record<string, string> = {};
+  for (const name of names) {
+    const v = headerValue(all, name);
+    if (v === undefined) return name;
+    headers[name] = v;
+  }
+  return headers;
+}
+
 function constantTimeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
@@ -165,13 +179,9 @@ export class SigV4Verifier {
     if (clockError) return clockError;
 
     const signedHeaders = signedHeaderList.split(";");
-    const headers: Record<string, string> = {};
-    for (const name of signedHeaders) {
-      const v = headerValue(req.headers, name);
-      if (v === undefined)
-        return fail("InvalidSignatureException", `Signed header ${name} is missing from the request.`);
-      headers[name] = v;
-    }
+    const headers = pickSignedHeaders(req.headers, signedHeaders);
+    if (typeof headers === "string")
+      return fail("InvalidSignatureException", `Signed header ${headers} is missing from the request.`);
     const request = new HttpRequest({
       method: req.method,
       protocol: "http:",
@@ -222,13 +232,9 @@ export class SigV4Verifier {
     if (this.now() > date.getTime() + expires * 1000) return fail("InvalidSignatureException", "Signature expired.");
 
     const signedHeaders = signedHeaderList.split(";");
-    const headers: Record<string, string> = {};
-    for (const name of signedHeaders) {
-      const v = headerValue(req.headers, name);
-      if (v === undefined)
-        return fail("InvalidSignatureException", `Signed header ${name} is missing from the request.`);
-      headers[name] = v;
-    }
+    const headers = pickSignedHeaders(req.headers, signedHeaders);
+    if (typeof headers === "string")
+      return fail("InvalidSignatureException", `Signed header ${headers} is missing from the request.`);
     const request = new HttpRequest({
       method: req.method,
       protocol: "http:",
