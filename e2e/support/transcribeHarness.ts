@@ -6,7 +6,7 @@ import { build } from "esbuild";
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 
-/** What the recognition test page (electron/test/recognition/page) records, as the tests read it. */
+/** What the recognition test page (electron/test/renderer/recognition/page) records, as the tests read it. */
 export interface RecognitionPageRecord {
   started: boolean;
   error?: string;
@@ -45,7 +45,7 @@ export interface RecognitionPageServer {
  */
 export async function serveRecognitionPage(): Promise<RecognitionPageServer> {
   const bundle = await build({
-    entryPoints: [join(repoRoot, "electron", "test", "recognition", "page", "recognitionTestPage.ts")],
+    entryPoints: [join(repoRoot, "electron", "test", "renderer", "recognition", "page", "recognitionTestPage.ts")],
     bundle: true,
     format: "esm",
     platform: "browser",

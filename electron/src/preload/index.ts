@@ -1,7 +1,7 @@
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from "electron";
+import type { ConsoleBridge } from "../shared/consoleBridge.js";
 import { type AppInfo, IpcChannel, type ShortcutAction, type UpdateStatus } from "../shared/ipcChannels.js";
 import type { ConsoleSettings, SettingsPatch } from "../shared/settings.js";
-import type { ConsoleBridge } from "./bridge.js";
 
 /** Subscribes to a main → renderer channel; the page never sees the IpcRendererEvent. */
 function subscribe<T>(channel: IpcChannel, listener: (value: T) => void): () => void {

@@ -1,4 +1,4 @@
-import type { ConsoleBridge } from "../../preload/bridge.js";
+import type { ConsoleBridge } from "../../shared/consoleBridge.js";
 import {
   applySettingsPatch,
   type ConsoleSettings,

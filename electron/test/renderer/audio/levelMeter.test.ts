@@ -7,7 +7,7 @@ import {
   nextMeterState,
   SILENT_METER,
   toDbfs,
-} from "../../src/renderer/audio/levelMeter.js";
+} from "../../../src/renderer/audio/levelMeter.js";
 
 const sine = (amplitude: number, n = 4800) =>
   Float32Array.from({ length: n }, (_, i) => amplitude * Math.sin((2 * Math.PI * 440 * i) / 48000));

@@ -1,8 +1,8 @@
 import type { Result } from "@aws-sdk/client-transcribe-streaming";
 import type { RecognizedSegment } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
-import { Segmenter, type SegmenterEvent, type SegmenterOptions } from "../../src/renderer/recognition/segmenter.js";
-import { placeResult } from "../../src/renderer/recognition/timedResult.js";
+import { Segmenter, type SegmenterEvent, type SegmenterOptions } from "../../../src/renderer/recognition/segmenter.js";
+import { placeResult } from "../../../src/renderer/recognition/timedResult.js";
 import { transcribeResult } from "./transcribeResults.js";
 
 const whole = { id: 1, offset: 0, from: 0 };

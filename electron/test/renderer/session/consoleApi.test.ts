@@ -1,12 +1,11 @@
 import type { ConfigDocument, SessionOwnerView } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
-import { grantIsFresh, reconnectDelayMs } from "../../src/renderer/media/backoff.js";
 import {
   ConsoleApi,
   ConsoleApiError,
   explainApiFailure,
   sessionToReopen,
-} from "../../src/renderer/session/consoleApi.js";
+} from "../../../src/renderer/session/consoleApi.js";
 
 const config: ConfigDocument = {
   version: 1,
@@ -81,18 +80,5 @@ describe("console API client", () => {
       sessionToReopen([view("a-b-001", "ended", 3), view("c-d-002", "live", 2), view("e-f-003", "paused", 1)])?.id,
     ).toBe("c-d-002");
     expect(sessionToReopen([view("a-b-001", "ended", 3)])).toBeUndefined();
-  });
-});
-
-describe("reconnect timing", () => {
-  it("backs off from half a second to ten seconds", () => {
-    expect(reconnectDelayMs(0, () => 0.5)).toBe(500);
-    expect(reconnectDelayMs(3, () => 0.5)).toBe(4000);
-    expect(reconnectDelayMs(20, () => 0.5)).toBe(10_000);
-    expect(reconnectDelayMs(0, () => 0)).toBe(400);
-  });
-  it("asks for a fresh presigned URL shortly before it expires", () => {
-    expect(grantIsFresh(100_000, 0)).toBe(true);
-    expect(grantIsFresh(100_000, 80_000)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PcmResampler } from "../../src/renderer/recognition/pcmResampler.js";
+import { PcmResampler } from "../../../src/renderer/recognition/pcmResampler.js";
 
 function tone(freq: number, rate: number, seconds: number, amplitude = 0.5): Float32Array {
   const out = new Float32Array(Math.round(rate * seconds));

@@ -3,10 +3,10 @@ import { ConfigDocument, type RecognizedSegment } from "@babelcast/protocol";
 import {
   recognitionCredentials,
   startConsoleRecognition,
-} from "../../../src/renderer/recognition/consoleRecognition.js";
-import { ensureGlossaryVocabulary } from "../../../src/renderer/recognition/glossaryVocabulary.js";
-import type { RecognitionEvent } from "../../../src/renderer/recognition/recognitionSession.js";
-import type { TimedResult } from "../../../src/renderer/recognition/timedResult.js";
+} from "../../../../src/renderer/recognition/consoleRecognition.js";
+import { ensureGlossaryVocabulary } from "../../../../src/renderer/recognition/glossaryVocabulary.js";
+import type { RecognitionEvent } from "../../../../src/renderer/recognition/recognitionSession.js";
+import type { TimedResult } from "../../../../src/renderer/recognition/timedResult.js";
 
 /**
  * Browser entry of the recognition test page (bundled with esbuild): the console's

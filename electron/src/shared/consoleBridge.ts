@@ -1,5 +1,5 @@
-import type { AppInfo, ShortcutAction, UpdateStatus } from "../shared/ipcChannels.js";
-import type { ConsoleSettings, SettingsPatch } from "../shared/settings.js";
+import type { AppInfo, ShortcutAction, UpdateStatus } from "./ipcChannels.js";
+import type { ConsoleSettings, SettingsPatch } from "./settings.js";
 
 /** What the preload exposes as `window.babelcast`: named functions only, no raw IPC. */
 export interface ConsoleBridge {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ControlSocket, type SocketState } from "../../src/renderer/session/controlSocket.js";
+import { ControlSocket, type SocketState } from "../../../src/renderer/session/controlSocket.js";
 
 class FakeWebSocket {
   static readonly OPEN = 1;

@@ -4,7 +4,7 @@ import {
   deviceLabel,
   effectiveChannels,
   parseChannelChoice,
-} from "../../src/renderer/audio/channelLayout.js";
+} from "../../../src/renderer/audio/channelLayout.js";
 
 describe("channel choices", () => {
   it("offers each channel and each adjacent stereo pair of a multichannel interface", () => {

@@ -1,7 +1,10 @@
-import { encodeSpeechFrame } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
-import { decodeSpeech } from "../../src/renderer/speech/speechFrames.js";
-import { duckSpans, pcm16ToFloat32, queuedSeconds, scheduleChunk } from "../../src/renderer/speech/speechScheduler.js";
+import {
+  duckSpans,
+  pcm16ToFloat32,
+  queuedSeconds,
+  scheduleChunk,
+} from "../../../src/renderer/speech/speechScheduler.js";
 
 const opts = { leadSeconds: 0.05, maxBacklogSeconds: 10 };
 
@@ -54,23 +57,5 @@ describe("speech scheduling", () => {
   it("decodes 16-bit little-endian PCM", () => {
     const bytes = new Uint8Array([0x00, 0x80, 0xff, 0x7f, 0x00, 0x00, 0x00, 0x40]);
     expect(Array.from(pcm16ToFloat32(bytes))).toEqual([-1, 32767 / 32768, 0, 0.5]);
-  });
-});
-
-describe("speech frames", () => {
-  it("decodes a PCM frame into samples of its language and segment", async () => {
-    const frame = encodeSpeechFrame({
-      language: "es",
-      seq: 3,
-      segmentSeq: 7,
-      format: "pcm",
-      sampleRate: 22050,
-      rate: 1,
-      audio: new Uint8Array([0x00, 0x40, 0x00, 0xc0]),
-    });
-    const buffer = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer;
-    const speech = await decodeSpeech(buffer, {} as BaseAudioContext);
-    expect(speech).toMatchObject({ language: "es", segmentSeq: 7, sampleRate: 22050 });
-    expect(Array.from(speech?.samples ?? [])).toEqual([0.5, -0.5]);
   });
 });

@@ -1,9 +1,9 @@
 import type { Result } from "@aws-sdk/client-transcribe-streaming";
 import { describe, expect, it } from "vitest";
-import { RecognitionSession } from "../../src/renderer/recognition/recognitionSession.js";
-import { Segmenter } from "../../src/renderer/recognition/segmenter.js";
-import type { TimedResult } from "../../src/renderer/recognition/timedResult.js";
-import type { TranscriptStreamStarter } from "../../src/renderer/recognition/transcribeClient.js";
+import { RecognitionSession } from "../../../src/renderer/recognition/recognitionSession.js";
+import { Segmenter } from "../../../src/renderer/recognition/segmenter.js";
+import type { TimedResult } from "../../../src/renderer/recognition/timedResult.js";
+import type { TranscriptStreamStarter } from "../../../src/renderer/recognition/transcribeClient.js";
 
 const RATE = 16000;
 const CHUNK = RATE / 10;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { vocabularyPhrases } from "../../src/renderer/recognition/glossaryVocabulary.js";
+import { vocabularyPhrases } from "../../../src/renderer/recognition/glossaryVocabulary.js";
 
 describe("glossary as Transcribe vocabulary phrases", () => {
   it("joins multi-word terms with hyphens and drops what Transcribe refuses", () => {

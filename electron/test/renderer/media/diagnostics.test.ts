@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBitrate, type StatsEntry, summarizeStats, verdictOf } from "../../src/renderer/media/diagnostics.js";
+import { formatBitrate, type StatsEntry, summarizeStats, verdictOf } from "../../../src/renderer/media/diagnostics.js";
 
 function report(
   overrides: {

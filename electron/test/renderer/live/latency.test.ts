@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type LatencyRow, medianTotal, stageDurations, totalMs, upsertRow } from "../../src/renderer/live/latency.js";
+import {
+  type LatencyRow,
+  medianTotal,
+  stageDurations,
+  totalMs,
+  upsertRow,
+} from "../../../src/renderer/live/latency.js";
 
 describe("latency per stage", () => {
   it("splits a segment's journey into stages that add up to the total", () => {
