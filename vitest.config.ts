@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{protocol,backend,listener-web,electron,infra}/{src,test}/**/*.test.{ts,tsx}"],
+    include: ["{protocol,backend,embedded,listener-web,electron,infra}/{src,test}/**/*.test.{ts,tsx}"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

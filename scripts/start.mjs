@@ -57,7 +57,7 @@ if (built.status !== 0) {
 const host = process.env.BABELCAST_HOST ?? "0.0.0.0";
 const publicHost = process.env.BABELCAST_PUBLIC_HOST ?? lanAddress();
 const port = process.env.BABELCAST_PORT ?? "8080";
-const args = [join(root, "backend/src/local/cli.ts"), "--host", host, "--port", port, "--public-host", publicHost];
+const args = [join(root, "embedded/src/cli.ts"), "--host", host, "--port", port, "--public-host", publicHost];
 if (process.env.BABELCAST_DATA_DIR) args.push("--data-dir", process.env.BABELCAST_DATA_DIR);
 const server = spawn(join(root, "node_modules", ".bin", "tsx"), args, {
   cwd: root,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPocketsphinx } from "@babelcast/backend/local/transcribe/pocketsphinxRecognizer.js";
+import { startPocketsphinx } from "@babelcast/embedded/transcribe/pocketsphinxRecognizer.js";
 import { chromium } from "@playwright/test";
 import { chromiumLaunchOptions } from "../support/chromium.js";
 import { serveEmbedded } from "../support/embeddedServer.js";

@@ -3,16 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPollyClient } from "@babelcast/backend/aws/pollyClient.js";
 import { createTranslateClient } from "@babelcast/backend/aws/translateClient.js";
-import { startEmbeddedServer } from "@babelcast/backend/local/embeddedServer.js";
-import { PATHS } from "@babelcast/backend/local/paths.js";
-import { createPollyService } from "@babelcast/backend/local/polly/pollyService.js";
-import { createTranslateService } from "@babelcast/backend/local/translate/translateService.js";
 import { defaultVoices, synthesizeWith, translateWith } from "@babelcast/backend/pipeline/awsEngines.js";
 import { createPipelineState, type PipelineDeps } from "@babelcast/backend/pipeline/pipelineDeps.js";
 import { processSegment } from "@babelcast/backend/pipeline/processSegment.js";
 import { audioDurationMs } from "@babelcast/backend/services/pipeline/audioDuration.js";
 import { DEFAULT_LAG_SETTINGS } from "@babelcast/backend/services/pipeline/lagController.js";
-import { DEFAULT_TALK, simulateTalk } from "@babelcast/backend/services/pipeline/talkSimulation.js";
+import { DEFAULT_TALK, simulateTalk } from "@babelcast/backend/testSupport/talkSimulation.js";
+import { startEmbeddedServer } from "@babelcast/embedded/embeddedServer.js";
+import { createPollyService } from "@babelcast/embedded/polly/pollyService.js";
+import { createTranslateService } from "@babelcast/embedded/translate/translateService.js";
+import { PATHS } from "@babelcast/protocol";
 import { percentile } from "./report/percentile.js";
 
 /**

@@ -1,6 +1,7 @@
 // Relative imports: Playwright maps .js to .ts for relative paths, not through package exports.
+
+import { signalingEndpoints } from "@babelcast/embedded/kvs/kvsService.js";
 import { presignSignalingUrl, type SignalingCredentials } from "../../backend/src/aws/signalingPresigner.js";
-import { signalingEndpoints } from "../../backend/src/local/kvs/kvsService.js";
 
 /** Presigns master and viewer URLs for one channel of the embedded server at `baseUrl`, as the sessions backend does. */
 export function channelPresigner(

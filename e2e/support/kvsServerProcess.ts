@@ -2,8 +2,8 @@
 // `node --expose-gc --import tsx`, it prints one ready line `{"url", "dataDir"}` and, for
 // each "memory" line on stdin, one line of memory figures taken after a full GC.
 import { createInterface } from "node:readline";
-import { startEmbeddedServer } from "../../backend/src/local/embeddedServer.js";
-import { createKvsService } from "../../backend/src/local/kvs/kvsService.js";
+import { startEmbeddedServer } from "@babelcast/embedded/embeddedServer.js";
+import { createKvsService } from "@babelcast/embedded/kvs/kvsService.js";
 
 const [dataDir = "", settingsJson = "{}"] = process.argv.slice(2);
 const server = await startEmbeddedServer({

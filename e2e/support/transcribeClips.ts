@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
-import type { LibrivoxClip } from "../../backend/src/local/transcribe/librivoxClips.js";
+import type { LibrivoxClip } from "@babelcast/embedded/testSupport/librivoxClips.js";
 import { wavBytes } from "./wavFile.js";
 
-export type { LibrivoxClip as Clip } from "../../backend/src/local/transcribe/librivoxClips.js";
-export { loadLibrivoxClips as loadClips } from "../../backend/src/local/transcribe/librivoxClips.js";
+export type { LibrivoxClip as Clip } from "@babelcast/embedded/testSupport/librivoxClips.js";
+export { loadLibrivoxClips as loadClips } from "@babelcast/embedded/testSupport/librivoxClips.js";
 
 const RATE = 16000;
 

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { HTTP_ROUTES, type HttpRouteKey } from "../../backend/src/handlers/http/routes.js";
-import { WS_CONNECT_PARAMS, WS_ROUTES } from "../../backend/src/handlers/ws/routes.js";
+import { HTTP_ROUTES, OWNER_HTTP_ROUTES, WS_CONNECT_PARAMS, WS_ROUTES } from "@babelcast/protocol";
 import type { TableId } from "../../backend/src/tables/definitions.js";
 
 /**
@@ -50,19 +49,10 @@ export interface HandlerEntry {
   readonly timeoutSeconds?: number;
 }
 
-/** HTTP routes that need a presenter's Cognito JWT at the gateway (the handler verifies it again). */
-export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
-  "POST /sessions",
-  "GET /sessions",
-  "PATCH /sessions/{id}",
-  "DELETE /sessions/{id}",
-  "GET /sessions/{id}/channels",
-];
-
 /** `$connect` query parameters the authorizer reads, as API Gateway identity sources. */
 export const CONNECT_IDENTITY_SOURCES = WS_CONNECT_PARAMS.map((p) => `route.request.querystring.${p}`);
 
-export { HTTP_ROUTES, WS_ROUTES };
+export { HTTP_ROUTES, OWNER_HTTP_ROUTES, WS_ROUTES };
 
 export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
   {

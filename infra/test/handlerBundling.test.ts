@@ -39,7 +39,7 @@ describe("backend handlers bundle for Lambda", () => {
       expect(js?.text).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
       expect(result.outputFiles.some((f) => f.path.endsWith(".js.map"))).toBe(true);
       const inputs = Object.keys(result.metafile.inputs).map((p) => relative(REPO_ROOT, p).split(sep).join("/"));
-      expect(inputs.filter((p) => p.startsWith("backend/src/local/"))).toEqual([]);
+      expect(inputs.filter((p) => p.startsWith("embedded/"))).toEqual([]);
       // The AWS SDK is bundled, so the function runs the versions the tests ran.
       expect(inputs.some((p) => p.includes("node_modules/@aws-sdk/"))).toBe(true);
     },

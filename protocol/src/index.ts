@@ -4,5 +4,8 @@ export * from "./costEstimate.js";
 export * from "./languages.js";
 export * from "./lifecycleEvents.js";
 export * from "./messages.js";
+export * from "./pageSecurity.js";
+export * from "./paths.js";
+export * from "./routes.js";
 export * from "./speechFrame.js";
 export * from "./transcript.js";

@@ -8,7 +8,7 @@ import {
   withRetry,
 } from "../../src/services/pipeline/retryPolicy.js";
 import { stageLatencies, stamp } from "../../src/services/pipeline/stageTimes.js";
-import { DEFAULT_TALK, simulateTalk } from "../../src/services/pipeline/talkSimulation.js";
+import { DEFAULT_TALK, simulateTalk } from "../support/talkSimulation.js";
 
 describe("in-order release per language", () => {
   it("holds a segment that finished early until every earlier one of its language is out", () => {

@@ -4,10 +4,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateSignalingChannelCommand, KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
-import { type Browser, expect, test } from "@playwright/test";
 // Relative imports: Playwright maps .js to .ts for relative paths, not through package exports.
-import { type RunningEmbeddedServer, startEmbeddedServer } from "../../../backend/src/local/embeddedServer.js";
-import { PATHS } from "../../../backend/src/local/paths.js";
+import { type RunningEmbeddedServer, startEmbeddedServer } from "@babelcast/embedded/embeddedServer.js";
+import { PATHS } from "@babelcast/protocol";
+import { type Browser, expect, test } from "@playwright/test";
 import { KVS_CALL_PAGE } from "../../support/kvsCallPage.js";
 import { channelPresigner } from "../../support/kvsPresign.js";
 import { kvsSignalingBundle } from "../../support/kvsSignalingBundle.js";

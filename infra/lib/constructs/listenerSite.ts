@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { listenerPageCsp, PATHS } from "@babelcast/protocol";
 import { Annotations, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import {
   AllowedMethods,
@@ -15,8 +16,6 @@ import { S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { BucketDeployment, Source } from "aws-cdk-lib/aws-s3-deployment";
 import { Construct } from "constructs";
-import { listenerPageCsp } from "../../../backend/src/local/listenerPage.js";
-import { PATHS } from "../../../backend/src/local/paths.js";
 
 /** The page and its assets live under `/s/` (session pages are `/s/{id}`), as on the embedded server. */
 const PAGE_PREFIX = PATHS.listener.slice(1);

@@ -1,3 +1,4 @@
+import { HTTP_CORS } from "@babelcast/protocol";
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from "aws-cdk-lib/aws-apigatewayv2";
@@ -7,7 +8,6 @@ import type { IUserPool, IUserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { HTTP_CORS } from "../../../backend/src/handlers/http/routes.js";
 
 export interface SessionsHttpApiProps {
   readonly userPool: IUserPool;

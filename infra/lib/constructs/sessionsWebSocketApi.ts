@@ -1,3 +1,4 @@
+import { WS_ROUTE_SELECTION_EXPRESSION } from "@babelcast/protocol";
 import { RemovalPolicy, Validations } from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from "aws-cdk-lib/aws-apigatewayv2";
@@ -6,7 +7,6 @@ import { WebSocketLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integra
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { WS_ROUTE_SELECTION_EXPRESSION } from "../../../backend/src/handlers/ws/routes.js";
 
 export const WEBSOCKET_STAGE_NAME = "live";
 

@@ -1,9 +1,9 @@
+import type { HttpRouteKey } from "@babelcast/protocol";
 import { ApiFailure } from "../../services/apiErrors.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { listChannels } from "./channelsHandler.js";
 import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
-import type { HttpRouteKey } from "./routes.js";
 import { createSession, endSession, getSession, listSessions, updateSession } from "./sessionsHandlers.js";
 import { exportTranscript } from "./transcriptHandler.js";
 

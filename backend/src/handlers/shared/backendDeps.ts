@@ -4,11 +4,11 @@ import { createLifecycleEvents, type LifecycleEvents } from "../../aws/lifecycle
 import type { BackendRuntimeConfig } from "../../aws/runtimeConfig.js";
 import { kvsSignalingChannels, type SignalingChannels } from "../../aws/signalingChannels.js";
 import { managementApiConnections, type WebSocketConnections } from "../../aws/webSocketConnections.js";
-import type { Logger } from "../../local/embeddedContext.js";
 import { KeyedDebouncer } from "../../services/listenerCounts.js";
 import { type OwnerAuthenticator, selectOwnerAuthenticator } from "../../services/ownerAuth.js";
 import { createStores, type Stores } from "../../tables/stores.js";
 import { publishListenerCounts } from "./fanout.js";
+import type { Logger } from "./logger.js";
 import { createPipelineProcessor } from "./pipelineProcessor.js";
 import type { SegmentProcessor } from "./segmentDelivery.js";
 

@@ -8,6 +8,7 @@ import {
   ListenerLanguageMessage,
   MAX_CLIENT_MESSAGE_BYTES,
   type ServerMessage,
+  WS_MESSAGE_ROUTES,
 } from "@babelcast/protocol";
 import type { APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
 import type { z } from "zod";
@@ -21,7 +22,6 @@ import { broadcast, currentCounts, listeners, listenersOf } from "../shared/fano
 import { announceLifecycle } from "../shared/lifecycle.js";
 import { segmentPublishers, sourceCaption } from "../shared/segmentDelivery.js";
 import { type ConnectionIdentity, identityFromContext } from "./connectAuthorizer.js";
-import { WS_MESSAGE_ROUTES } from "./routes.js";
 
 /** A WebSocket API event; the authorizer's context rides in `requestContext.authorizer`. */
 export type WsEvent = APIGatewayProxyWebsocketEventV2 & {

@@ -1,0 +1,151 @@
+import { mkdirSync } from "node:fs";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createTableInput, TABLE_IDS, TABLES, type TableDefinition } from "@babelcast/backend/tables/definitions.js";
+import { PATHS } from "@babelcast/protocol";
+import dynalite from "dynalite";
+import { SigV4Verifier } from "../auth/sigv4Verifier.js";
+import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
+import { readLimitedBody } from "../gateway/requestBody.js";
+import { underPrefix } from "../underPrefix.js";
+
+/** Folder of the on-disk store inside the data dir. */
+export const DYNAMODB_DIR = "dynamodb";
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+function sendAwsJsonError(res: ServerResponse, status: number, type: string, message: string): void {
+  const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
+  res.writeHead(status, {
+    "content-type": "application/x-amz-json-1.0",
+    "content-length": Buffer.byteLength(body),
+    "x-amzn-errortype": type,
+  });
+  res.end(body);
+}
+
+/** Creates the tables that do not exist yet (on first start; later starts find them on disk). */
+async function ensureTables(endpoint: string, ctx: EmbeddedContext): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: ctx.region, credentials: ctx.credentials });
+  try {
+    for (const id of TABLE_IDS) {
+      const def: TableDefinition = TABLES[id];
+      try {
+        await client.send(new DescribeTableCommand({ TableName: def.tableName }));
+        continue;
+      } catch (err) {
+        if ((err as Error).name !== "ResourceNotFoundException") throw err;
+      }
+      await client.send(new CreateTableCommand(createTableInput(def)));
+      for (let i = 0; i < 100; i++) {
+        const out = await client.send(new DescribeTableCommand({ TableName: def.tableName }));
+        if (out.Table?.TableStatus === "ACTIVE") break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * The DynamoDB-compatible store: dynalite (LevelDB) kept in `D/dynamodb`. Dynalite listens on
+ * an internal loopback port only for the startup table creation (the public port refuses
+ * requests until every service is up); the public mount at `/aws/dynamodb` verifies SigV4
+ * and hands each request to dynalite's request handler in-process, without a proxy hop.
+ */
+export async function createDynamoService(ctx: EmbeddedContext): Promise<EmbeddedService> {
+  const dir = join(ctx.dataDir, DYNAMODB_DIR);
+  mkdirSync(dir, { recursive: true });
+  const store: Server = dynalite({ path: dir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    store.once("error", reject);
+    store.listen(0, "127.0.0.1", () => resolve());
+  });
+  const internal = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
+  let closing = false;
+  let inFlight = 0;
+  const close = async () => {
+    closing = true;
+    // Let requests already handed to the store finish: the store fails them once closed.
+    for (let i = 0; i < 40 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise<void>((resolve) => {
+      store.close(() => resolve());
+      store.closeAllConnections?.();
+    });
+  };
+  try {
+    await ensureTables(internal, ctx);
+  } catch (err) {
+    await close();
+    throw new Error(
+      `the table store in ${dir} could not be opened (${(err as Error).message}): is another embedded server using this data dir?`,
+    );
+  }
+  const verifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "dynamodb" });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (closing) {
+      req.resume();
+      sendAwsJsonError(res, 503, "ServiceUnavailable", "The table store is stopping.");
+      return;
+    }
+    const body = await readLimitedBody(req, MAX_REQUEST_BYTES);
+    if (body === undefined) {
+      sendAwsJsonError(res, 413, "ValidationException", "Request body is too large.");
+      return;
+    }
+    const raw = req.url ?? "/";
+    const q = raw.indexOf("?");
+    const verdict = await verifier.verifyHeader({
+      method: req.method ?? "POST",
+      path: q < 0 ? raw : raw.slice(0, q),
+      rawQuery: q < 0 ? "" : raw.slice(q + 1),
+      headers: req.headers,
+      body,
+    });
+    if (!verdict.ok) {
+      sendAwsJsonError(res, 400, verdict.code, verdict.message);
+      return;
+    }
+    // Dynalite reads the body from the request stream: hand it a replay of the bytes already read.
+    const replay = Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+      headers: req.headers,
+      method: req.method,
+      url: "/",
+    });
+    if (closing) {
+      sendAwsJsonError(res, 503, "ServiceUnavailable", "The table store is stopping.");
+      return;
+    }
+    // Counted until the store answers (not until the socket closes: a request whose client
+    // went away is still being worked on, and the store must not close under it).
+    inFlight += 1;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    let answered = false;
+    res.end = ((...args: unknown[]) => {
+      if (!answered) {
+        answered = true;
+        inFlight -= 1;
+      }
+      return end(...args);
+    }) as typeof res.end;
+    store.emit("request", replay, res);
+  }
+
+  return {
+    name: "dynamodb",
+    handleRequest(req, res) {
+      const pathname = new URL(req.url ?? "/", "http://local").pathname;
+      if (!underPrefix(pathname, PATHS.dynamodb)) return false;
+      serve(req, res).catch((err) => {
+        ctx.log.error("dynamodb request failed", { error: String(err) });
+        if (!res.headersSent) sendAwsJsonError(res, 500, "InternalServerError", "The table store failed.");
+      });
+      return true;
+    },
+    close,
+  };
+}

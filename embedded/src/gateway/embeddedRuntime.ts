@@ -1,0 +1,45 @@
+import { join } from "node:path";
+import { type BackendRuntimeConfig, SessionLimits } from "@babelcast/backend/aws/runtimeConfig.js";
+import { DEFAULT_TABLE_NAMES } from "@babelcast/backend/tables/definitions.js";
+import { LIFECYCLE_EVENT_LOG_FILE, PATHS } from "@babelcast/protocol";
+import { loadOrCreateSecretFile } from "../dataDir.js";
+import type { EmbeddedContext } from "../embeddedContext.js";
+import { settingsSection } from "../embeddedSettings.js";
+
+export const LISTENER_SECRET_FILE = "listener-token-secret";
+/** Section of `D/embedded.json` with the sessions backend's limits (see SessionLimits). */
+export const SESSIONS_SETTINGS_SECTION = "sessions";
+
+/** The secret listener tokens are signed with; created on first start so tokens survive restarts. */
+export function loadOrCreateListenerSecret(dataDir: string): string {
+  return loadOrCreateSecretFile(dataDir, LISTENER_SECRET_FILE, 32);
+}
+
+/**
+ * The handlers' runtime config in embedded mode: the SDK clients talk to this server's own
+ * AWS-compatible endpoints (on loopback) with the data dir's credentials.
+ */
+export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfig {
+  const base = ctx.loopbackUrl;
+  return {
+    mode: "embedded",
+    region: ctx.region,
+    endpoints: {
+      dynamodb: `${base}${PATHS.dynamodb}`,
+      kinesisvideo: `${base}${PATHS.kinesisvideo}`,
+      apigatewaymanagementapi: `${base}${PATHS.apigatewaymanagementapi}`,
+      translate: `${base}${PATHS.translate}`,
+      polly: `${base}${PATHS.polly}`,
+    },
+    credentials: ctx.credentials,
+    tables: DEFAULT_TABLE_NAMES,
+    listenerTokenSecret: loadOrCreateListenerSecret(ctx.dataDir),
+    ownerAuth: { kind: "owner-token", token: ctx.ownerToken },
+    listenerUrl: ctx.config.listenerUrl,
+    webSocketUrl: ctx.config.webSocketUrl,
+    channelNamePrefix: "babelcast-",
+    terminologyNamePrefix: "babelcast-",
+    limits: settingsSection(ctx.settings, SESSIONS_SETTINGS_SECTION, SessionLimits),
+    lifecycleEvents: { kind: "file", path: join(ctx.dataDir, LIFECYCLE_EVENT_LOG_FILE) },
+  };
+}

@@ -1,0 +1,194 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHttpApiHandler } from "@babelcast/backend/handlers/http/httpApi.js";
+import { errorResult } from "@babelcast/backend/handlers/http/httpRequest.js";
+import {
+  type BackendDeps,
+  type BackendDepsOverrides,
+  createBackendDeps,
+} from "@babelcast/backend/handlers/shared/backendDeps.js";
+import { authorizeConnection } from "@babelcast/backend/handlers/ws/connectAuthorizer.js";
+import { createWebSocketHandler } from "@babelcast/backend/handlers/ws/webSocketApi.js";
+import { ApiFailure } from "@babelcast/backend/services/apiErrors.js";
+import { HTTP_CORS, PATHS } from "@babelcast/protocol";
+import { z } from "zod";
+import { SigV4Verifier } from "../auth/sigv4Verifier.js";
+import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
+import { settingsSection } from "../embeddedSettings.js";
+import { FaultSettings, FaultSwitch } from "../faults.js";
+import { underPrefix } from "../underPrefix.js";
+import { embeddedRuntimeConfig } from "./embeddedRuntime.js";
+import { httpApiEvent } from "./httpEvents.js";
+import { matchRoute } from "./httpRouteMatch.js";
+import { handleManagementRequest } from "./managementEndpoint.js";
+import { readLimitedBody } from "./requestBody.js";
+import { WebSocketGateway } from "./webSocketGateway.js";
+
+/** The running embedded API Gateway, with handles tests use. */
+export interface GatewayService extends EmbeddedService {
+  readonly deps: BackendDeps;
+  readonly webSocket: WebSocketGateway;
+  /** Faults injected into the Management API (settings section `gateway.faults`; flip live in tests). */
+  readonly faults: FaultSwitch;
+}
+
+/** Section of `D/embedded.json` for the gateway itself. */
+export const GATEWAY_SETTINGS_SECTION = "gateway";
+const GatewaySettings = z.object({ faults: FaultSettings });
+
+const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": HTTP_CORS.exposeHeaders.join(", "),
+};
+
+function writeResult(
+  res: ServerResponse,
+  result: { statusCode?: number; headers?: Record<string, unknown>; body?: string; isBase64Encoded?: boolean },
+): void {
+  const body =
+    result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8");
+  const headers: Record<string, string> = { ...CORS_HEADERS };
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  headers["content-length"] = String(body.length);
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(body);
+}
+
+function writeFailure(res: ServerResponse, failure: ApiFailure): void {
+  writeResult(res, errorResult(failure));
+}
+
+export interface GatewayServiceOptions extends BackendDepsOverrides {}
+
+/**
+ * Right after a start no WebSocket is open, so every connection row is left from the previous
+ * run: remove them and mark their listeners disconnected (their audio slots stay reserved
+ * for the grace period, so reloading phones get them back). Runs once the server is ready.
+ */
+async function clearStaleConnections(deps: BackendDeps, ctx: EmbeddedContext): Promise<void> {
+  try {
+    const stale = await deps.stores.connections.scanAll();
+    const now = deps.now();
+    for (const c of stale) {
+      await deps.stores.connections.delete(c.connectionId);
+      if (c.listenerId)
+        await deps.stores.listeners.setConnection(c.sessionId, c.listenerId, c.connectionId, false, now);
+    }
+  } catch (err) {
+    ctx.log.warn("stale WebSocket connections were not cleared", { error: String(err) });
+  }
+}
+
+/**
+ * The embedded API Gateway: the HTTP API under `/api`, the WebSocket API at `/ws` and the
+ * Management API at `/aws/apigateway`, all calling the same handlers the Lambda functions run.
+ */
+export function createGatewayService(options: GatewayServiceOptions = {}) {
+  return (ctx: EmbeddedContext): GatewayService => {
+    const config = embeddedRuntimeConfig(ctx);
+    const deps = createBackendDeps(config, { log: ctx.log, ...options });
+    const httpHandler = createHttpApiHandler(deps);
+    const wsHandler = createWebSocketHandler(deps);
+    const domainName = new URL(ctx.url).host;
+    const webSocket = new WebSocketGateway({
+      authorize: (query) => authorizeConnection(deps, query),
+      handler: wsHandler,
+      domainName,
+      stage: PATHS.webSocket.slice(1),
+      log: ctx.log,
+    });
+    const verifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "execute-api" });
+    const faults = new FaultSwitch(settingsSection(ctx.settings, GATEWAY_SETTINGS_SECTION, GatewaySettings).faults);
+
+    async function serveHttp(req: IncomingMessage, res: ServerResponse, pathname: string, rawQuery: string) {
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, {
+          ...CORS_HEADERS,
+          "access-control-allow-methods": HTTP_CORS.allowMethods.join(", "),
+          "access-control-allow-headers": HTTP_CORS.allowHeaders.join(", "),
+          "access-control-max-age": String(HTTP_CORS.maxAgeSeconds),
+        });
+        res.end();
+        return;
+      }
+      const path = pathname.slice(PATHS.api.length) || "/";
+      const route = matchRoute(req.method ?? "GET", path);
+      if (!route) {
+        req.resume();
+        writeFailure(res, new ApiFailure(404, "NotFound", `no API route at ${path}`));
+        return;
+      }
+      if ("methodMismatch" in route) {
+        req.resume();
+        writeFailure(res, new ApiFailure(405, "MethodNotAllowed", `${req.method} is not allowed on ${path}`));
+        return;
+      }
+      const body = await readLimitedBody(req, config.limits.maxBodyBytes);
+      if (body === undefined) {
+        writeFailure(
+          res,
+          new ApiFailure(413, "PayloadTooLarge", `the request body is larger than ${config.limits.maxBodyBytes} bytes`),
+        );
+        return;
+      }
+      const event = httpApiEvent(
+        {
+          method: req.method ?? "GET",
+          path,
+          rawQuery,
+          headers: req.headers,
+          body,
+          sourceIp: req.socket.remoteAddress ?? "unknown",
+          domainName,
+        },
+        route,
+      );
+      writeResult(res, await httpHandler(event));
+    }
+
+    // Runs before the first API request or WebSocket is served (the server answers only once ready).
+    let cleared: Promise<void> | undefined;
+    const ensureCleared = () => {
+      cleared ??= clearStaleConnections(deps, ctx);
+      return cleared;
+    };
+
+    return {
+      name: "gateway",
+      deps,
+      webSocket,
+      faults,
+      handleRequest(req, res) {
+        const url = new URL(req.url ?? "/", "http://local");
+        if (underPrefix(url.pathname, PATHS.api)) {
+          ensureCleared()
+            .then(() => serveHttp(req, res, url.pathname, url.search.slice(1)))
+            .catch((err) => {
+              ctx.log.error("api request failed", { error: String(err) });
+              if (!res.headersSent)
+                writeFailure(res, new ApiFailure(500, "InternalError", "the server failed: try again"));
+            });
+          return true;
+        }
+        if (underPrefix(url.pathname, PATHS.apigatewaymanagementapi)) {
+          handleManagementRequest(req, res, webSocket.connections, verifier, faults).catch((err) => {
+            ctx.log.error("management request failed", { error: String(err) });
+            if (!res.headersSent) res.writeHead(500).end();
+          });
+          return true;
+        }
+        return false;
+      },
+      handleUpgrade(req, socket, head) {
+        const pathname = new URL(req.url ?? "/", "http://local").pathname;
+        if (pathname !== PATHS.webSocket) return false;
+        void ensureCleared().then(() => webSocket.handleUpgrade(req, socket, head));
+        return true;
+      },
+      async close() {
+        await cleared;
+        await webSocket.close();
+        deps.close();
+      },
+    };
+  };
+}

@@ -1,0 +1,225 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { PATHS } from "@babelcast/protocol";
+import { type WebSocket, WebSocketServer } from "ws";
+import { z } from "zod";
+import { SigV4Verifier } from "../auth/sigv4Verifier.js";
+import { temporaryCredentialsFor } from "../auth/temporaryCredentials.js";
+import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
+import { settingsSection } from "../embeddedSettings.js";
+import { splitUrl } from "../engines/awsEndpoint.js";
+import { FaultSettings, FaultSwitch } from "../faults.js";
+import { decodeUplink, encodeException, encodeTranscriptEvent } from "./eventStreamFrames.js";
+import { startPocketsphinx, type VocabularyWord } from "./pocketsphinxRecognizer.js";
+import { ResultStabilizer } from "./resultStabilizer.js";
+import { parseStreamParams, type StreamParams } from "./streamParams.js";
+import { handleVocabularyRequest } from "./vocabularyApi.js";
+import { vocabulariesFor } from "./vocabularyStore.js";
+
+/**
+ * The embedded Transcribe streaming endpoint: the WebSocket flavour the SDK's browser build
+ * speaks (`/stream-transcription-websocket`, presigned URL, event-stream frames), backed by
+ * one long-lived pocketsphinx decoder per stream.
+ */
+
+export const STREAM_PATH = `${PATHS.transcribe}/stream-transcription-websocket`;
+
+export const TranscribeSettings = z.object({
+  /** Debian's Python with python3-pocketsphinx (not a virtualenv's). */
+  python: z.string().min(1).default("/usr/bin/python3"),
+  /** Milliseconds of audio between partial results while speech goes on. */
+  partialMs: z.number().int().min(50).max(2000).default(200),
+  /** Concurrent streams (each holds one decoder, about a third of a core at real time). */
+  maxStreams: z.number().int().min(1).max(64).default(4),
+  /** Whether the data dir's long-term key may sign streams too (default: only owner temporary credentials). */
+  acceptLongTermCredentials: z.boolean().default(false),
+  /** `dropRate` drops a share of upgrades; `errorRate` answers a share with InternalFailureException. */
+  faults: FaultSettings,
+});
+export type TranscribeSettings = z.infer<typeof TranscribeSettings>;
+
+function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ __type: code, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? "Forbidden" : "Error"}\r\nContent-Type: application/json\r\n` +
+      `x-amzn-ErrorType: ${code}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export interface TranscribeService extends EmbeddedService {
+  readonly faults: FaultSwitch;
+  openStreams(): number;
+}
+
+export function createTranscribeService(ctx: EmbeddedContext): TranscribeService {
+  const settings = settingsSection(ctx.settings, "transcribe", TranscribeSettings);
+  const faults = new FaultSwitch(settings.faults);
+  const issuer = temporaryCredentialsFor(ctx);
+  const vocabularies = vocabulariesFor(ctx);
+  const verifier = new SigV4Verifier({
+    credentials: ctx.credentials,
+    acceptStaticCredentials: settings.acceptLongTermCredentials,
+    resolveCredentials: (id) => issuer.resolve(id),
+    region: ctx.region,
+    service: "transcribe",
+  });
+  // Vocabulary calls come from backend code signed with the long-term key, or from the owner's console.
+  const apiVerifier = new SigV4Verifier({
+    credentials: ctx.credentials,
+    resolveCredentials: (id) => issuer.resolve(id),
+    region: ctx.region,
+    service: "transcribe",
+  });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1024 * 1024 });
+  const streams = new Set<WebSocket>();
+
+  // A client may attach its message handler only after its open event has run (the SDK
+  // does): frames sent in the upgrade's first moments are held back briefly.
+  const held = new WeakMap<WebSocket, Uint8Array[]>();
+  function hold(ws: WebSocket): void {
+    held.set(ws, []);
+    setTimeout(() => {
+      const frames = held.get(ws) ?? [];
+      held.delete(ws);
+      for (const frame of frames) send(ws, frame);
+      if (closing.has(ws)) ws.close(1000);
+    }, 25);
+  }
+  const closing = new WeakSet<WebSocket>();
+  function send(ws: WebSocket, frame: Uint8Array): void {
+    const queue = held.get(ws);
+    if (queue) queue.push(frame);
+    else if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+  }
+  function failStream(ws: WebSocket, type: Parameters<typeof encodeException>[0], message: string): void {
+    send(ws, encodeException(type, message));
+    if (held.has(ws)) closing.add(ws);
+    else ws.close(1000);
+  }
+
+  function vocabularyWords(params: StreamParams): VocabularyWord[] | string {
+    const words: VocabularyWord[] = [];
+    for (const name of params.vocabularyNames) {
+      const vocabulary = vocabularies.get(name);
+      if (!vocabulary) {
+        return `The requested vocabulary couldn't be found: ${name}. Create it first (CreateVocabulary), then start the stream.`;
+      }
+      words.push(...vocabulary.words);
+    }
+    return words;
+  }
+
+  function runStream(ws: WebSocket, query: URLSearchParams): void {
+    const parsed = parseStreamParams(query);
+    if (!parsed.ok) {
+      failStream(ws, "BadRequestException", parsed.message);
+      return;
+    }
+    if (streams.size >= settings.maxStreams) {
+      failStream(
+        ws,
+        "LimitExceededException",
+        `Too many concurrent streams on the embedded recognizer (limit ${settings.maxStreams}): end another stream or raise transcribe.maxStreams.`,
+      );
+      return;
+    }
+    const words = vocabularyWords(parsed.params);
+    if (typeof words === "string") {
+      failStream(ws, "BadRequestException", words);
+      return;
+    }
+
+    streams.add(ws);
+    const stabilizer = new ResultStabilizer({
+      stabilization: parsed.params.stabilization,
+      stability: parsed.params.stability,
+      newResultId: randomUUID,
+    });
+    const recognizer = startPocketsphinx(
+      { python: settings.python, partialMs: settings.partialMs },
+      {
+        onHypothesis(hyp) {
+          const result = stabilizer.accept(hyp);
+          if (result) send(ws, encodeTranscriptEvent([result]));
+        },
+        onError(message) {
+          ctx.log.error("transcribe recognizer failed", { message });
+          failStream(ws, "InternalFailureException", `The embedded recognizer failed: ${message}`);
+        },
+      },
+    );
+    recognizer.addVocabulary(words);
+    // The browser SDK's send() resolves on the first server message: answer at once.
+    send(ws, encodeTranscriptEvent([]));
+
+    let ended = false;
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      if (ended) return;
+      if (!isBinary) return failStream(ws, "BadRequestException", "Send audio as binary event-stream frames.");
+      let frame: ReturnType<typeof decodeUplink>;
+      try {
+        frame = decodeUplink(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      } catch (err) {
+        return failStream(
+          ws,
+          "BadRequestException",
+          `Could not decode an event-stream frame: ${(err as Error).message}`,
+        );
+      }
+      if (frame.kind === "audio") recognizer.write(frame.pcm);
+      else if (frame.kind === "end") {
+        ended = true;
+        void recognizer.finish().then(() => ws.close(1000));
+      }
+    });
+    ws.on("close", () => {
+      streams.delete(ws);
+      recognizer.close();
+    });
+    ws.on("error", () => ws.terminate());
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string, rawQuery: string) {
+    const verdict = await verifier.verifyPresigned({
+      method: req.method ?? "GET",
+      path,
+      rawQuery,
+      headers: req.headers,
+    });
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.code, verdict.message);
+    await faults.delay();
+    const fault = faults.decide();
+    if (fault === "drop") return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      hold(ws);
+      if (fault === "throttle")
+        return failStream(ws, "LimitExceededException", "Injected fault: too many requests, retry shortly.");
+      if (fault === "error") return failStream(ws, "InternalFailureException", "Injected fault: internal failure.");
+      runStream(ws, new URLSearchParams(rawQuery));
+    });
+  }
+
+  return {
+    name: "transcribe",
+    faults,
+    openStreams: () => streams.size,
+    handleRequest(req, res) {
+      return handleVocabularyRequest(req, res, { vocabularies, verifier: apiVerifier, faults, log: ctx.log });
+    },
+    handleUpgrade(req, socket, head) {
+      const { path, rawQuery } = splitUrl(req.url);
+      if (path !== STREAM_PATH) return false;
+      upgrade(req, socket, head, path, rawQuery).catch((err: unknown) => {
+        ctx.log.error("transcribe upgrade failed", { error: String(err) });
+        refuseUpgrade(socket, 500, "InternalFailureException", "The embedded Transcribe failed on this connection.");
+      });
+      return true;
+    },
+    async close() {
+      for (const ws of streams) ws.terminate();
+      streams.clear();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { PATHS } from "@babelcast/protocol";
+import { z } from "zod";
+import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
+import { AwsServiceError, answerAwsRequest, parseJsonObject, splitUrl } from "../engines/awsEndpoint.js";
+import type { FaultSwitch } from "../faults.js";
+import { phraseToWord, type StoredVocabulary, type VocabularyStore } from "./vocabularyStore.js";
+
+/**
+ * The custom-vocabulary operations of Transcribe (JSON 1.1 protocol, `X-Amz-Target:
+ * Transcribe.<Operation>`), enough for `@aws-sdk/client-transcribe` pointed at the embedded
+ * endpoint: CreateVocabulary, UpdateVocabulary, GetVocabulary, DeleteVocabulary. Vocabularies
+ * are READY at once and live in memory.
+ */
+
+const CONTENT_TYPE = "application/x-amz-json-1.1";
+const VocabularyRequest = z.object({
+  VocabularyName: z.string().regex(/^[0-9a-zA-Z._-]{1,200}$/, "VocabularyName: letters, digits, . _ - (1 to 200)"),
+  LanguageCode: z.string().optional(),
+  Phrases: z.array(z.string().min(1).max(256)).max(50_000).optional(),
+});
+
+export interface VocabularyApiDeps {
+  readonly vocabularies: VocabularyStore;
+  readonly verifier: SigV4Verifier;
+  readonly faults: FaultSwitch;
+  readonly log: { error(message: string, fields?: Record<string, unknown>): void };
+}
+
+const describe = (v: StoredVocabulary) => ({
+  VocabularyName: v.name,
+  LanguageCode: v.languageCode,
+  VocabularyState: "READY",
+  LastModifiedTime: v.lastModified.getTime() / 1000,
+});
+
+function operate(operation: string, input: z.infer<typeof VocabularyRequest>, store: VocabularyStore): unknown {
+  const { VocabularyName: name, LanguageCode: languageCode = "en-US", Phrases: phrases = [] } = input;
+  const existing = store.get(name);
+  const notFound = () => new AwsServiceError("NotFoundException", 400, `The vocabulary ${name} doesn't exist.`);
+  switch (operation) {
+    case "CreateVocabulary":
+    case "UpdateVocabulary":
+      if (operation === "CreateVocabulary" && existing)
+        throw new AwsServiceError(
+          "ConflictException",
+          400,
+          `The vocabulary ${name} already exists: update or delete it.`,
+        );
+      if (operation === "UpdateVocabulary" && !existing) throw notFound();
+      if (languageCode !== "en-US")
+        throw new AwsServiceError(
+          "BadRequestException",
+          400,
+          `The embedded recognizer supports en-US only, not ${languageCode}.`,
+        );
+      return describe(store.put(name, languageCode, phrases.map(phraseToWord)));
+    case "GetVocabulary":
+      if (!existing) throw notFound();
+      return describe(existing);
+    case "DeleteVocabulary":
+      if (!store.delete(name)) throw notFound();
+      return {};
+    default:
+      throw new AwsServiceError(
+        "UnknownOperationException",
+        400,
+        `The embedded Transcribe has no operation ${operation}.`,
+      );
+  }
+}
+
+/** Takes `POST /aws/transcribe[/]` JSON calls; returns false for anything else. */
+export function handleVocabularyRequest(req: IncomingMessage, res: ServerResponse, deps: VocabularyApiDeps): boolean {
+  const { path } = splitUrl(req.url);
+  if (path !== PATHS.transcribe && path !== `${PATHS.transcribe}/`) return false;
+  // The console may run on another origin than the endpoint; calls are SigV4-signed, so any origin may ask.
+  res.setHeader("access-control-allow-origin", "*");
+  if (req.method === "OPTIONS") {
+    res.writeHead(204, {
+      "access-control-allow-methods": "POST",
+      "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "authorization, content-type",
+      "access-control-max-age": "600",
+    });
+    res.end();
+    return true;
+  }
+  if (req.method !== "POST") return false;
+  const internalError = () => new AwsServiceError("InternalFailureException", 500, "Injected fault: internal failure.");
+  void answerAwsRequest(
+    req,
+    res,
+    {
+      verifier: deps.verifier,
+      faults: deps.faults,
+      maxBodyBytes: 256 * 1024,
+      throttleError: () => new AwsServiceError("LimitExceededException", 400, "Injected fault: too many requests."),
+      internalError,
+      contentType: CONTENT_TYPE,
+      service: "transcribe",
+      log: deps.log,
+    },
+    async (body) => {
+      const parsed = VocabularyRequest.safeParse(parseJsonObject(body));
+      if (!parsed.success) throw new AwsServiceError("BadRequestException", 400, z.prettifyError(parsed.error));
+      const operation = String(req.headers["x-amz-target"] ?? "").replace(/^Transcribe\./, "");
+      const text = JSON.stringify(operate(operation, parsed.data, deps.vocabularies));
+      res.writeHead(200, { "content-type": CONTENT_TYPE, "content-length": Buffer.byteLength(text) });
+      res.end(text);
+    },
+  );
+  return true;
+}

@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ServerMessage } from "@babelcast/protocol";
+import WebSocket from "ws";
+import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embeddedServer.js";
+import type { EmbeddedSettings } from "../../src/embeddedSettings.js";
+
+/** A real embedded server on a temp data dir, with small helpers to call its API as the pages do. */
+export interface Harness {
+  readonly server: RunningEmbeddedServer;
+  readonly dataDir: string;
+  readonly apiUrl: string;
+  readonly ownerToken: string;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<ApiReply>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ApiReply {
+  readonly status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: replies are checked by the tests' assertions and schemas
+  readonly json: any;
+  readonly text: string;
+  readonly headers: Headers;
+}
+
+export async function startHarness(settings: EmbeddedSettings = {}, dataDir?: string): Promise<Harness> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), "babelcast-sessions-"));
+  let server = await startEmbeddedServer({ host: "127.0.0.1", port: 0, dataDir: dir, settings });
+  const harness: Harness = {
+    get server() {
+      return server;
+    },
+    dataDir: dir,
+    get apiUrl() {
+      return server.context.config.apiUrl;
+    },
+    get ownerToken() {
+      return server.context.ownerToken;
+    },
+    async api(method, path, body, token, headers = {}) {
+      const res = await fetch(`${server.context.config.apiUrl}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { "content-type": "application/json" } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, json, text, headers: res.headers };
+    },
+    async restart() {
+      await server.close();
+      server = await startEmbeddedServer({ host: "127.0.0.1", port: 0, dataDir: dir, settings });
+    },
+    async stop() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** A WebSocket client that collects what the server sends. */
+export interface TestSocket {
+  readonly ws: WebSocket;
+  readonly messages: ServerMessage[];
+  readonly binary: Buffer[];
+  send(message: unknown): void;
+  /** Resolves with the first message (already received or later) that matches. */
+  next<T extends ServerMessage["type"]>(
+    type: T,
+    timeoutMs?: number,
+    where?: (m: Extract<ServerMessage, { type: T }>) => boolean,
+  ): Promise<Extract<ServerMessage, { type: T }>>;
+  close(): Promise<void>;
+}
+
+export function wsUrl(h: Harness, query: Record<string, string>): string {
+  return `${h.server.context.config.webSocketUrl}?${new URLSearchParams(query)}`;
+}
+
+export function openSocket(url: string): Promise<TestSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const messages: ServerMessage[] = [];
+    const binary: Buffer[] = [];
+    const waiters: (() => void)[] = [];
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) binary.push(data as Buffer);
+      else messages.push(JSON.parse(data.toString()));
+      for (const w of waiters.splice(0)) w();
+    });
+    ws.once("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (c) => {
+        body += c;
+      });
+      res.on("end", () =>
+        reject(
+          Object.assign(new Error(`upgrade refused ${res.statusCode}: ${body}`), { status: res.statusCode, body }),
+        ),
+      );
+    });
+    ws.once("error", reject);
+    ws.once("open", () => {
+      const socket: TestSocket = {
+        ws,
+        messages,
+        binary,
+        send: (m) => ws.send(typeof m === "string" ? m : JSON.stringify(m)),
+        next(type, timeoutMs = 5000, where = () => true) {
+          return new Promise((res, rej) => {
+            const seen = new Set<unknown>();
+            const check = () => {
+              const found = messages.find((m) => m.type === type && !seen.has(m) && where(m as never));
+              if (found) {
+                res(found as never);
+                return true;
+              }
+              return false;
+            };
+            if (check()) return;
+            const timer = setTimeout(
+              () => rej(new Error(`no ${type} message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)),
+              timeoutMs,
+            );
+            const wait = () => {
+              if (check()) clearTimeout(timer);
+              else waiters.push(wait);
+            };
+            waiters.push(wait);
+          });
+        },
+        close: () =>
+          new Promise((res) => {
+            if (ws.readyState === ws.CLOSED) return res();
+            ws.once("close", () => res());
+            ws.close();
+          }),
+      };
+      resolve(socket);
+    });
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * Where each part of the system answers, as URL path prefixes. The embedded server serves
+ * them all on one port (one firewall rule for LAN exposure; each AWS-compatible service gets
+ * its own prefix so an SDK client is pointed at it with `endpoint` alone); the cloud stack
+ * serves the listener page and `config.json` at the same paths from CloudFront.
+ */
+export const PATHS = {
+  config: "/config.json",
+  health: "/healthz",
+  api: "/api",
+  webSocket: "/ws",
+  console: "/console/",
+  listener: "/s/",
+  kinesisvideo: "/aws/kinesisvideo",
+  kinesisvideoSignaling: "/aws/kinesisvideo-signaling",
+  signalingMaster: "/aws/kvs-signaling/master",
+  signalingViewer: "/aws/kvs-signaling/viewer",
+  transcribe: "/aws/transcribe",
+  /** Owner-only: temporary credentials for the console's own AWS calls (Transcribe streaming). */
+  credentials: "/aws/credentials",
+  translate: "/aws/translate",
+  polly: "/aws/polly",
+  dynamodb: "/aws/dynamodb",
+  apigatewaymanagementapi: "/aws/apigateway",
+} as const;

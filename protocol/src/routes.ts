@@ -1,0 +1,47 @@
+/**
+ * The APIs' routes, as API Gateway route keys. The CDK stack adds exactly these to the
+ * HTTP and WebSocket APIs, the handlers dispatch on them, and the embedded gateway matches
+ * requests against them.
+ */
+export const HTTP_ROUTES = [
+  "POST /sessions",
+  "GET /sessions",
+  "GET /sessions/{id}",
+  "PATCH /sessions/{id}",
+  "DELETE /sessions/{id}",
+  "POST /sessions/{id}/listeners",
+  "POST /sessions/{id}/listeners/{listenerId}/refresh",
+  "GET /sessions/{id}/channels",
+  "GET /sessions/{id}/transcript",
+] as const;
+export type HttpRouteKey = (typeof HTTP_ROUTES)[number];
+
+/** HTTP routes that need a presenter's identity at the gateway (the handler verifies it again). */
+export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
+  "POST /sessions",
+  "GET /sessions",
+  "PATCH /sessions/{id}",
+  "DELETE /sessions/{id}",
+  "GET /sessions/{id}/channels",
+];
+
+/** Methods and headers the browser pages use cross-origin (console on its own origin, API on another). */
+export const HTTP_CORS = {
+  allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+  allowHeaders: ["authorization", "content-type"],
+  exposeHeaders: ["content-disposition", "retry-after"],
+  maxAgeSeconds: 600,
+} as const;
+
+/**
+ * The WebSocket API's routes. API Gateway selects a route by the message's `action`
+ * (route selection expression below); anything else goes to `$default`.
+ */
+export const WS_ROUTE_SELECTION_EXPRESSION = "$request.body.action";
+export const WS_MESSAGE_ROUTES = ["segment", "partial", "status", "end", "hello", "language"] as const;
+export type WsMessageRoute = (typeof WS_MESSAGE_ROUTES)[number];
+export const WS_ROUTES = ["$connect", "$disconnect", "$default", ...WS_MESSAGE_ROUTES] as const;
+export type WsRouteKey = (typeof WS_ROUTES)[number];
+
+/** Query string parameters the `$connect` authorizer reads (its identity sources). */
+export const WS_CONNECT_PARAMS = ["role", "sessionId", "token"] as const;
