@@ -7,10 +7,13 @@ const app = new App();
 const stackName = app.node.tryGetContext("stackName") ?? "Babelcast";
 const budget = Number(app.node.tryGetContext("monthlyBudgetUsd") ?? 50);
 const alarmEmail: string | undefined = app.node.tryGetContext("alarmEmail");
+// "existing": the account's API Gateway settings already name a CloudWatch Logs role managed elsewhere.
+const apiGatewayLogsRole = app.node.tryGetContext("apiGatewayLogsRole") ?? "create";
 
 const stack = new BabelcastStack(app, stackName, {
   description: "Babelcast: live speech translation broadcast (sessions, APIs, listener site)",
   monthlyBudgetUsd: budget,
+  createApiGatewayLogsRole: apiGatewayLogsRole !== "existing",
   ...(alarmEmail ? { alarmEmail } : {}),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

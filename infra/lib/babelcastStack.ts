@@ -4,6 +4,7 @@ import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { TABLES, type TableId } from "../../backend/src/tables/definitions.js";
 import { cloudConfigDocument } from "./cloudConfig.js";
+import { ApiGatewayLogsRole } from "./constructs/apiGatewayLogsRole.js";
 import { BackendFunction } from "./constructs/backendFunction.js";
 import { DataTables } from "./constructs/dataTables.js";
 import {
@@ -43,6 +44,11 @@ export interface BabelcastStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Built listener page; skipped when the folder does not exist. */
   readonly listenerSiteDir?: string;
+  /**
+   * Whether the stack sets the region's API Gateway CloudWatch Logs role (default true).
+   * False only where the account's settings already name a role, managed elsewhere.
+   */
+  readonly createApiGatewayLogsRole?: boolean;
 }
 
 /** Everything of the cloud side in one stack: sign-in, tables, APIs, handlers, site, monitoring. */
@@ -67,6 +73,11 @@ export class BabelcastStack extends Stack {
     const events = new LifecycleEvents(this, "LifecycleEvents");
     const httpApi = new SessionsHttpApi(this, "HttpApi", { userPool: auth.userPool, userPoolClient: auth.client });
     const webSocket = new SessionsWebSocketApi(this, "WebSocketApi");
+    if (props.createApiGatewayLogsRole ?? true) {
+      // The WebSocket stage's access logs need the account's logging role set first.
+      const apiGatewayLogs = new ApiGatewayLogsRole(this, "ApiGatewayLogs");
+      webSocket.stage.node.addDependency(apiGatewayLogs.account);
+    }
     const region = this.region;
     this.site = new ListenerSite(this, "ListenerSite", {
       connectSources: [

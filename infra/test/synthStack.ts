@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import { BabelcastStack } from "../lib/babelcastStack.js";
+import { BabelcastStack, type BabelcastStackProps } from "../lib/babelcastStack.js";
 
 /** The feature flags of cdk.json, so tests synthesize what `cdk synth` does. */
 function cdkJsonContext(): Record<string, unknown> {
@@ -18,14 +18,18 @@ function cdkJsonContext(): Record<string, unknown> {
  * and without CDK's built-in template linter (slow; `npm run synth` still runs it). A tiny
  * listener build stands in for `listener-web/dist`.
  */
-export function synthBabelcast() {
+export function synthBabelcast(props: BabelcastStackProps = {}) {
   const siteDir = mkdtempSync(join(tmpdir(), "babelcast-site-"));
   writeFileSync(join(siteDir, "index.html"), "<!doctype html><title>listener</title>");
   const app = new App({
     builtinCloudFormationValidation: false,
     context: { ...cdkJsonContext(), "aws:cdk:bundling-stacks": [] },
   });
-  const stack = new BabelcastStack(app, "Test", { listenerSiteDir: siteDir, alarmEmail: "ops@example.com" });
+  const stack = new BabelcastStack(app, "Test", {
+    listenerSiteDir: siteDir,
+    alarmEmail: "ops@example.com",
+    ...props,
+  });
   return { app, stack, template: Template.fromStack(stack) };
 }
 

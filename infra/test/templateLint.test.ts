@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { synthBabelcast } from "./synthStack.js";
+import { cfnLintCommand, describeFindings, IGNORED_RULES, lintTemplate } from "./templateLint.js";
+
+const cfnLint = cfnLintCommand();
+
+// CI must prove the templates; a developer machine without cfn-lint (`pip install cfn-lint`) skips visibly.
+describe.skipIf(!cfnLint && !process.env.CI)(
+  "CloudFormation templates pass cfn-lint in every documented region",
+  () => {
+    const { template } = synthBabelcast();
+
+    it("finds nothing in the main stack's template", () => {
+      expect(describeFindings(lintTemplate(template.toJSON()))).toEqual([]);
+    }, 60_000);
+
+    it("reports a value CloudFormation would refuse (the check is live)", () => {
+      const broken = structuredClone(template.toJSON()) as {
+        Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+      };
+      const logGroup = Object.values(broken.Resources).find((r) => r.Type === "AWS::Logs::LogGroup");
+      if (!logGroup) throw new Error("the template has no log group");
+      logGroup.Properties.RetentionInDays = 31;
+      const findings = lintTemplate(broken, ["us-east-1"]);
+      expect(findings.map((f) => [f.Level, f.Location.Path.at(-1)])).toContainEqual(["Error", "RetentionInDays"]);
+    }, 60_000);
+
+    it("ignores only rules it names a reason for", () => {
+      for (const [rule, reason] of Object.entries(IGNORED_RULES)) expect(reason.length, rule).toBeGreaterThan(30);
+    });
+  },
+);
