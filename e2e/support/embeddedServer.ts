@@ -19,14 +19,7 @@ export async function serveEmbedded(options: { dataDir?: string; args?: string[]
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "babelcast-e2e-"));
   const child = spawn(
     join(repoRoot, "node_modules", ".bin", "tsx"),
-    [
-      join(repoRoot, "backend", "src", "local", "cli.ts"),
-      "--port",
-      "0",
-      "--data-dir",
-      dataDir,
-      ...(options.args ?? []),
-    ],
+    [join(repoRoot, "embedded", "src", "cli.ts"), "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
