@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { App, Tags, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { BabelcastStack } from "../lib/babelcastStack.js";
+import { addBabelcastStacks } from "../lib/babelcastApp.js";
 
 const app = new App();
 const stackName = app.node.tryGetContext("stackName") ?? "Babelcast";
@@ -10,13 +10,16 @@ const alarmEmail: string | undefined = app.node.tryGetContext("alarmEmail");
 // "existing": the account's API Gateway settings already name a CloudWatch Logs role managed elsewhere.
 const apiGatewayLogsRole = app.node.tryGetContext("apiGatewayLogsRole") ?? "create";
 
-const stack = new BabelcastStack(app, stackName, {
+const { main, listenerSiteFirewall } = addBabelcastStacks(app, {
+  stackName,
+  account: process.env.CDK_DEFAULT_ACCOUNT,
+  // The CDK CLI always sets a region (AWS_REGION, the profile's, else us-east-1).
+  region: process.env.CDK_DEFAULT_REGION ?? "us-east-1",
   description: "Babelcast: live speech translation broadcast (sessions, APIs, listener site)",
   monthlyBudgetUsd: budget,
   createApiGatewayLogsRole: apiGatewayLogsRole !== "existing",
   ...(alarmEmail ? { alarmEmail } : {}),
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
-Tags.of(stack).add("project", "babelcast");
+for (const stack of [main, listenerSiteFirewall]) Tags.of(stack).add("project", "babelcast");
 // Synthesis fails on any unacknowledged AwsSolutions error.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -18,10 +18,11 @@ import {
 import { LifecycleEvents } from "./constructs/lifecycleEvents.js";
 import { ListenerSite } from "./constructs/listenerSite.js";
 import { Monitoring } from "./constructs/monitoring.js";
-import { PresenterAuth } from "./constructs/presenterAuth.js";
+import { PRESENTER_SIGN_IN_TRAFFIC, PresenterAuth } from "./constructs/presenterAuth.js";
 import { SessionCleanup } from "./constructs/sessionCleanup.js";
 import { SessionsHttpApi } from "./constructs/sessionsHttpApi.js";
 import { SessionsWebSocketApi, WEBSOCKET_STAGE_NAME } from "./constructs/sessionsWebSocketApi.js";
+import { hallRateLimit, WebFirewall } from "./constructs/webFirewall.js";
 import {
   CONNECT_IDENTITY_SOURCES,
   HANDLER_ENTRIES,
@@ -49,6 +50,8 @@ export interface BabelcastStackProps extends StackProps {
    * False only where the account's settings already name a role, managed elsewhere.
    */
   readonly createApiGatewayLogsRole?: boolean;
+  /** The listener site's WAF web ACL (scope CLOUDFRONT, us-east-1: `ListenerSiteFirewallStack`). */
+  readonly listenerSiteWebAclArn: string;
 }
 
 /** Everything of the cloud side in one stack: sign-in, tables, APIs, handlers, site, monitoring. */
@@ -56,7 +59,7 @@ export class BabelcastStack extends Stack {
   readonly functions: ReadonlyMap<string, BackendFunction>;
   readonly site: ListenerSite;
 
-  constructor(scope: Construct, id: string, props: BabelcastStackProps = {}) {
+  constructor(scope: Construct, id: string, props: BabelcastStackProps) {
     super(scope, id, props);
     const handlers = props.handlers ?? HANDLER_ENTRIES;
     const missing = missingHandlers(handlers);
@@ -69,6 +72,12 @@ export class BabelcastStack extends Stack {
     const prefix = `${this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-`;
 
     const auth = new PresenterAuth(this, "Auth");
+    new WebFirewall(this, "SignInFirewall", {
+      scope: "REGIONAL",
+      name: "babelcast-sign-in",
+      description: "Babelcast presenter sign-in: the Cognito user pool API",
+      requestsPerIpLimit: hallRateLimit(PRESENTER_SIGN_IN_TRAFFIC),
+    }).protect("UserPool", auth.userPool.userPoolArn);
     const data = new DataTables(this, "Tables");
     const events = new LifecycleEvents(this, "LifecycleEvents");
     const httpApi = new SessionsHttpApi(this, "HttpApi", { userPool: auth.userPool, userPoolClient: auth.client });
@@ -80,6 +89,7 @@ export class BabelcastStack extends Stack {
     }
     const region = this.region;
     this.site = new ListenerSite(this, "ListenerSite", {
+      webAclArn: props.listenerSiteWebAclArn,
       connectSources: [
         httpApi.url,
         `wss://${webSocket.api.apiId}.execute-api.${region}.${Aws.URL_SUFFIX}`,

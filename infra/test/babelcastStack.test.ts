@@ -304,7 +304,10 @@ describe("listener site", () => {
 describe("listener site without a listener build", () => {
   const app = new App({ builtinCloudFormationValidation: false });
   const stack = new Stack(app, "SiteOnly");
-  const site = new ListenerSite(stack, "Site", { connectSources: ["https://api.example"] });
+  const site = new ListenerSite(stack, "Site", {
+    connectSources: ["https://api.example"],
+    webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/1",
+  });
   site.publish({ config: { version: 1 }, siteDir: "/nonexistent/listener-web/dist" });
   const template = Template.fromStack(stack);
 

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import { BabelcastStack, type BabelcastStackProps } from "../lib/babelcastStack.js";
+import { addBabelcastStacks, type BabelcastAppOptions } from "../lib/babelcastApp.js";
+
+/** A deployment outside us-east-1, so the listener site's firewall is a cross-region reference as for most admins. */
+export const TEST_ACCOUNT = "123456789012";
+export const TEST_REGION = "eu-west-1";
 
 /** The feature flags of cdk.json, so tests synthesize what `cdk synth` does. */
 function cdkJsonContext(): Record<string, unknown> {
@@ -18,19 +22,28 @@ function cdkJsonContext(): Record<string, unknown> {
  * and without CDK's built-in template linter (slow; `npm run synth` still runs it). A tiny
  * listener build stands in for `listener-web/dist`.
  */
-export function synthBabelcast(props: BabelcastStackProps = {}) {
+export function synthBabelcast(options: Partial<BabelcastAppOptions> = {}) {
   const siteDir = mkdtempSync(join(tmpdir(), "babelcast-site-"));
   writeFileSync(join(siteDir, "index.html"), "<!doctype html><title>listener</title>");
   const app = new App({
     builtinCloudFormationValidation: false,
     context: { ...cdkJsonContext(), "aws:cdk:bundling-stacks": [] },
   });
-  const stack = new BabelcastStack(app, "Test", {
+  const { main: stack, listenerSiteFirewall } = addBabelcastStacks(app, {
+    stackName: "Test",
+    account: TEST_ACCOUNT,
+    region: TEST_REGION,
     listenerSiteDir: siteDir,
     alarmEmail: "ops@example.com",
-    ...props,
+    ...options,
   });
-  return { app, stack, template: Template.fromStack(stack) };
+  return {
+    app,
+    stack,
+    template: Template.fromStack(stack),
+    listenerSiteFirewall,
+    firewallTemplate: Template.fromStack(listenerSiteFirewall),
+  };
 }
 
 export type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;

@@ -8,10 +8,14 @@ const cfnLint = cfnLintCommand();
 describe.skipIf(!cfnLint && !process.env.CI)(
   "CloudFormation templates pass cfn-lint in every documented region",
   () => {
-    const { template } = synthBabelcast();
+    const { template, firewallTemplate } = synthBabelcast();
 
     it("finds nothing in the main stack's template", () => {
       expect(describeFindings(lintTemplate(template.toJSON()))).toEqual([]);
+    }, 60_000);
+
+    it("finds nothing in the listener site firewall's template (us-east-1)", () => {
+      expect(describeFindings(lintTemplate(firewallTemplate.toJSON(), ["us-east-1"]))).toEqual([]);
     }, 60_000);
 
     it("reports a value CloudFormation would refuse (the check is live)", () => {

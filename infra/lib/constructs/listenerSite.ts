@@ -26,6 +26,8 @@ import { nagResourceName } from "../nagFindings.js";
 export interface ListenerSiteProps {
   /** Origins the page talks to besides itself (HTTP API, WebSocket API, KVS signaling). */
   readonly connectSources: readonly string[];
+  /** ARN of the WAF web ACL (scope CLOUDFRONT, in us-east-1) in front of the distribution. */
+  readonly webAclArn: string;
 }
 
 export interface PublishProps {
@@ -105,6 +107,7 @@ export class ListenerSite extends Construct {
     const origin = S3BucketOrigin.withOriginAccessControl(this.bucket);
     this.distribution = new Distribution(this, "Cdn", {
       comment: "Babelcast listener page",
+      webAclId: props.webAclArn,
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -139,10 +142,6 @@ export class ListenerSite extends Construct {
       {
         id: "AwsSolutions-CFR1",
         reason: "Audiences join from anywhere a talk is given; no geo restriction.",
-      },
-      {
-        id: "AwsSolutions-CFR2",
-        reason: "Static page and config only; the APIs have their own throttles. WAF can be attached per deployment.",
       },
       {
         id: "AwsSolutions-CFR4",

@@ -11,6 +11,17 @@ export const TRANSCRIBE_STREAMING_ACTIONS = [
 ];
 
 /**
+ * Presenters arriving at a venue to sign in behind its one NAT: the SRP sign-in is two
+ * requests, a TOTP challenge one more, then the console reads the user and refreshes its
+ * tokens; a conference may have a few dozen presenters, all signing in before the talks.
+ */
+export const PRESENTER_SIGN_IN_TRAFFIC = {
+  joinsPerMinute: 20,
+  requestsPerJoin: 5,
+  arrivalsPerListener: 2,
+} as const;
+
+/**
  * Presenter sign-in: a user pool whose users an admin creates (no self sign-up, optional
  * MFA) and an identity pool whose authenticated role may stream audio to Transcribe and
  * nothing else. Listeners never sign in.
