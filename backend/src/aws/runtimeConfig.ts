@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { OwnerAuthConfig } from "../services/ownerAuth.js";
 import { DEFAULT_TABLE_NAMES, TABLE_IDS, TABLES, type TableNames } from "../tables/definitions.js";
 import type { LifecycleEventsConfig } from "./lifecycleEvents.js";
+import { LISTENER_TOKEN_SECRET_ARN_ENV, readSecretString, type SecretReader } from "./listenerTokenSecret.js";
 
 /** Limits and timings of the sessions backend; every one has a sensible default. */
 export const SessionLimits = z.object({
@@ -73,22 +74,57 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return v;
 }
 
-/** A Lambda function's configuration, from its environment (set by the CDK stack). */
-export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BackendRuntimeConfig {
+/**
+ * A function that was not given the listener-token secret (least privilege: only the
+ * functions that sign or check tokens may read it) fails loudly if it ever reaches for it,
+ * instead of signing with an empty key.
+ */
+function withoutListenerTokenSecret(config: Omit<BackendRuntimeConfig, "listenerTokenSecret">): BackendRuntimeConfig {
+  return Object.defineProperty({ ...config }, "listenerTokenSecret", {
+    enumerable: true,
+    get(): never {
+      throw new Error(
+        `this function has no listener-token secret: give it the "listenerTokens" capability (infra/lib/handlerEntries.ts) so the stack sets ${LISTENER_TOKEN_SECRET_ARN_ENV}`,
+      );
+    },
+  }) as BackendRuntimeConfig;
+}
+
+/**
+ * A Lambda function's configuration, read at init: its environment (set by the CDK stack)
+ * and, when the stack gave it the secret's ARN, the listener-token key from Secrets Manager.
+ */
+export async function loadLambdaRuntimeConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  readSecret: SecretReader = readSecretString,
+): Promise<BackendRuntimeConfig> {
+  const secretArn = env[LISTENER_TOKEN_SECRET_ARN_ENV];
+  const region = env.AWS_REGION ?? required(env, "AWS_DEFAULT_REGION");
+  return runtimeConfigFromEnv(env, secretArn ? await readSecret(secretArn, region) : undefined);
+}
+
+/**
+ * A Lambda function's configuration from its environment. The listener-token key comes as
+ * an argument (read from Secrets Manager); `LISTENER_TOKEN_SECRET` in the environment is
+ * only for running the entry points outside Lambda: the stack never sets it.
+ */
+export function runtimeConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  listenerTokenSecret: string | undefined = env.LISTENER_TOKEN_SECRET,
+): BackendRuntimeConfig {
   const tables = Object.fromEntries(
     TABLE_IDS.map((id) => [id, env[TABLES[id].envVar] ?? DEFAULT_TABLE_NAMES[id]]),
   ) as TableNames;
   const limits = SessionLimits.parse(env.SESSION_LIMITS ? JSON.parse(env.SESSION_LIMITS) : {});
-  return {
-    mode: "aws",
+  const config = {
+    mode: "aws" as const,
     region: env.AWS_REGION ?? required(env, "AWS_DEFAULT_REGION"),
     endpoints: {
       ...(env.WEBSOCKET_MANAGEMENT_ENDPOINT ? { apigatewaymanagementapi: env.WEBSOCKET_MANAGEMENT_ENDPOINT } : {}),
     },
     tables,
-    listenerTokenSecret: required(env, "LISTENER_TOKEN_SECRET"),
     ownerAuth: {
-      kind: "cognito",
+      kind: "cognito" as const,
       userPoolId: required(env, "USER_POOL_ID"),
       clientId: required(env, "USER_POOL_CLIENT_ID"),
     },
@@ -97,6 +133,9 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Back
     channelNamePrefix: env.CHANNEL_NAME_PREFIX ?? "babelcast-",
     terminologyNamePrefix: env.TERMINOLOGY_NAME_PREFIX ?? "babelcast-",
     limits: { ...limits, countsDebounceMs: 0 },
-    lifecycleEvents: env.EVENT_BUS_NAME ? { kind: "eventbridge", busName: env.EVENT_BUS_NAME } : { kind: "none" },
+    lifecycleEvents: (env.EVENT_BUS_NAME
+      ? { kind: "eventbridge", busName: env.EVENT_BUS_NAME }
+      : { kind: "none" }) satisfies LifecycleEventsConfig,
   };
+  return listenerTokenSecret ? { ...config, listenerTokenSecret } : withoutListenerTokenSecret(config);
 }

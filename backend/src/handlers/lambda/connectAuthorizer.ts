@@ -4,5 +4,5 @@ import { lambdaDeps } from "./lambdaDeps.js";
 
 /** Lambda REQUEST authorizer of the WebSocket API's `$connect` (identity sources: role, sessionId, token). */
 export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  return createConnectAuthorizer(lambdaDeps())(event);
+  return createConnectAuthorizer(await lambdaDeps())(event);
 }

@@ -4,5 +4,5 @@ import { lambdaDeps } from "./lambdaDeps.js";
 
 /** Lambda entry of the HTTP API (every route of `HTTP_ROUTES`). */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return createHttpApiHandler(lambdaDeps())(event);
+  return createHttpApiHandler(await lambdaDeps())(event);
 }

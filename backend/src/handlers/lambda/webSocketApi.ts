@@ -3,5 +3,5 @@ import { lambdaDeps } from "./lambdaDeps.js";
 
 /** Lambda entry of the WebSocket API (every route of `WS_ROUTES`). */
 export async function handler(event: WsEvent): Promise<WsResult> {
-  return createWebSocketHandler(lambdaDeps())(event);
+  return createWebSocketHandler(await lambdaDeps())(event);
 }
