@@ -95,8 +95,8 @@ async function main(): Promise<void> {
       .map((a) => a.at - (a.spokenEndAt ?? a.at));
     const rows = await consolePage.evaluate(
       () =>
-        (window as unknown as { babelcastConsole: { store: { latency: { value: StageRow[] } } } }).babelcastConsole
-          .store.latency.value,
+        (window as unknown as { babelcastConsole: { latency: { rows: { value: StageRow[] } } } }).babelcastConsole
+          .latency.rows.value,
     );
     const spanish = rows.filter((r) => r.language === "es");
     const speechMs = spanish.filter((r) => r.durations.some((d) => d.stage === "play")).map((r) => r.totalMs);

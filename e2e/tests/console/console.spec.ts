@@ -211,9 +211,10 @@ test("reopens a running session after a restart, and a lost input falls back wit
 
   // The interface is unplugged mid-talk: its track ends; the console carries on with the default.
   await page.evaluate(() => {
-    const c = (window as unknown as { babelcastConsole: { capture: { deviceTrack?: MediaStreamTrack } } })
-      .babelcastConsole;
-    c.capture.deviceTrack?.dispatchEvent(new Event("ended"));
+    const c = (
+      window as unknown as { babelcastConsole: { audioInput: { capture: { deviceTrack?: MediaStreamTrack } } } }
+    ).babelcastConsole;
+    c.audioInput.capture.deviceTrack?.dispatchEvent(new Event("ended"));
   });
   await expect(page.getByTestId("notice-device-lost")).toContainText("was disconnected", { timeout: 10_000 });
   const meter = page.getByTestId("level-meter").first();
@@ -255,9 +256,9 @@ test("a listener of a translated language hears its speech track, and switching 
   // Speech frames as the server sends them (binary, one per segment): queued back to back, heard.
   const frames = [speechFrameBytes("es", 0), speechFrameBytes("es", 1), speechFrameBytes("es", 2)];
   await page.evaluate(async (all) => {
-    const c = (window as unknown as { babelcastConsole: { acceptSpeechFrame(f: ArrayBuffer): Promise<void> } })
+    const c = (window as unknown as { babelcastConsole: { speech: { acceptFrame(f: ArrayBuffer): Promise<void> } } })
       .babelcastConsole;
-    for (const f of all) await c.acceptSpeechFrame(new Uint8Array(f).buffer);
+    for (const f of all) await c.speech.acceptFrame(new Uint8Array(f).buffer);
   }, frames);
   await expect
     .poll(() => viewer.peakRms(), { timeout: 10_000, message: "the Spanish speech is heard" })
@@ -294,13 +295,25 @@ test("a committed segment comes back translated, is spoken to its listeners, and
   await expect(page.getByTestId("count-es")).toContainText("1", { timeout: 15_000 });
 
   // A committed segment, as the recognizer hands it over.
-  await page.evaluate(() =>
-    (window as unknown as { babelcastConsole: { onSegment(s: object): void } }).babelcastConsole.onSegment({
+  await page.evaluate(() => {
+    const c = (
+      window as unknown as {
+        babelcastConsole: {
+          session: { allocateSeq(): number };
+          recognition: { acceptSegment(s: object): void };
+        };
+      }
+    ).babelcastConsole;
+    c.recognition.acceptSegment({
+      seq: c.session.allocateSeq(),
       text: "Good morning to everyone in the hall.",
       startTime: 0,
       endTime: 2,
-    }),
-  );
+      words: [{ text: "Good", startTime: 0, endTime: 2 }],
+      reason: "sentence",
+      committedAt: Date.now(),
+    });
+  });
   // Translated (shown in the console, captioned to the Spanish listener), then spoken on the Spanish track.
   await expect(page.locator('[data-testid="segment"] .translation[data-lang="es"]')).not.toBeEmpty({ timeout: 30_000 });
   await expect.poll(() => viewer.captionTexts(), { timeout: 30_000 }).not.toEqual([]);

@@ -2,8 +2,8 @@ import { render } from "preact";
 import { readQrView } from "../shared/qrView.js";
 import { App } from "./components/App.js";
 import { QrOverlay } from "./components/QrOverlay.js";
-import { ConsoleController } from "./console/consoleController.js";
 import { startRecognizer } from "./console/recognizerLink.js";
+import { type ConsoleStores, wireConsole } from "./console/wireConsole.js";
 import { decodeSpeech } from "./speech/speechFrames.js";
 
 const root = document.getElementById("app")!;
@@ -12,9 +12,9 @@ if (qrView) {
   // The projector window: just the code, no microphone, no session.
   render(<QrOverlay joinUrl={qrView.joinUrl} title={qrView.title} standalone onClose={() => window.close()} />, root);
 } else {
-  const controller = new ConsoleController({ startRecognizer, decodeSpeech });
-  // Tests and support staff can reach the running console from the devtools / Playwright.
-  (window as unknown as { babelcastConsole?: ConsoleController }).babelcastConsole = controller;
-  render(<App controller={controller} />, root);
-  void controller.boot();
+  const stores = wireConsole({ startRecognizer, decodeSpeech });
+  // Tests and support staff can reach the running console's stores from the devtools / Playwright.
+  (window as unknown as { babelcastConsole?: ConsoleStores }).babelcastConsole = stores;
+  render(<App stores={stores} />, root);
+  void stores.boot();
 }

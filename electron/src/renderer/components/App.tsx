@@ -1,8 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { ShortcutAction } from "../../shared/ipcChannels.js";
-import type { ConsoleController } from "../console/consoleController.js";
 import { shortcutFor } from "../console/shortcuts.js";
-import { clearNotice } from "../state/consoleStore.js";
+import type { ConsoleStores } from "../console/wireConsole.js";
 import { AudioInputPanel } from "./AudioInputPanel.js";
 import { DiagnosticsPanel } from "./DiagnosticsPanel.js";
 import { LatencyChart } from "./LatencyChart.js";
@@ -14,7 +13,7 @@ import { SettingsPanel } from "./SettingsPanel.js";
 import { SignInPanel } from "./SignInPanel.js";
 
 export interface AppProps {
-  readonly controller: ConsoleController;
+  readonly stores: ConsoleStores;
 }
 
 function useMinutesSince(start: number | undefined): number {
@@ -26,18 +25,19 @@ function useMinutesSince(start: number | undefined): number {
   return start ? (now - start) / 60_000 : 0;
 }
 
-export function App({ controller }: AppProps) {
-  const s = controller.store;
-  const session = s.session.value;
-  const config = s.config.value;
-  const minutes = useMinutesSince(s.startedAt.value);
+export function App({ stores }: AppProps) {
+  const { notices, panels, settings, signIn, audioInput, session: talk, recognition, latency, speech, media } = stores;
+  const phase = talk.phase.value;
+  const session = talk.session.value;
+  const config = signIn.config.value;
+  const minutes = useMinutesSince(talk.startedAt.value);
 
   useEffect(() => {
     const run = (action: ShortcutAction) => {
-      if (action === "toggle-mute") controller.toggleMute();
-      else if (action === "toggle-pause") controller.togglePause();
-      else if (action === "show-qr") s.qrOpen.value = s.phase.value === "live" && !s.qrOpen.value;
-      else if (action === "toggle-diagnostics") s.diagnosticsOpen.value = !s.diagnosticsOpen.value;
+      if (action === "toggle-mute") talk.toggleMute();
+      else if (action === "toggle-pause") talk.togglePause();
+      else if (action === "show-qr") panels.qrOpen.value = talk.phase.value === "live" && !panels.qrOpen.value;
+      else if (action === "toggle-diagnostics") panels.diagnosticsOpen.value = !panels.diagnosticsOpen.value;
     };
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
@@ -61,11 +61,11 @@ export function App({ controller }: AppProps) {
       window.removeEventListener("keydown", onKey);
       off?.();
     };
-  }, [controller]);
+  }, [stores]);
 
-  const live = s.phase.value === "live" && session;
+  const live = phase === "live" && session;
   return (
-    <div class={`console phase-${s.phase.value}`} data-testid="console" data-phase={s.phase.value}>
+    <div class={`console phase-${phase}`} data-testid="console" data-phase={phase}>
       <header class="topbar">
         <h1>Babelcast</h1>
         {session && (
@@ -75,32 +75,30 @@ export function App({ controller }: AppProps) {
         )}
         {live && (
           <div class="controls">
-            <span class={`status ${s.paused.value ? "paused" : s.muted.value ? "muted" : "live"}`} data-testid="status">
-              {s.paused.value ? "PAUSED" : s.muted.value ? "MUTED" : "LIVE"}
-            </span>
-            <button
-              type="button"
-              data-testid="mute"
-              aria-pressed={s.muted.value}
-              onClick={() => controller.toggleMute()}
+            <span
+              class={`status ${talk.paused.value ? "paused" : talk.muted.value ? "muted" : "live"}`}
+              data-testid="status"
             >
-              {s.muted.value ? "Unmute (M)" : "Mute (M)"}
+              {talk.paused.value ? "PAUSED" : talk.muted.value ? "MUTED" : "LIVE"}
+            </span>
+            <button type="button" data-testid="mute" aria-pressed={talk.muted.value} onClick={() => talk.toggleMute()}>
+              {talk.muted.value ? "Unmute (M)" : "Mute (M)"}
             </button>
             <button
               type="button"
               data-testid="pause"
-              aria-pressed={s.paused.value}
-              onClick={() => controller.togglePause()}
+              aria-pressed={talk.paused.value}
+              onClick={() => talk.togglePause()}
             >
-              {s.paused.value ? "Resume (P)" : "Pause (P)"}
+              {talk.paused.value ? "Resume (P)" : "Pause (P)"}
             </button>
-            <button type="button" data-testid="show-qr" onClick={() => (s.qrOpen.value = true)}>
+            <button type="button" data-testid="show-qr" onClick={() => (panels.qrOpen.value = true)}>
               QR code
             </button>
             <button
               type="button"
               data-testid="toggle-diagnostics"
-              onClick={() => (s.diagnosticsOpen.value = !s.diagnosticsOpen.value)}
+              onClick={() => (panels.diagnosticsOpen.value = !panels.diagnosticsOpen.value)}
             >
               Diagnostics
             </button>
@@ -109,7 +107,7 @@ export function App({ controller }: AppProps) {
               class="danger"
               data-testid="end-session"
               onClick={() => {
-                if (confirm("End the session for every listener?")) void controller.endSession();
+                if (confirm("End the session for every listener?")) void talk.endSession();
               }}
             >
               End
@@ -120,65 +118,65 @@ export function App({ controller }: AppProps) {
           type="button"
           class="settings-button"
           data-testid="open-settings"
-          onClick={() => (s.settingsOpen.value = !s.settingsOpen.value)}
+          onClick={() => (panels.settingsOpen.value = !panels.settingsOpen.value)}
         >
           Settings
         </button>
       </header>
 
-      <NoticeList notices={s.notices.value} onDismiss={(id) => clearNotice(s, id)} />
+      <NoticeList notices={notices.list.value} onDismiss={(id) => notices.clear(id)} />
 
       <main class="layout">
         <aside class="left">
           <AudioInputPanel
-            devices={s.devices.value}
-            settings={s.settings.value.audio}
-            channelCount={s.channelCount.value}
-            meters={s.meters.value}
-            ready={s.audioReady.value}
-            onChange={(patch) => void controller.updateAudio(patch)}
+            devices={audioInput.devices.value}
+            settings={settings.settings.value.audio}
+            channelCount={audioInput.channelCount.value}
+            meters={audioInput.meters.value}
+            ready={audioInput.ready.value}
+            onChange={(patch) => void audioInput.update(patch)}
           />
-          {s.settingsOpen.value && (
+          {panels.settingsOpen.value && (
             <SettingsPanel
-              settings={s.settings.value}
-              onSpeech={(patch) => void controller.updateSpeech(patch)}
-              onConfigUrl={(url) => void controller.saveSettings({ configUrl: url }).then(() => location.reload())}
-              onClose={() => (s.settingsOpen.value = false)}
+              settings={settings.settings.value}
+              onSpeech={(patch) => void speech.updateSettings(patch)}
+              onConfigUrl={(url) => void settings.save({ configUrl: url }).then(() => location.reload())}
+              onClose={() => (panels.settingsOpen.value = false)}
             />
           )}
         </aside>
         <section class="center">
-          {s.phase.value === "loading" && <p class="muted">Connecting to the server…</p>}
-          {s.phase.value === "sign-in" && (
+          {phase === "loading" && <p class="muted">Connecting to the server…</p>}
+          {phase === "sign-in" && (
             <SignInPanel
               auth={config?.auth}
               region={config?.region ?? ""}
-              onOwnerToken={(t) => void controller.signInWithToken(t)}
-              onCognito={(signed) => void controller.signInWithCognito(signed)}
+              onOwnerToken={(t) => void signIn.signInWithToken(t)}
+              onCognito={(signed) => void signIn.signInWithCognito(signed)}
             />
           )}
-          {s.phase.value === "setup" && (
+          {phase === "setup" && (
             <SessionSetup
-              resumable={s.resumable.value}
-              defaults={s.settings.value.lastSession}
-              onCreate={(r) => controller.createSession(r)}
-              onReopen={(x) => controller.reopen(x)}
+              resumable={talk.resumable.value}
+              defaults={settings.settings.value.lastSession}
+              onCreate={(r) => talk.create(r)}
+              onReopen={(x) => talk.reopen(x)}
             />
           )}
           {live && (
             <TranscriptPanel
-              partial={s.partial.value}
-              segments={s.segments.value}
+              partial={recognition.partial.value}
+              segments={recognition.segments.value}
               targetLanguages={session.targetLanguages}
             />
           )}
-          {s.phase.value === "ended" && session && (
+          {phase === "ended" && session && (
             <section class="panel" data-testid="ended">
               <h2>Session ended</h2>
               <p>The transcript stays on the server; export it below.</p>
               <ExportPanel
                 languages={[session.sourceLanguage, ...session.targetLanguages]}
-                onExport={(l, f) => void controller.exportTranscript(l, f)}
+                onExport={(l, f) => void talk.exportTranscript(l, f)}
               />
               <button type="button" onClick={() => location.reload()}>
                 New session
@@ -188,33 +186,37 @@ export function App({ controller }: AppProps) {
         </section>
         {live && (
           <aside class="right">
-            <CountsPanel counts={s.counts.value} session={session} />
+            <CountsPanel counts={talk.counts.value} session={session} />
             <HealthPanel
-              socket={s.socketState.value}
-              channels={s.channels.value}
-              recognizer={s.recognizerState.value}
-              viewersConnected={s.viewers.value.filter((v) => v.state === "connected").length}
+              socket={talk.socketState.value}
+              channels={media.channels.value}
+              recognizer={recognition.state.value}
+              viewersConnected={media.viewers.value.filter((v) => v.state === "connected").length}
             />
-            <LatencyChart rows={s.latency.value} />
+            <LatencyChart rows={latency.rows.value} />
             {config?.mode === "aws" && (
               <CostPanel
                 minutes={minutes}
-                counts={s.counts.value}
+                counts={talk.counts.value}
                 session={session}
-                sourceCharacters={s.sourceCharacters.value}
-                segments={s.segments.value.length}
+                sourceCharacters={recognition.sourceCharacters.value}
+                segments={recognition.segments.value.length}
               />
             )}
             <ExportPanel
               languages={[session.sourceLanguage, ...session.targetLanguages]}
-              onExport={(l, f) => void controller.exportTranscript(l, f)}
+              onExport={(l, f) => void talk.exportTranscript(l, f)}
             />
           </aside>
         )}
       </main>
-      {live && s.diagnosticsOpen.value && <DiagnosticsPanel viewers={s.viewers.value} />}
-      {live && s.qrOpen.value && (
-        <QrOverlay joinUrl={session.listenerPageUrl} title={session.title} onClose={() => (s.qrOpen.value = false)} />
+      {live && panels.diagnosticsOpen.value && <DiagnosticsPanel viewers={media.viewers.value} />}
+      {live && panels.qrOpen.value && (
+        <QrOverlay
+          joinUrl={session.listenerPageUrl}
+          title={session.title}
+          onClose={() => (panels.qrOpen.value = false)}
+        />
       )}
     </div>
   );

@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import type { SegmentView } from "../live/transcriptLog.js";
 import type { SignalingState } from "../media/masterChannel.js";
 import type { SocketState } from "../session/controlSocket.js";
-import type { Counts } from "../state/consoleStore.js";
+import type { Counts } from "../stores/sessionStore.js";
 
 const name = (code: string) => languageInfo(code)?.englishName ?? code;
 

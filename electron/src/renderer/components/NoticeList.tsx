@@ -1,4 +1,4 @@
-import type { Notice } from "../state/consoleStore.js";
+import type { Notice } from "../stores/noticesStore.js";
 
 export interface NoticeListProps {
   readonly notices: readonly Notice[];

@@ -1,6 +1,7 @@
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { type ConfigDocument, languageInfo, type RecognizedSegment } from "@babelcast/protocol";
+import { type ConfigDocument, languageInfo } from "@babelcast/protocol";
+import type { CommittedSegment, SegmentClock } from "../recognition/committedSegment.js";
 import { recognitionCredentials, startConsoleRecognition } from "../recognition/consoleRecognition.js";
 import { ensureGlossaryVocabulary } from "../recognition/glossaryVocabulary.js";
 
@@ -19,7 +20,9 @@ export interface RecognizerOptions {
   /** The session id and its glossary's source terms: they bias recognition as a custom vocabulary. */
   readonly sessionId: string;
   readonly glossaryTerms: readonly string[];
-  onSegment(segment: RecognizedSegment): void;
+  /** Numbering continues the session's; audio time 0 is when recognition was asked to start. */
+  readonly clock: SegmentClock;
+  onSegment(segment: CommittedSegment): void;
   onCaption(text: string): void;
   onState(state: string): void;
   /** Something the presenter should know that does not stop recognition. */
@@ -71,6 +74,7 @@ export async function startRecognizer(o: RecognizerOptions): Promise<RecognizerH
   const recognition = await startConsoleRecognition(o.stream, {
     config: o.config,
     languageCode,
+    clock: o.clock,
     ...(vocabularyName ? { vocabularyName } : {}),
     ...(o.credentials ? { credentials: o.credentials } : {}),
     ...(o.ownerToken ? { ownerToken: o.ownerToken } : {}),

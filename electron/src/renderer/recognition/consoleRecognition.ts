@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import type { ConfigDocument, RecognizedSegment } from "@babelcast/protocol";
+import type { ConfigDocument } from "@babelcast/protocol";
 import { startPcmCapture } from "./audioCapture.js";
+import type { CommittedSegment, SegmentClock } from "./committedSegment.js";
 import { embeddedCredentialsProvider } from "./embeddedCredentials.js";
 import { type RecognitionEvent, RecognitionSession, type RecognitionSessionOptions } from "./recognitionSession.js";
 import { Segmenter, type SegmenterOptions } from "./segmenter.js";
@@ -23,8 +24,10 @@ export interface ConsoleRecognitionOptions {
   /** A Transcribe custom vocabulary made from the session glossary. */
   readonly vocabularyName?: string;
   readonly segmenter?: Partial<SegmenterOptions>;
+  /** Numbering and time source of the segments (default: from 0, wall clock, audio start unknown). */
+  readonly clock?: SegmentClock;
   readonly session?: Partial<Omit<RecognitionSessionOptions, "start" | "onResult" | "onEvent">>;
-  readonly onSegment: (segment: RecognizedSegment, committedAtMs: number) => void;
+  readonly onSegment: (segment: CommittedSegment) => void;
   readonly onCaption?: (text: string) => void;
   readonly onResult?: (result: TimedResult) => void;
   readonly onEvent?: (event: RecognitionEvent) => void;
@@ -57,11 +60,10 @@ export async function startConsoleRecognition(
     endpoint: options.config.endpoints?.transcribe,
     credentials: recognitionCredentials(options.config, options),
   });
-  const segmenter = new Segmenter(options.segmenter);
+  const segmenter = new Segmenter(options.segmenter, options.clock);
   const emit = (events: ReturnType<Segmenter["accept"]>) => {
-    const now = Date.now();
     for (const event of events) {
-      if (event.kind === "segment") options.onSegment(event.segment, now);
+      if (event.kind === "segment") options.onSegment(event.segment);
       else options.onCaption?.(event.text);
     }
   };

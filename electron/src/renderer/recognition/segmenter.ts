@@ -1,4 +1,5 @@
-import type { RecognizedSegment, SegmentCloseReason } from "@babelcast/protocol";
+import type { SegmentCloseReason } from "@babelcast/protocol";
+import { type CommittedSegment, countingClock, type SegmentClock } from "./committedSegment.js";
 import { midpoint, type TimedItem, type TimedResult } from "./timedResult.js";
 
 /**
@@ -12,6 +13,7 @@ import { midpoint, type TimedItem, type TimedResult } from "./timedResult.js";
  * - Words are committed by their place in time: nothing at or before the last committed word
  *   is ever committed again, whatever later results (or a renewed stream) repeat.
  * - The words after the committed ones form the live caption.
+ * - Each segment is stamped with its commit time here, where the commit happens.
  */
 
 export interface SegmenterOptions {
@@ -23,7 +25,7 @@ export interface SegmenterOptions {
 export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = { maxWords: 12, maxSeconds: 4, minClauseWords: 4 };
 
 export type SegmenterEvent =
-  | { readonly kind: "segment"; readonly segment: RecognizedSegment }
+  | { readonly kind: "segment"; readonly segment: CommittedSegment }
   | { readonly kind: "caption"; readonly text: string };
 
 const SENTENCE_END = /^[.?!…]$/;
@@ -45,11 +47,13 @@ const wordCount = (items: readonly TimedItem[]) => items.filter((i) => i.type ==
 export class Segmenter {
   private readonly options: SegmenterOptions;
   private committedEnd = Number.NEGATIVE_INFINITY;
-  private seq = 0;
   private caption = "";
   private lastFresh: readonly TimedItem[] = [];
 
-  constructor(options: Partial<SegmenterOptions> = {}) {
+  constructor(
+    options: Partial<SegmenterOptions> = {},
+    private readonly clock: SegmentClock = countingClock(),
+  ) {
     this.options = { ...DEFAULT_SEGMENTER_OPTIONS, ...options };
   }
 
@@ -160,15 +164,24 @@ export class Segmenter {
     const first = words[0] as TimedItem;
     const last = words[words.length - 1] as TimedItem;
     this.committedEnd = Math.max(this.committedEnd, last.end);
+    const seq = this.clock.nextSeq();
+    if (seq === undefined) return;
+    const committedAt = this.clock.now();
+    const { audioStartedAt } = this.clock;
     events.push({
       kind: "segment",
       segment: {
-        seq: this.seq++,
+        seq,
         text: render(items),
         startTime: Math.max(0, first.start),
         endTime: Math.max(0, last.end),
         words: words.map((w) => ({ text: w.content, startTime: Math.max(0, w.start), endTime: Math.max(0, w.end) })),
         reason,
+        committedAt,
+        // A word cannot end after the moment it is committed (the audio start is an estimate).
+        ...(audioStartedAt === undefined
+          ? {}
+          : { spokenEndAt: Math.min(committedAt, Math.round(audioStartedAt + Math.max(0, last.end) * 1000)) }),
       },
     });
   }

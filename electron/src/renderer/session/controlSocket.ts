@@ -1,5 +1,7 @@
 import type { ConsoleMessage } from "@babelcast/protocol";
 import { reconnectDelayMs } from "../media/backoff.js";
+import type { CommittedSegment } from "../recognition/committedSegment.js";
+import { segmentMessage } from "./segmentMessage.js";
 
 export type SocketState = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -21,13 +23,15 @@ export class ControlSocket {
   private attempt = 0;
   private timer?: ReturnType<typeof setTimeout>;
   private stopped = false;
-  private readonly recentSegments: ConsoleMessage[] = [];
+  private readonly recentSegments: CommittedSegment[] = [];
   private lastStatus?: ConsoleMessage;
   state: SocketState = "connecting";
 
   constructor(
     private readonly url: () => Promise<string> | string,
     private readonly events: ControlSocketEvents,
+    /** Read at the moment a segment is written: its `sentAt`. */
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   async connect(): Promise<void> {
@@ -46,7 +50,7 @@ export class ControlSocket {
       this.attempt = 0;
       this.setState("open");
       if (this.lastStatus) ws.send(JSON.stringify(this.lastStatus));
-      for (const m of this.recentSegments) ws.send(JSON.stringify(m));
+      for (const segment of this.recentSegments) this.write(ws, segment);
     };
     ws.onmessage = (e) => {
       if (typeof e.data === "string") {
@@ -70,18 +74,26 @@ export class ControlSocket {
     this.timer = setTimeout(() => void this.connect(), reconnectDelayMs(this.attempt++));
   }
 
-  send(message: ConsoleMessage): void {
-    if (message.action === "segment") {
-      this.recentSegments.push(message);
-      if (this.recentSegments.length > RESEND_LIMIT) this.recentSegments.shift();
-    }
+  send(message: Exclude<ConsoleMessage, { action: "segment" }>): void {
     if (message.action === "status") this.lastStatus = message;
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 
+  /** Sends a committed segment now if connected, and again after a reconnect until the server confirms it. */
+  sendSegment(segment: CommittedSegment): void {
+    this.recentSegments.push(segment);
+    if (this.recentSegments.length > RESEND_LIMIT) this.recentSegments.shift();
+    if (this.ws?.readyState === WebSocket.OPEN) this.write(this.ws, segment);
+  }
+
+  /** `sentAt` is stamped here, as the bytes go out (a re-send gets the time of the re-send). */
+  private write(ws: WebSocket, segment: CommittedSegment): void {
+    ws.send(JSON.stringify(segmentMessage(segment, this.now())));
+  }
+
   /** The server confirmed a segment (segment-progress): no need to re-send it. */
   acknowledge(segmentSeq: number): void {
-    const i = this.recentSegments.findIndex((m) => m.action === "segment" && m.seq === segmentSeq);
+    const i = this.recentSegments.findIndex((segment) => segment.seq === segmentSeq);
     if (i >= 0) this.recentSegments.splice(0, i + 1);
   }
 

@@ -1,14 +1,15 @@
 import type { Result } from "@aws-sdk/client-transcribe-streaming";
 import type { RecognizedSegment } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
+import type { SegmentClock } from "../../../src/renderer/recognition/committedSegment.js";
 import { Segmenter, type SegmenterEvent, type SegmenterOptions } from "../../../src/renderer/recognition/segmenter.js";
 import { placeResult } from "../../../src/renderer/recognition/timedResult.js";
 import { transcribeResult } from "./transcribeResults.js";
 
 const whole = { id: 1, offset: 0, from: 0 };
 
-function run(results: Result[], options: Partial<SegmenterOptions> = {}) {
-  const segmenter = new Segmenter(options);
+function run(results: Result[], options: Partial<SegmenterOptions> = {}, clock?: SegmentClock) {
+  const segmenter = new Segmenter(options, clock);
   const events: SegmenterEvent[] = [];
   for (const r of results) {
     const placed = placeResult(r, whole);
@@ -133,5 +134,40 @@ describe("segmenter", () => {
     const { segmenter } = run([transcribeResult("last~ words before")]);
     const flushed = segmenter.flush().flatMap((e) => (e.kind === "segment" ? [e.segment.text] : []));
     expect(flushed).toEqual(["last words before"]);
+  });
+
+  it("stamps each segment with its commit time, continues the session's numbering, and places its last word on the wall clock", () => {
+    let now = 50_000;
+    let seq = 7;
+    const segmenter = new Segmenter({}, { nextSeq: () => seq++, now: () => now, audioStartedAt: 48_000 });
+    const first = segmenter.accept(placeResult(transcribeResult("Good morning everyone.", { partial: false }), whole)!);
+    now = 60_000;
+    const second = segmenter.accept(
+      placeResult(transcribeResult("Today we begin.", { partial: false, start: 2 }), whole)!,
+    );
+    const segments = [...first, ...second].flatMap((e) => (e.kind === "segment" ? [e.segment] : []));
+    expect(segments.map((s) => [s.seq, s.committedAt])).toEqual([
+      [7, 50_000],
+      [8, 60_000],
+    ]);
+    // "everyone" ends at 1.15 s of audio: 48 000 + 1150 ms on the wall clock.
+    expect(segments[0]?.spokenEndAt).toBe(49_150);
+    // A word is never placed after its own commit, however early the audio start estimate.
+    const late = new Segmenter({}, { nextSeq: () => 0, now: () => 1_000, audioStartedAt: 900 });
+    const [event] = late.accept(placeResult(transcribeResult("Hello.", { partial: false }), whole)!);
+    expect(event?.kind === "segment" && event.segment.spokenEndAt).toBe(1_000);
+  });
+
+  it("commits but drops the words it may not publish, without using up a number", () => {
+    let onAir = false;
+    let seq = 0;
+    const segmenter = new Segmenter({}, { nextSeq: () => (onAir ? seq++ : undefined), now: () => 0 });
+    const muted = segmenter.accept(placeResult(transcribeResult("Said while muted.", { partial: false }), whole)!);
+    onAir = true;
+    const later = segmenter.accept(
+      placeResult(transcribeResult("Said while muted. Said on air.", { partial: false }), whole)!,
+    );
+    const published = [...muted, ...later].flatMap((e) => (e.kind === "segment" ? [e.segment] : []));
+    expect(published.map((s) => [s.seq, s.text])).toEqual([[0, "Said on air."]]);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { CommittedSegment } from "../../../src/renderer/recognition/committedSegment.js";
 import { ControlSocket, type SocketState } from "../../../src/renderer/session/controlSocket.js";
 
 class FakeWebSocket {
@@ -29,16 +30,19 @@ class FakeWebSocket {
   }
 }
 
-const segment = (seq: number) => ({
-  action: "segment" as const,
+const segment = (seq: number, committedAt = 1): CommittedSegment => ({
   seq,
   text: `s${seq}`,
   startTime: 0,
   endTime: 1,
-  stages: { committedAt: 1, sentAt: 1 },
+  words: [{ text: `s${seq}`, startTime: 0, endTime: 1 }],
+  reason: "sentence",
+  committedAt,
 });
 const actions = (ws: FakeWebSocket | undefined) =>
-  (ws?.sent ?? []).map((s) => JSON.parse(s) as { action: string; seq?: number });
+  (ws?.sent ?? []).map(
+    (s) => JSON.parse(s) as { action: string; seq?: number; stages?: { committedAt: number; sentAt: number } },
+  );
 
 describe("control socket", () => {
   beforeEach(() => {
@@ -62,8 +66,8 @@ describe("control socket", () => {
     });
     await socket.connect();
     socket.send({ action: "status", status: "live", muted: false });
-    socket.send(segment(0));
-    socket.send(segment(1));
+    socket.sendSegment(segment(0));
+    socket.sendSegment(segment(1));
     const first = FakeWebSocket.instances[0];
     first?.open();
     expect(actions(first)).toEqual([
@@ -89,5 +93,29 @@ describe("control socket", () => {
     ]);
     socket.close();
     expect(states.at(-1)).toBe("closed");
+  });
+
+  it("stamps a segment's send time when it is written to the socket, not when it was committed", async () => {
+    let now = 1_000;
+    const socket = new ControlSocket(
+      () => "ws://server/ws?role=console",
+      { onJson: () => {}, onBinary: () => {}, onState: () => {} },
+      () => now,
+    );
+    await socket.connect();
+    // Committed at 1000 while the socket is still connecting: written when it opens, at 4000.
+    socket.sendSegment(segment(0, 1_000));
+    now = 4_000;
+    const first = FakeWebSocket.instances[0];
+    first?.open();
+    expect(actions(first)[0]?.stages).toEqual({ committedAt: 1_000, sentAt: 4_000 });
+
+    // Unconfirmed and re-sent after a reconnect: the re-send carries its own time.
+    first?.drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    now = 9_000;
+    FakeWebSocket.instances[1]?.open();
+    expect(actions(FakeWebSocket.instances[1])[0]?.stages).toEqual({ committedAt: 1_000, sentAt: 9_000 });
+    socket.close();
   });
 });

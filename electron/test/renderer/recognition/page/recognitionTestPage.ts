@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     languageCode: "en-US",
     ...(glossary.length > 0 ? { vocabularyName: "session-glossary" } : {}),
     session: renewAfter > 0 ? { renewAfterSeconds: renewAfter, pauseWaitSeconds: 30 } : {},
-    onSegment: (segment, committedAtMs) => record.segments.push({ segment, committedAtMs }),
+    onSegment: (segment) => record.segments.push({ segment, committedAtMs: segment.committedAt }),
     onCaption: (text) => record.captions.push(text),
     onResult: (result) => record.results.push({ ...result, atMs: Date.now() }),
     onEvent: (event) => record.events.push({ ...event, atMs: Date.now() }),

@@ -1,0 +1,115 @@
+import { settingsSource } from "../platform/settingsSource.js";
+import type { SpeechFrameDecoder } from "../speech/speechFrames.js";
+import { createAudioInputStore } from "../stores/audioInputStore.js";
+import { createLatencyStore } from "../stores/latencyStore.js";
+import { createMediaStore } from "../stores/mediaStore.js";
+import { createNoticesStore } from "../stores/noticesStore.js";
+import { createPanelsStore } from "../stores/panelsStore.js";
+import { createRecognitionStore, type StartRecognizer } from "../stores/recognitionStore.js";
+import { createSessionStore } from "../stores/sessionStore.js";
+import { createSettingsStore } from "../stores/settingsStore.js";
+import { createSignInStore } from "../stores/signInStore.js";
+import { createSpeechStore } from "../stores/speechStore.js";
+
+export interface ConsoleDeps {
+  /** Starts speech recognition on the capture graph's tap; absent = no recognition (tests, unsupported). */
+  startRecognizer?: StartRecognizer;
+  decodeSpeech?: SpeechFrameDecoder;
+}
+
+/**
+ * The console: creates each store and connects them, nothing more. Each store owns its
+ * state and its I/O; components read the stores and call their actions.
+ */
+export function wireConsole(deps: ConsoleDeps = {}) {
+  const notices = createNoticesStore();
+  const panels = createPanelsStore();
+  const settings = createSettingsStore(settingsSource(), notices);
+  const latency = createLatencyStore();
+  // The stores below refer to each other only through these late-bound calls.
+  const onAir = () => session.onAir();
+
+  const signIn = createSignInStore({
+    notices,
+    settings,
+    events: {
+      onSignInNeeded: () => session.showSignIn(),
+      onSignedIn: (resumable) => session.showSetup(resumable),
+    },
+  });
+  const audioInput = createAudioInputStore({ notices, settings, broadcasting: onAir });
+  const session = createSessionStore({
+    notices,
+    settings,
+    signIn,
+    events: {
+      onLive: (live) => {
+        panels.qrOpen.value = live.status === "created";
+        audioInput.setBroadcasting(onAir());
+        const api = signIn.api;
+        const config = signIn.config.value;
+        if (api) void media.start(api, live);
+        if (config) void recognition.start(live, config, audioInput.capture.recognitionStream, signIn.awsAccess());
+      },
+      onAirChanged: (on) => {
+        audioInput.setBroadcasting(on);
+        speech.setOnAir(on);
+        if (!on) recognition.clearPartial();
+      },
+      onViewerLanguages: (byViewer) => {
+        for (const language of new Set(Object.values(byViewer))) speech.ensurePlayer(language);
+        media.setViewerLanguages(byViewer);
+      },
+      onChannelAdded: (grant) => media.addChannel(grant),
+      onProgress: (m) => {
+        latency.recordProgress(m);
+        recognition.recordProgress(m);
+      },
+      onSpeechFrame: (frame) => void speech.acceptFrame(frame),
+      onEnded: async () => {
+        await recognition.stop();
+        media.close();
+        speech.close();
+        panels.qrOpen.value = false;
+      },
+    },
+  });
+  const recognition = createRecognitionStore({
+    notices,
+    sink: session,
+    ...(deps.startRecognizer ? { startRecognizer: deps.startRecognizer } : {}),
+  });
+  const speech = createSpeechStore({
+    notices,
+    settings,
+    latency,
+    capture: audioInput.capture,
+    session: session.session,
+    onAir,
+    onTrackAdded: () => media.refreshTracks(),
+    ...(deps.decodeSpeech ? { decodeSpeech: deps.decodeSpeech } : {}),
+  });
+  const media = createMediaStore({ notices, trackFor: (language) => speech.trackFor(language) });
+
+  return {
+    notices,
+    panels,
+    settings,
+    signIn,
+    audioInput,
+    session,
+    recognition,
+    latency,
+    speech,
+    media,
+    /** Settings first (they name the device and the server), then the input and the server in parallel. */
+    async boot(): Promise<void> {
+      await settings.load();
+      signIn.readTokenFromLocation();
+      void audioInput.open();
+      await signIn.loadConfig();
+    },
+  };
+}
+
+export type ConsoleStores = ReturnType<typeof wireConsole>;

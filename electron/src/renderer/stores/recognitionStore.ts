@@ -1,0 +1,118 @@
+import type { ConfigDocument, SegmentProgressMessage, SessionOwnerView } from "@babelcast/protocol";
+import { batch, type ReadonlySignal, signal } from "@preact/signals";
+import type { RecognizerHandle, RecognizerOptions } from "../console/recognizerLink.js";
+import { addSegment, addTranslation, type SegmentView } from "../live/transcriptLog.js";
+import type { CommittedSegment } from "../recognition/committedSegment.js";
+import type { NoticesStore } from "./noticesStore.js";
+import type { AwsAccess } from "./signInStore.js";
+
+/** Where recognized speech goes: the session's numbering, and the control socket. */
+export interface SegmentSink {
+  /** Not paused, not muted: what the presenter says is published. */
+  onAir(): boolean;
+  /** The session's next segment number. */
+  allocateSeq(): number;
+  sendSegment(segment: CommittedSegment): void;
+  sendPartial(text: string): void;
+}
+
+export type StartRecognizer = (options: RecognizerOptions) => Promise<RecognizerHandle>;
+
+/**
+ * Speech recognition of the presenter: the recognizer's state, the live caption, and the
+ * transcript of committed segments with their translations as they come back.
+ */
+export function createRecognitionStore(deps: {
+  notices: NoticesStore;
+  sink: SegmentSink;
+  /** Absent: no recognition (tests, unsupported browsers). */
+  startRecognizer?: StartRecognizer;
+}) {
+  const { notices, sink } = deps;
+  const state = signal("idle");
+  const partial = signal("");
+  const segments = signal<readonly SegmentView[]>([]);
+  const sourceCharacters = signal(0);
+  let recognizer: RecognizerHandle | undefined;
+
+  /** A committed segment: to the server (translation, captions, speech) and into the transcript. */
+  const acceptSegment = (segment: CommittedSegment): void => {
+    sink.sendSegment(segment);
+    batch(() => {
+      segments.value = addSegment(segments.value, segment.seq, segment.text);
+      sourceCharacters.value += segment.text.length;
+      partial.value = "";
+    });
+  };
+
+  const start = async (
+    session: SessionOwnerView,
+    config: ConfigDocument,
+    stream: MediaStream,
+    access: AwsAccess,
+  ): Promise<void> => {
+    if (!deps.startRecognizer) return;
+    try {
+      state.value = "starting";
+      recognizer = await deps.startRecognizer({
+        stream,
+        config,
+        sourceLanguage: session.sourceLanguage,
+        sessionId: session.id,
+        glossaryTerms: session.glossary.map((g) => g.source),
+        ...access,
+        clock: {
+          // Words spoken while paused or muted are dropped before they get a number.
+          nextSeq: () => (sink.onAir() ? sink.allocateSeq() : undefined),
+          now: () => Date.now(),
+          // Audio time 0 is estimated as the moment recognition is asked to start.
+          audioStartedAt: Date.now(),
+        },
+        onSegment: acceptSegment,
+        onCaption: (text) => {
+          if (!sink.onAir()) return;
+          partial.value = text;
+          sink.sendPartial(text);
+        },
+        onState: (next) => {
+          state.value = next;
+        },
+        onWarning: (text) => notices.push({ id: "recognizer-vocabulary", level: "warning", text }),
+      });
+      notices.clear("recognizer");
+    } catch (err) {
+      state.value = "stopped";
+      notices.push({
+        id: "recognizer",
+        level: "error",
+        text: `Speech recognition did not start: ${(err as Error).message}`,
+        action: { label: "Retry", run: () => void start(session, config, stream, access) },
+      });
+    }
+  };
+
+  return {
+    state: state as ReadonlySignal<string>,
+    /** The words after the last committed one, as the recognizer hears them. */
+    partial: partial as ReadonlySignal<string>,
+    segments: segments as ReadonlySignal<readonly SegmentView[]>,
+    sourceCharacters: sourceCharacters as ReadonlySignal<number>,
+    start,
+    acceptSegment,
+    /** A translation (or its failure) for one language of a segment. */
+    recordProgress(m: SegmentProgressMessage): void {
+      if (m.text !== undefined || m.error !== undefined)
+        segments.value = addTranslation(segments.value, m.segmentSeq, m.language, m.text, m.error);
+    },
+    clearPartial(): void {
+      partial.value = "";
+    },
+    async stop(): Promise<void> {
+      const running = recognizer;
+      recognizer = undefined;
+      await running?.stop().catch(() => undefined);
+    },
+  };
+}
+
+export type RecognitionStore = ReturnType<typeof createRecognitionStore>;

@@ -1,0 +1,248 @@
+import {
+  ChannelAddedMessage,
+  type CreateSessionRequest,
+  ErrorMessage,
+  ListenerCountsMessage,
+  SegmentProgressMessage,
+  type SessionOwnerView,
+  SessionStatusMessage,
+  type SignalingGrant,
+  type TranscriptFormat,
+} from "@babelcast/protocol";
+import { batch, type ReadonlySignal, signal } from "@preact/signals";
+import type { CommittedSegment } from "../recognition/committedSegment.js";
+import { ControlSocket, type SocketState } from "../session/controlSocket.js";
+import type { NoticesStore } from "./noticesStore.js";
+import type { SettingsStore } from "./settingsStore.js";
+import type { SignInStore } from "./signInStore.js";
+
+export type Phase = "loading" | "sign-in" | "setup" | "live" | "ended";
+
+export interface Counts {
+  readonly total: number;
+  readonly byLanguage: Readonly<Record<string, number>>;
+  readonly byChannel: Readonly<Record<string, number>>;
+  readonly captionsOnly: number;
+}
+
+/** What the session's live link brings that other stores act on. */
+export interface SessionEvents {
+  /** The session is live (created or reopened): media and recognition start. */
+  onLive(session: SessionOwnerView): void;
+  /** Paused, muted, or back on air. */
+  onAirChanged(on: boolean): void;
+  onViewerLanguages(byViewer: Record<string, string>): void;
+  onChannelAdded(grant: SignalingGrant): void;
+  onProgress(m: SegmentProgressMessage): void;
+  onSpeechFrame(frame: ArrayBuffer): void;
+  /** The session ended (by the presenter or the server): everything live stops. */
+  onEnded(): Promise<void>;
+}
+
+/**
+ * The talk: the console's phase, the session being presented, pause and mute, the listener
+ * counts, and the control socket to the server (segments out, progress and counts in).
+ */
+export function createSessionStore(deps: {
+  notices: NoticesStore;
+  settings: SettingsStore;
+  signIn: SignInStore;
+  events: SessionEvents;
+}) {
+  const { notices, settings, signIn, events } = deps;
+  const phase = signal<Phase>("loading");
+  const resumable = signal<SessionOwnerView | undefined>(undefined);
+  const session = signal<SessionOwnerView | undefined>(undefined);
+  const paused = signal(false);
+  const muted = signal(false);
+  const startedAt = signal<number | undefined>(undefined);
+  const counts = signal<Counts>({ total: 0, byLanguage: {}, byChannel: {}, captionsOnly: 0 });
+  const socketState = signal<SocketState>("closed");
+  let socket: ControlSocket | undefined;
+  let nextSeq = 0;
+
+  const onAir = (): boolean => !paused.value && !muted.value;
+
+  const sendStatus = (): void => {
+    socket?.send({ action: "status", status: paused.value ? "paused" : "live", muted: muted.value });
+  };
+
+  const onServerMessage = (raw: unknown): void => {
+    switch ((raw as { type?: unknown })?.type) {
+      case "listener-counts": {
+        const m = ListenerCountsMessage.safeParse(raw);
+        if (!m.success) return;
+        counts.value = m.data;
+        if (m.data.byViewer) events.onViewerLanguages(m.data.byViewer);
+        return;
+      }
+      case "channel-added": {
+        const m = ChannelAddedMessage.safeParse(raw);
+        if (m.success) events.onChannelAdded(m.data.signaling);
+        return;
+      }
+      case "segment-progress": {
+        const m = SegmentProgressMessage.safeParse(raw);
+        if (!m.success) return;
+        socket?.acknowledge(m.data.segmentSeq);
+        events.onProgress(m.data);
+        return;
+      }
+      case "session-status": {
+        const m = SessionStatusMessage.safeParse(raw);
+        if (m.success && m.data.status === "ended") void end();
+        return;
+      }
+      case "error": {
+        const m = ErrorMessage.safeParse(raw);
+        if (m.success) notices.push({ id: `server-${m.data.code}`, level: "warning", text: m.data.message });
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  const goLive = (live: SessionOwnerView): void => {
+    const config = signIn.config.value;
+    if (!config) return;
+    batch(() => {
+      session.value = live;
+      paused.value = live.status === "paused";
+      muted.value = live.muted;
+      startedAt.value = Date.now();
+      phase.value = "live";
+    });
+    socket = new ControlSocket(
+      async () =>
+        `${config.webSocketUrl}?role=console&sessionId=${encodeURIComponent(live.id)}&token=${encodeURIComponent(await signIn.bearer())}`,
+      {
+        onJson: onServerMessage,
+        onBinary: (frame) => events.onSpeechFrame(frame),
+        onState: (state) => {
+          socketState.value = state;
+          // After a reconnect: ask for the current counts (and so every viewer's language).
+          if (state === "open") socket?.send({ action: "hello" });
+          if (state === "reconnecting")
+            notices.push({ id: "socket", level: "warning", text: "Lost the connection to the server: reconnecting…" });
+          else if (state === "open") notices.clear("socket");
+        },
+      },
+    );
+    void socket.connect();
+    sendStatus();
+    events.onLive(live);
+  };
+
+  const setOnAir = (change: () => void): void => {
+    if (phase.value !== "live") return;
+    change();
+    events.onAirChanged(onAir());
+    sendStatus();
+  };
+
+  /** Stops the live link; the other stores stop with it (onEnded). */
+  const end = async (): Promise<void> => {
+    // Recognition stops first: its last words still go out on the open socket.
+    await events.onEnded();
+    socket?.close();
+    socket = undefined;
+    phase.value = "ended";
+  };
+
+  return {
+    phase: phase as ReadonlySignal<Phase>,
+    resumable: resumable as ReadonlySignal<SessionOwnerView | undefined>,
+    session: session as ReadonlySignal<SessionOwnerView | undefined>,
+    paused: paused as ReadonlySignal<boolean>,
+    muted: muted as ReadonlySignal<boolean>,
+    startedAt: startedAt as ReadonlySignal<number | undefined>,
+    counts: counts as ReadonlySignal<Counts>,
+    socketState: socketState as ReadonlySignal<SocketState>,
+    onAir,
+    showSignIn(): void {
+      phase.value = "sign-in";
+    },
+    showSetup(toReopen: SessionOwnerView | undefined): void {
+      batch(() => {
+        resumable.value = toReopen;
+        phase.value = "setup";
+      });
+    },
+    async create(request: CreateSessionRequest): Promise<void> {
+      const api = signIn.api;
+      if (!api) return;
+      const created = await api.createSession(request);
+      void settings.save({
+        lastSession: {
+          sourceLanguage: request.sourceLanguage,
+          targetLanguages: request.targetLanguages,
+          audioCapacity: request.audioCapacity,
+        },
+      });
+      nextSeq = 0;
+      goLive(created);
+    },
+    /** Reopens a running session after a restart: same id, same listeners, fresh master grants. */
+    async reopen(running: SessionOwnerView): Promise<void> {
+      // Segment numbers must keep rising across restarts: start above anything sent before.
+      nextSeq = Math.max(0, Math.floor((Date.now() - running.createdAt) / 100));
+      goLive(running);
+    },
+    /** The next segment number of this session. */
+    allocateSeq(): number {
+      return nextSeq++;
+    },
+    sendSegment(segment: CommittedSegment): void {
+      socket?.sendSegment(segment);
+    },
+    /** The not-yet-committed words, as live captions for source-language listeners. */
+    sendPartial(text: string): void {
+      socket?.send({ action: "partial", text: text.slice(0, 3000) });
+    },
+    togglePause(): void {
+      setOnAir(() => {
+        paused.value = !paused.value;
+      });
+    },
+    toggleMute(): void {
+      setOnAir(() => {
+        muted.value = !muted.value;
+      });
+    },
+    /** Ends the session for every listener. */
+    async endSession(): Promise<void> {
+      const live = session.value;
+      if (!live) return;
+      socket?.send({ action: "end" });
+      try {
+        await signIn.api?.endSession(live.id);
+      } catch (err) {
+        notices.push({
+          id: "end",
+          level: "warning",
+          text: `The server did not confirm the end: ${(err as Error).message}`,
+        });
+      }
+      await end();
+    },
+    async exportTranscript(language: string, format: TranscriptFormat): Promise<void> {
+      const live = session.value;
+      const api = signIn.api;
+      if (!live || !api) return;
+      try {
+        const blob = await api.transcript(live.id, language, format);
+        const url = URL.createObjectURL(blob);
+        const a = document.createElement("a");
+        a.href = url;
+        a.download = `${live.id}-${language}.${format}`;
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      } catch (err) {
+        notices.push({ id: "export", level: "error", text: `Export failed: ${(err as Error).message}` });
+      }
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;
