@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { HTTP_ROUTES, OWNER_HTTP_ROUTES, WS_CONNECT_PARAMS, WS_ROUTES } from "@babelcast/protocol";
+import { HTTP_ROUTES, type HttpRouteKey, OWNER_HTTP_ROUTES, WS_CONNECT_PARAMS, WS_ROUTES } from "@babelcast/protocol";
+import { FUNCTION_SETTINGS, type FunctionSettings } from "../../backend/src/handlers/functionSettings.js";
 import type { TableId } from "../../backend/src/tables/definitions.js";
 
 /**
@@ -14,18 +15,27 @@ import type { TableId } from "../../backend/src/tables/definitions.js";
 
 export const HANDLERS_DIR = fileURLToPath(new URL("../../backend/src/handlers/", import.meta.url));
 
-/** What a handler may do besides its tables; each maps to narrowly scoped IAM statements. */
+/**
+ * What a handler may do besides its tables. Each maps to narrowly scoped IAM statements in
+ * the permission table (`CAPABILITY_GRANTS`, `constructs/handlerPermissions.ts`).
+ */
 export type Capability =
-  /** Create, describe and delete this deployment's KVS signaling channels; ICE servers. */
-  | "kvsChannels"
-  /** Presign `ConnectAsMaster` / `ConnectAsViewer` URLs for this deployment's channels. */
-  | "kvsConnect"
+  /** Create, describe, tag and delete this deployment's KVS signaling channels. */
+  | "kvsChannelLifecycle"
+  /** Describe a channel, its signaling endpoints and its ICE (TURN) servers. */
+  | "kvsSignaling"
+  /** Presign `ConnectAsMaster` URLs (the console, relays): owner side only. */
+  | "kvsConnectAsMaster"
+  /** Presign `ConnectAsViewer` URLs (listeners). */
+  | "kvsConnectAsViewer"
   /** Post to, read and close connections of this stack's WebSocket API stage. */
   | "manageConnections"
   | "translate"
   | "polly"
   /** Put session lifecycle events on this stack's event bus. */
-  | "lifecycleEvents";
+  | "lifecycleEvents"
+  /** Read the listener-token key from Secrets Manager (sign or check listener tokens). */
+  | "listenerTokens";
 
 export type TableAccess = "read" | "readWrite";
 
@@ -35,18 +45,20 @@ export type TableAccess = "read" | "readWrite";
  */
 export type HandlerTrigger = "httpApi" | "webSocketApi" | "webSocketAuthorizer" | "schedule";
 
-export interface HandlerEntry {
+/**
+ * File, memory and timeout come from the backend's function settings, which the embedded
+ * runtime also reads. One settings row may be deployed as several functions, each serving
+ * part of the routes with its own role (the HTTP API: owner routes and listener routes).
+ */
+export interface HandlerEntry extends Omit<FunctionSettings, "id"> {
   /** Construct id of the function (PascalCase). */
   readonly id: string;
-  /** Path inside `backend/src/handlers` of a file exporting `handler`. */
-  readonly file: string;
   readonly description: string;
   readonly trigger: HandlerTrigger;
   readonly tables: Partial<Record<TableId, TableAccess>>;
   readonly capabilities: readonly Capability[];
-  /** Memory in MB (default 512) and timeout in seconds (default 10). */
-  readonly memorySize?: number;
-  readonly timeoutSeconds?: number;
+  /** HTTP API routes this function serves (trigger "httpApi"); every route has exactly one function. */
+  readonly routes?: readonly HttpRouteKey[];
 }
 
 /** `$connect` query parameters the authorizer reads, as API Gateway identity sources. */
@@ -54,27 +66,44 @@ export const CONNECT_IDENTITY_SOURCES = WS_CONNECT_PARAMS.map((p) => `route.requ
 
 export { HTTP_ROUTES, OWNER_HTTP_ROUTES, WS_ROUTES };
 
+/** Routes anyone may call: session info, join, viewer refresh, transcript (the handler checks token, passcode or public flag). */
+export const LISTENER_HTTP_ROUTES: readonly HttpRouteKey[] = HTTP_ROUTES.filter((r) => !OWNER_HTTP_ROUTES.includes(r));
+
 export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
   {
-    id: "HttpApiFunction",
-    file: "lambda/httpApi.ts",
-    description: "HTTP API: sessions, join, viewer refresh, channels, transcript",
+    ...FUNCTION_SETTINGS.HttpApiFunction,
+    id: "OwnerHttpFunction",
+    description: "HTTP API, presenter routes: create, list, change and end sessions; master channel grants",
     trigger: "httpApi",
+    routes: OWNER_HTTP_ROUTES,
     tables: {
       sessions: "readWrite",
-      // Fan-out forgets connections that are gone.
+      // Ending a session drops its listeners and tells everyone (connections).
+      listeners: "readWrite",
+      connections: "readWrite",
+      rateLimits: "readWrite",
+    },
+    // Creates the first channel, presigns the console's master URLs, deletes channels when the session ends.
+    capabilities: ["kvsChannelLifecycle", "kvsSignaling", "kvsConnectAsMaster", "manageConnections", "lifecycleEvents"],
+  },
+  {
+    ...FUNCTION_SETTINGS.HttpApiFunction,
+    id: "ListenerHttpFunction",
+    description: "HTTP API, public routes: session info, join, viewer refresh, transcript",
+    trigger: "httpApi",
+    routes: LISTENER_HTTP_ROUTES,
+    tables: {
+      sessions: "readWrite",
+      listeners: "readWrite",
       connections: "readWrite",
       segments: "read",
       rateLimits: "readWrite",
     },
-    // Ending a session tells everyone (connections) and deletes its channels.
-    capabilities: ["kvsChannels", "kvsConnect", "manageConnections", "lifecycleEvents"],
-    // A join may create a KVS channel and fetch its endpoints and ICE servers.
-    timeoutSeconds: 20,
+    // Public and anonymous: viewer URLs and listener tokens only; never master, channel changes or connections.
+    capabilities: ["kvsSignaling", "kvsConnectAsViewer", "listenerTokens"],
   },
   {
-    id: "WebSocketFunction",
-    file: "lambda/webSocketApi.ts",
+    ...FUNCTION_SETTINGS.WebSocketFunction,
     description: "WebSocket API: console segments (translate, synthesize, fan out), status, listener messages",
     trigger: "webSocketApi",
     tables: {
@@ -84,31 +113,32 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       segments: "readWrite",
     },
     // `end` deletes the session's channels; segments are translated, synthesized and fanned out.
-    capabilities: ["kvsChannels", "manageConnections", "translate", "polly", "lifecycleEvents"],
-    memorySize: 1024,
-    timeoutSeconds: 29,
+    capabilities: ["kvsChannelLifecycle", "manageConnections", "translate", "polly", "lifecycleEvents"],
   },
   {
-    id: "ConnectAuthorizerFunction",
-    file: "lambda/connectAuthorizer.ts",
+    ...FUNCTION_SETTINGS.ConnectAuthorizerFunction,
     description: "WebSocket $connect authorizer: presenter JWT or listener token",
     trigger: "webSocketAuthorizer",
     tables: { sessions: "read", listeners: "read" },
-    capabilities: [],
+    capabilities: ["listenerTokens"],
   },
   {
-    id: "CleanupFunction",
-    file: "cleanup.ts",
+    ...FUNCTION_SETTINGS.CleanupFunction,
     description: "Scheduled: ends stale sessions and deletes their KVS channels",
     trigger: "schedule",
     tables: { sessions: "readWrite", listeners: "readWrite", connections: "readWrite" },
-    capabilities: ["kvsChannels", "manageConnections", "lifecycleEvents"],
-    timeoutSeconds: 300,
+    capabilities: ["kvsChannelLifecycle", "manageConnections", "lifecycleEvents"],
   },
 ];
 
 export function handlerPath(entry: HandlerEntry): string {
   return join(HANDLERS_DIR, entry.file);
+}
+
+/** HTTP routes that no httpApi entry serves, or that several do (each route goes to exactly one function). */
+export function unroutedHttpRoutes(entries: readonly HandlerEntry[] = HANDLER_ENTRIES): HttpRouteKey[] {
+  const served = entries.filter((e) => e.trigger === "httpApi").flatMap((e) => e.routes ?? []);
+  return HTTP_ROUTES.filter((route) => served.filter((r) => r === route).length !== 1);
 }
 
 /** Entries whose handler file is not written yet (the stack refuses to synthesize then). */
