@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { CreateSignalingChannelCommand, KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
+import { KinesisVideoSignalingClient } from "@aws-sdk/client-kinesis-video-signaling";
+import { kvsSignalingChannels } from "@babelcast/backend/aws/signalingChannels.js";
 import { CREDENTIALS_FILE, parseCredentialsFile } from "@babelcast/embedded/dataDir.js";
 import { PATHS } from "@babelcast/protocol";
 import WebSocket from "ws";
@@ -20,6 +22,8 @@ export interface SignalingBenchResult {
     signaling_relay_ms: { p50: number; p99: number; n: number };
     /** value: server RSS growth per connection (after a full GC); heap_kb: JS heap + external. */
     signaling_memory_per_connection_kb: { value: number; heap_kb: number; connections: number };
+    /** The backend's master grant for a console reconnecting to 100 channels, from a cold container. */
+    master_grant_100_channels_ms: { p50: number; p99: number; n: number; channels: number };
   };
   /** Every relay latency sample, ms. */
   series: { signaling_relay_ms: number[] };
@@ -28,6 +32,8 @@ export interface SignalingBenchResult {
 const log = (m: string) => process.stderr.write(`[signaling] ${m}\n`);
 
 const CHANNELS = 100;
+/** Cold-container master grants timed for all CHANNELS. */
+const GRANT_TRIALS = 10;
 const VIEWERS = 10;
 const ROUNDS = 5;
 const ROUND_MS = 2000;
@@ -87,6 +93,46 @@ function open(url: string): Promise<WebSocket> {
   });
 }
 
+/**
+ * Times the backend's master grant (what `GET /sessions/{id}/channels` answers a reconnecting
+ * console) for every channel, each trial with new SDK clients and an empty endpoint cache, as
+ * in a Lambda container that has never seen the session.
+ */
+async function timeMasterGrants(
+  url: string,
+  arns: readonly string[],
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  region: string,
+): Promise<number[]> {
+  const samples: number[] = [];
+  for (let trial = 0; trial < GRANT_TRIALS; trial++) {
+    const kinesisVideo = new KinesisVideoClient({ endpoint: `${url}${PATHS.kinesisvideo}`, region, credentials });
+    const signalingClients = new Map<string, KinesisVideoSignalingClient>();
+    const channels = kvsSignalingChannels(
+      {
+        kinesisVideo,
+        signaling(endpoint) {
+          const client =
+            signalingClients.get(endpoint) ?? new KinesisVideoSignalingClient({ endpoint, region, credentials });
+          signalingClients.set(endpoint, client);
+          return client;
+        },
+        credentials: async () => credentials,
+      },
+      { region, viewerUrlExpirySeconds: 299, masterUrlExpirySeconds: 3600 },
+    );
+    const started = performance.now();
+    const grants = await channels.grantMasters(arns);
+    samples.push(performance.now() - started);
+    if (grants.length !== arns.length) throw new Error(`granted ${grants.length} of ${arns.length} channels`);
+    kinesisVideo.destroy();
+    for (const c of signalingClients.values()) c.destroy();
+  }
+  samples.sort((a, b) => a - b);
+  log(`master grant for ${arns.length} channels: p50 ${round2(percentile(samples, 50))} ms`);
+  return samples;
+}
+
 export async function runSignalingBench(): Promise<SignalingBenchResult> {
   const dataDir = mkdtempSync(join(tmpdir(), "babelcast-bench-kvs-"));
   const { child, url, memory } = await startServer(dataDir);
@@ -102,6 +148,7 @@ export async function runSignalingBench(): Promise<SignalingBenchResult> {
       arns.push(out.ChannelARN ?? "");
     }
     control.destroy();
+    const grantSamples = await timeMasterGrants(url, arns, credentials, region);
     const presign = (channelArn: string, role: "MASTER" | "VIEWER", clientId?: string) =>
       channelPresigner(url, channelArn, credentials, region).presign(role, clientId);
 
@@ -171,6 +218,12 @@ export async function runSignalingBench(): Promise<SignalingBenchResult> {
           p50: round2(percentile(samples, 50)),
           p99: round2(percentile(samples, 99)),
           n: samples.length,
+        },
+        master_grant_100_channels_ms: {
+          p50: round2(percentile(grantSamples, 50)),
+          p99: round2(percentile(grantSamples, 99)),
+          n: grantSamples.length,
+          channels: arns.length,
         },
         signaling_memory_per_connection_kb: {
           value: round2((after.rss - before.rss) / 1024 / sockets.length),

@@ -18,6 +18,13 @@ export interface SignalingChannels {
   delete(channelArn: string): Promise<void>;
   /** A presigned connection for one role on one channel (viewer: one client id). */
   grant(channelArn: string, role: "MASTER" | "VIEWER", clientId?: string): Promise<SignalingGrant>;
+  /**
+   * Master grants for every channel of a pool, in constant KVS work per channel: endpoints
+   * resolved in parallel (and cached), ONE GetIceServerConfig for the whole set, URLs presigned
+   * in parallel. A console reconnecting to 100 channels must answer well inside the HTTP API's
+   * 30 s integration timeout.
+   */
+  grantMasters(channelArns: readonly string[]): Promise<SignalingGrant[]>;
 }
 
 export interface SignalingChannelOptions {
@@ -33,7 +40,10 @@ interface Endpoints {
 }
 
 /** KVS through the official SDK clients; the same code against AWS and the embedded emulator. */
-export function kvsSignalingChannels(clients: AwsClients, options: SignalingChannelOptions): SignalingChannels {
+/** The SDK clients signaling needs: the control plane, the data plane per endpoint, credentials to presign. */
+export type SignalingClients = Pick<AwsClients, "kinesisVideo" | "signaling" | "credentials">;
+
+export function kvsSignalingChannels(clients: SignalingClients, options: SignalingChannelOptions): SignalingChannels {
   const now = options.now ?? Date.now;
   // Endpoints of a channel do not change; cache them per channel and role.
   const endpointCache = new Map<string, Endpoints>();
@@ -74,6 +84,40 @@ export function kvsSignalingChannels(clients: AwsClients, options: SignalingChan
     return httpsEndpoint.startsWith("https://") ? [...stun, ...turn] : turn;
   }
 
+  async function grantFor(
+    channelArn: string,
+    role: "MASTER" | "VIEWER",
+    clientId: string | undefined,
+    knownIce?: IceServer[],
+  ): Promise<SignalingGrant> {
+    const ep = await endpoints(channelArn, role);
+    const expiresSeconds = role === "MASTER" ? options.masterUrlExpirySeconds : options.viewerUrlExpirySeconds;
+    const signingTime = now();
+    const [signedUrl, ice] = await Promise.all([
+      presignSignalingUrl({
+        endpoint: ep.wss,
+        channelArn,
+        role,
+        ...(role === "VIEWER" ? { clientId } : {}),
+        credentials: () => clients.credentials(),
+        region: options.region,
+        expiresSeconds,
+        signingDate: new Date(signingTime),
+      }),
+      knownIce ?? iceServers(channelArn, ep.https, role === "VIEWER" ? clientId : undefined),
+    ]);
+    return {
+      channelArn,
+      channelEndpoint: ep.wss,
+      signedUrl,
+      region: options.region,
+      role,
+      ...(role === "VIEWER" ? { clientId } : {}),
+      iceServers: ice,
+      expiresAt: signingTime + expiresSeconds * 1000,
+    };
+  }
+
   return {
     async create(channelName, sessionId) {
       const out = await clients.kinesisVideo
@@ -112,32 +156,18 @@ export function kvsSignalingChannels(clients: AwsClients, options: SignalingChan
     },
     async grant(channelArn, role, clientId) {
       if (role === "VIEWER" && !clientId) throw new Error("a viewer grant needs the viewer's client id");
-      const ep = await endpoints(channelArn, role);
-      const expiresSeconds = role === "MASTER" ? options.masterUrlExpirySeconds : options.viewerUrlExpirySeconds;
-      const signingTime = now();
-      const [signedUrl, ice] = await Promise.all([
-        presignSignalingUrl({
-          endpoint: ep.wss,
-          channelArn,
-          role,
-          ...(role === "VIEWER" ? { clientId } : {}),
-          credentials: () => clients.credentials(),
-          region: options.region,
-          expiresSeconds,
-          signingDate: new Date(signingTime),
-        }),
-        iceServers(channelArn, ep.https, role === "VIEWER" ? clientId : undefined),
-      ]);
-      return {
-        channelArn,
-        channelEndpoint: ep.wss,
-        signedUrl,
-        region: options.region,
-        role,
-        ...(role === "VIEWER" ? { clientId } : {}),
-        iceServers: ice,
-        expiresAt: signingTime + expiresSeconds * 1000,
-      };
+      return grantFor(channelArn, role, clientId);
+    },
+    async grantMasters(channelArns) {
+      if (channelArns.length === 0) return [];
+      const [first] = channelArns as [string, ...string[]];
+      const firstEndpoints = await endpoints(first, "MASTER");
+      // One TURN credential set serves every peer connection of this console. KVS documents
+      // GetIceServerConfig as time-limited TURN service credentials ("A REST API For Access To
+      // TURN Services", Ttl fixed at 300 s, API_signaling_IceServer): the channel ARN authorizes
+      // the call; the master uses the credentials only while it reconnects its own channels.
+      const ice = await iceServers(first, firstEndpoints.https);
+      return Promise.all(channelArns.map((arn) => grantFor(arn, "MASTER", undefined, ice)));
     },
   };
 }

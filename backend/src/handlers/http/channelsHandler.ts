@@ -8,8 +8,8 @@ export async function listChannels(deps: BackendDeps, event: HttpEvent): Promise
   const { session } = await requireOwnedSession(deps, event);
   if (session.status === "ended") throw conflict(`session ${session.sessionId} has ended: start a new one`);
   const current = await ensureFirstChannel(deps, session);
-  const channels = await Promise.all(
-    [...current.channels].sort((a, b) => a.index - b.index).map((c) => deps.channels.grant(c.channelArn, "MASTER")),
+  const channels = await deps.channels.grantMasters(
+    [...current.channels].sort((a, b) => a.index - b.index).map((c) => c.channelArn),
   );
   return json(200, { channels });
 }
