@@ -8,11 +8,10 @@ import { ApiGatewayLogsRole } from "./constructs/apiGatewayLogsRole.js";
 import { BackendFunction } from "./constructs/backendFunction.js";
 import { DataTables } from "./constructs/dataTables.js";
 import {
-  channelArnPattern,
-  connectionsArn,
+  CAPABILITY_GRANTS,
   grantCapabilities,
+  grantResourceArn,
   type PermissionTargets,
-  terminologyArnPattern,
   WILDCARD_REASONS,
 } from "./constructs/handlerPermissions.js";
 import { LifecycleEvents } from "./constructs/lifecycleEvents.js";
@@ -27,13 +26,13 @@ import {
   CONNECT_IDENTITY_SOURCES,
   HANDLER_ENTRIES,
   type HandlerEntry,
-  HTTP_ROUTES,
   handlerPath,
   missingHandlers,
   OWNER_HTTP_ROUTES,
+  unroutedHttpRoutes,
   WS_ROUTES,
 } from "./handlerEntries.js";
-import { LAMBDA_ENV } from "./lambdaEnvironment.js";
+import { LAMBDA_ENV, LISTENER_TOKEN_SECRET_ARN_ENV } from "./lambdaEnvironment.js";
 import { acknowledgeWildcardResource } from "./nagFindings.js";
 
 export const LISTENER_WEB_DIST = fileURLToPath(new URL("../../listener-web/dist", import.meta.url));
@@ -67,6 +66,12 @@ export class BabelcastStack extends Stack {
       throw new Error(
         `backend handlers not found: ${missing.map((h) => `backend/src/handlers/${h.file}`).join(", ")}; ` +
           "write them or remove their entries from infra/lib/handlerEntries.ts",
+      );
+    }
+    const unrouted = unroutedHttpRoutes(handlers);
+    if (unrouted.length > 0) {
+      throw new Error(
+        `HTTP routes served by no function or by several: ${unrouted.join(", ")}; fix the routes of the httpApi entries in infra/lib/handlerEntries.ts`,
       );
     }
     const prefix = `${this.stackName.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-`;
@@ -109,7 +114,6 @@ export class BabelcastStack extends Stack {
 
     const environment: Record<string, string> = {
       ...data.environment(),
-      [LAMBDA_ENV.listenerTokenSecret]: tokenSecret.secretValue.unsafeUnwrap(),
       [LAMBDA_ENV.userPoolId]: auth.userPool.userPoolId,
       [LAMBDA_ENV.userPoolClientId]: auth.client.userPoolClientId,
       [LAMBDA_ENV.listenerUrl]: this.site.url,
@@ -125,6 +129,7 @@ export class BabelcastStack extends Stack {
       webSocketApiId: webSocket.api.apiId,
       webSocketStageName: WEBSOCKET_STAGE_NAME,
       eventBus: events.bus,
+      listenerTokenSecret: tokenSecret,
     };
 
     const functions = new Map<string, BackendFunction>();
@@ -132,7 +137,13 @@ export class BabelcastStack extends Stack {
       const fn = new BackendFunction(this, entry.id, {
         entry: handlerPath(entry),
         description: entry.description,
-        environment,
+        environment: {
+          ...environment,
+          // Only the ARN: the function reads the key from Secrets Manager at init.
+          ...(entry.capabilities.includes("listenerTokens")
+            ? { [LISTENER_TOKEN_SECRET_ARN_ENV]: tokenSecret.secretArn }
+            : {}),
+        },
         ...(entry.memorySize ? { memorySize: entry.memorySize } : {}),
         ...(entry.timeoutSeconds ? { timeout: Duration.seconds(entry.timeoutSeconds) } : {}),
       });
@@ -144,7 +155,9 @@ export class BabelcastStack extends Stack {
     this.functions = functions;
     const byTrigger = (trigger: HandlerEntry["trigger"]) =>
       handlers.filter((h) => h.trigger === trigger).map((h) => functions.get(h.id) as BackendFunction);
-    for (const fn of byTrigger("httpApi")) httpApi.addRoutes(HTTP_ROUTES, OWNER_HTTP_ROUTES, fn);
+    for (const entry of handlers.filter((h) => h.trigger === "httpApi")) {
+      httpApi.addRoutes(entry.routes ?? [], OWNER_HTTP_ROUTES, functions.get(entry.id) as BackendFunction);
+    }
     const [authorizerFn] = byTrigger("webSocketAuthorizer");
     const authorizer = authorizerFn && webSocket.connectAuthorizer(authorizerFn, CONNECT_IDENTITY_SOURCES);
     for (const fn of byTrigger("webSocketApi")) webSocket.addRoutes(WS_ROUTES, fn, authorizer);
@@ -190,6 +203,7 @@ function acknowledgeFunctionFindings(
   data: DataTables,
   targets: PermissionTargets,
 ): void {
+  const grants = entry.capabilities.flatMap((c) => CAPABILITY_GRANTS[c]);
   Validations.of(fn).acknowledge(
     {
       id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
@@ -199,8 +213,7 @@ function acknowledgeFunctionFindings(
       id: "AwsSolutions-IAM5[Resource::*]",
       reason: [
         "X-Ray PutTraceSegments/PutTelemetryRecords have no resource-level permissions.",
-        ...(entry.capabilities.includes("translate") ? [WILDCARD_REASONS.translate] : []),
-        ...(entry.capabilities.includes("polly") ? [WILDCARD_REASONS.polly] : []),
+        ...(grants.some((g) => g.on === "any") ? [WILDCARD_REASONS.any] : []),
       ].join(" "),
     },
   );
@@ -212,18 +225,10 @@ function acknowledgeFunctionFindings(
       `Queries the ${tableId} table's own global secondary indexes, defined in backend/src/tables/definitions.ts.`,
     );
   }
-  const caps = new Set(entry.capabilities);
-  if (caps.has("kvsChannels") || caps.has("kvsConnect")) {
-    acknowledgeWildcardResource(fn, channelArnPattern(targets.channelNamePrefix), WILDCARD_REASONS.kvsChannels);
-  }
-  if (caps.has("manageConnections")) {
-    acknowledgeWildcardResource(
-      fn,
-      connectionsArn(targets.webSocketApiId, targets.webSocketStageName),
-      WILDCARD_REASONS.manageConnections,
-    );
-  }
-  if (caps.has("translate")) {
-    acknowledgeWildcardResource(fn, terminologyArnPattern(targets.terminologyNamePrefix), WILDCARD_REASONS.translate);
+  const wildcards = new Set(grants.map((g) => g.on));
+  for (const resource of ["kvsChannels", "connections", "terminologies"] as const) {
+    if (wildcards.has(resource)) {
+      acknowledgeWildcardResource(fn, grantResourceArn(resource, targets), WILDCARD_REASONS[resource]);
+    }
   }
 }

@@ -1,12 +1,16 @@
+import { LISTENER_TOKEN_SECRET_ARN_ENV } from "../../backend/src/aws/listenerTokenSecret.js";
 import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
 
+/** Set only on functions with the "listenerTokens" capability: the secret's ARN, never its value. */
+export { LISTENER_TOKEN_SECRET_ARN_ENV };
+
 /**
- * Names of the environment variables the stack gives every backend function. The handlers
+ * Names of the environment variables the stack gives every backend function (no secret
+ * values: those are read from Secrets Manager). The handlers
  * read them in `backend/src/aws/runtimeConfig.ts` (`runtimeConfigFromEnv`); the table
  * variables come from the shared table definitions.
  */
 export const LAMBDA_ENV = {
-  listenerTokenSecret: "LISTENER_TOKEN_SECRET",
   userPoolId: "USER_POOL_ID",
   userPoolClientId: "USER_POOL_CLIENT_ID",
   listenerUrl: "LISTENER_URL",

@@ -5,6 +5,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
+import { capabilityActions } from "../lib/constructs/handlerPermissions.js";
 import { ListenerSite } from "../lib/constructs/listenerSite.js";
 import { TRANSCRIBE_STREAMING_ACTIONS } from "../lib/constructs/presenterAuth.js";
 import {
@@ -12,10 +13,12 @@ import {
   HANDLER_ENTRIES,
   type HandlerEntry,
   HTTP_ROUTES,
+  LISTENER_HTTP_ROUTES,
   OWNER_HTTP_ROUTES,
+  unroutedHttpRoutes,
   WS_ROUTES,
 } from "../lib/handlerEntries.js";
-import { LAMBDA_ENV, TABLE_ENV_VARS } from "../lib/lambdaEnvironment.js";
+import { LAMBDA_ENV, LISTENER_TOKEN_SECRET_ARN_ENV, TABLE_ENV_VARS } from "../lib/lambdaEnvironment.js";
 import { actionsOf, type Resources, resourcesOf, type Statement, synthBabelcast } from "./synthStack.js";
 
 const { stack, template } = synthBabelcast();
@@ -204,18 +207,68 @@ describe("least privilege per function", () => {
   });
 
   it.each(HANDLER_ENTRIES.map((h) => [h.id, h] as const))(
-    "%s gets KVS, Translate, Polly, connections and events only as its capabilities say",
+    "%s holds exactly the actions of its capabilities besides its tables and tracing",
     (_id, h) => {
-      const actions = actionsFor(h);
-      expect(actions.includes("kinesisvideo:CreateSignalingChannel"), "kvsChannels").toBe(has(h, "kvsChannels"));
-      expect(actions.includes("kinesisvideo:ConnectAsViewer"), "kvsConnect").toBe(has(h, "kvsConnect"));
-      expect(actions.includes("execute-api:ManageConnections"), "manageConnections").toBe(has(h, "manageConnections"));
-      expect(actions.includes("translate:TranslateText"), "translate").toBe(has(h, "translate"));
-      expect(actions.includes("polly:SynthesizeSpeech"), "polly").toBe(has(h, "polly"));
-      expect(actions.includes("events:PutEvents"), "lifecycleEvents").toBe(has(h, "lifecycleEvents"));
-      expect(actions.filter((a) => a.startsWith("transcribe:"))).toEqual([]);
+      const actions = new Set(actionsFor(h).filter((a) => !/^(dynamodb|xray):/.test(a)));
+      expect([...actions].sort()).toEqual(capabilityActions(h.capabilities));
     },
   );
+
+  it("keeps the public listener function from master URLs, channel changes and connections", () => {
+    const listenerFn = entry("ListenerHttpFunction");
+    expect(listenerFn.routes).toEqual(LISTENER_HTTP_ROUTES);
+    const actions = actionsFor(listenerFn);
+    for (const forbidden of [
+      "kinesisvideo:ConnectAsMaster",
+      "kinesisvideo:CreateSignalingChannel",
+      "kinesisvideo:DeleteSignalingChannel",
+      "execute-api:ManageConnections",
+    ]) {
+      expect(actions, forbidden).not.toContain(forbidden);
+    }
+    expect(actions).toContain("kinesisvideo:ConnectAsViewer");
+  });
+
+  it("serves every HTTP route by exactly one function: owner routes by the owner function", () => {
+    expect(unroutedHttpRoutes()).toEqual([]);
+    const integrationOf = (fnId: string) =>
+      Object.entries(resources).find(
+        ([, r]) =>
+          r.Type === "AWS::ApiGatewayV2::Integration" &&
+          JSON.stringify(r.Properties?.IntegrationUri).includes(`"${logicalId(functionOf(entry(fnId)))}"`),
+      )?.[0];
+    const routes = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties as Record<string, unknown>);
+    for (const [fnId, keys] of [
+      ["OwnerHttpFunction", OWNER_HTTP_ROUTES],
+      ["ListenerHttpFunction", LISTENER_HTTP_ROUTES],
+    ] as const) {
+      const target = JSON.stringify({ "Fn::Join": ["", ["integrations/", { Ref: integrationOf(fnId) }]] });
+      const served = routes.filter((r) => JSON.stringify(r.Target) === target).map((r) => r.RouteKey);
+      expect(served.sort(), fnId).toEqual([...keys].sort());
+    }
+  });
+
+  it("gives the listener-token key's ARN, never its value, and only to the functions that sign or check tokens", () => {
+    const secretId = logicalId(stack.node.findChild("ListenerTokenSecret"));
+    for (const h of HANDLER_ENTRIES) {
+      const env = (resources[logicalId(functionOf(h))]?.Properties?.Environment as { Variables: object } | undefined)
+        ?.Variables;
+      expect(JSON.stringify(env), h.id).not.toMatch(/resolve:secretsmanager|SecretString/);
+      expect(env, h.id).not.toHaveProperty("LISTENER_TOKEN_SECRET");
+      if (has(h, "listenerTokens")) {
+        expect(env, h.id).toHaveProperty(LISTENER_TOKEN_SECRET_ARN_ENV, { Ref: secretId });
+        expect(resourcesOf(withAction(h, "secretsmanager:GetSecretValue")[0] as Statement)).toEqual([
+          { Ref: secretId },
+        ]);
+      } else {
+        expect(env, h.id).not.toHaveProperty(LISTENER_TOKEN_SECRET_ARN_ENV);
+      }
+    }
+    expect(HANDLER_ENTRIES.filter((h) => has(h, "listenerTokens")).map((h) => h.id)).toEqual([
+      "ListenerHttpFunction",
+      "ConnectAuthorizerFunction",
+    ]);
+  });
 
   it("scopes KVS to this deployment's channel-name prefix", () => {
     for (const h of HANDLER_ENTRIES) {

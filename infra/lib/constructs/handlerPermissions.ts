@@ -1,6 +1,7 @@
 import { Aws } from "aws-cdk-lib";
 import type { IEventBus } from "aws-cdk-lib/aws-events";
 import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Capability } from "../handlerEntries.js";
 
 export interface PermissionTargets {
@@ -10,17 +11,67 @@ export interface PermissionTargets {
   readonly webSocketApiId: string;
   readonly webSocketStageName: string;
   readonly eventBus: IEventBus;
+  readonly listenerTokenSecret: ISecret;
 }
 
-export const KVS_CHANNEL_ACTIONS = [
-  "kinesisvideo:CreateSignalingChannel",
-  "kinesisvideo:DeleteSignalingChannel",
-  "kinesisvideo:DescribeSignalingChannel",
-  "kinesisvideo:GetSignalingChannelEndpoint",
-  "kinesisvideo:GetIceServerConfig",
-  "kinesisvideo:TagResource",
-];
-export const KVS_CONNECT_ACTIONS = ["kinesisvideo:ConnectAsMaster", "kinesisvideo:ConnectAsViewer"];
+/** What a grant applies to; each kind is pinned as narrowly as its service allows. */
+export type GrantResource =
+  | "kvsChannels"
+  | "connections"
+  | "terminologies"
+  | "eventBus"
+  | "listenerTokenSecret"
+  /** Actions with no resource-level permission (the reason is in WILDCARD_REASONS). */
+  | "any";
+
+export interface Grant {
+  readonly actions: readonly string[];
+  readonly on: GrantResource;
+}
+
+/**
+ * The permission table: the IAM actions behind each capability a handler entry names
+ * (`infra/lib/handlerEntries.ts`). A new need is one row here and one capability on the
+ * entries that have it; the stack and the least-privilege tests read only this table.
+ */
+export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> = {
+  kvsChannelLifecycle: [
+    {
+      actions: [
+        "kinesisvideo:CreateSignalingChannel",
+        "kinesisvideo:DeleteSignalingChannel",
+        "kinesisvideo:DescribeSignalingChannel",
+        "kinesisvideo:TagResource",
+      ],
+      on: "kvsChannels",
+    },
+  ],
+  kvsSignaling: [
+    {
+      actions: [
+        "kinesisvideo:DescribeSignalingChannel",
+        "kinesisvideo:GetSignalingChannelEndpoint",
+        "kinesisvideo:GetIceServerConfig",
+      ],
+      on: "kvsChannels",
+    },
+  ],
+  // A presigned URL carries its signer's permissions: only the owner side may sign as master.
+  kvsConnectAsMaster: [{ actions: ["kinesisvideo:ConnectAsMaster"], on: "kvsChannels" }],
+  kvsConnectAsViewer: [{ actions: ["kinesisvideo:ConnectAsViewer"], on: "kvsChannels" }],
+  manageConnections: [{ actions: ["execute-api:ManageConnections"], on: "connections" }],
+  translate: [
+    // TranslateText without a terminology is authorized on "*" only.
+    { actions: ["translate:TranslateText"], on: "any" },
+    {
+      actions: ["translate:ImportTerminology", "translate:GetTerminology", "translate:DeleteTerminology"],
+      on: "terminologies",
+    },
+  ],
+  polly: [{ actions: ["polly:SynthesizeSpeech"], on: "any" }],
+  lifecycleEvents: [{ actions: ["events:PutEvents"], on: "eventBus" }],
+  listenerTokens: [{ actions: ["secretsmanager:GetSecretValue"], on: "listenerTokenSecret" }],
+};
 
 /** `channel/{name}/{creation time}`: the name prefix scopes the statement to this deployment. */
 export function channelArnPattern(prefix: string): string {
@@ -36,44 +87,33 @@ export function connectionsArn(apiId: string, stageName: string): string {
   return `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${apiId}/${stageName}/*/@connections/*`;
 }
 
+export function grantResourceArn(resource: GrantResource, targets: PermissionTargets): string {
+  switch (resource) {
+    case "kvsChannels":
+      return channelArnPattern(targets.channelNamePrefix);
+    case "connections":
+      return connectionsArn(targets.webSocketApiId, targets.webSocketStageName);
+    case "terminologies":
+      return terminologyArnPattern(targets.terminologyNamePrefix);
+    case "eventBus":
+      return targets.eventBus.eventBusArn;
+    case "listenerTokenSecret":
+      return targets.listenerTokenSecret.secretArn;
+    case "any":
+      return "*";
+  }
+}
+
 /** The IAM statements one capability needs, each on the narrowest resources the service allows. */
 export function capabilityStatements(capability: Capability, targets: PermissionTargets): PolicyStatement[] {
-  switch (capability) {
-    case "kvsChannels":
-      return [
-        new PolicyStatement({
-          actions: KVS_CHANNEL_ACTIONS,
-          resources: [channelArnPattern(targets.channelNamePrefix)],
-        }),
-      ];
-    case "kvsConnect":
-      return [
-        new PolicyStatement({
-          actions: KVS_CONNECT_ACTIONS,
-          resources: [channelArnPattern(targets.channelNamePrefix)],
-        }),
-      ];
-    case "manageConnections":
-      return [
-        new PolicyStatement({
-          actions: ["execute-api:ManageConnections"],
-          resources: [connectionsArn(targets.webSocketApiId, targets.webSocketStageName)],
-        }),
-      ];
-    case "translate":
-      return [
-        // TranslateText without a terminology is authorized on "*" only.
-        new PolicyStatement({ actions: ["translate:TranslateText"], resources: ["*"] }),
-        new PolicyStatement({
-          actions: ["translate:ImportTerminology", "translate:GetTerminology", "translate:DeleteTerminology"],
-          resources: [terminologyArnPattern(targets.terminologyNamePrefix)],
-        }),
-      ];
-    case "polly":
-      return [new PolicyStatement({ actions: ["polly:SynthesizeSpeech"], resources: ["*"] })];
-    case "lifecycleEvents":
-      return [new PolicyStatement({ actions: ["events:PutEvents"], resources: [targets.eventBus.eventBusArn] })];
-  }
+  return CAPABILITY_GRANTS[capability].map(
+    (grant) => new PolicyStatement({ actions: [...grant.actions], resources: [grantResourceArn(grant.on, targets)] }),
+  );
+}
+
+/** Every action the capabilities grant (for tests and the docs' table). */
+export function capabilityActions(capabilities: readonly Capability[]): string[] {
+  return [...new Set(capabilities.flatMap((c) => CAPABILITY_GRANTS[c].flatMap((g) => g.actions)))].sort();
 }
 
 export function grantCapabilities(
@@ -87,15 +127,11 @@ export function grantCapabilities(
   }
 }
 
-/** Why each capability's wildcard is as narrow as the service allows (cdk-nag IAM5 reasons). */
-export const WILDCARD_REASONS: Readonly<Record<Capability, string>> = {
+/** Why each wildcard resource is as narrow as the service allows (cdk-nag IAM5 reasons). */
+export const WILDCARD_REASONS: Readonly<Record<Exclude<GrantResource, "eventBus" | "listenerTokenSecret">, string>> = {
   kvsChannels:
     "KVS channel ARNs end in a creation time unknown in advance; the ARN is pinned to this deployment's channel-name prefix.",
-  kvsConnect:
-    "Presigned ConnectAsMaster/ConnectAsViewer URLs for any channel of this deployment (name prefix), created at run time.",
-  manageConnections: "Connection ids are assigned at run time; the ARN is pinned to this API and stage.",
-  translate:
-    "translate:TranslateText without a terminology has no resource-level permission; terminologies are pinned to the prefix.",
-  polly: "polly:SynthesizeSpeech is authorized on lexicons only; without lexicons it needs '*'.",
-  lifecycleEvents: "No wildcard: PutEvents on this stack's bus only.",
+  connections: "Connection ids are assigned at run time; the ARN is pinned to this API and stage.",
+  terminologies: "Session glossaries become terminologies named at run time; the ARN is pinned to the prefix.",
+  any: "translate:TranslateText without a terminology and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
 };
