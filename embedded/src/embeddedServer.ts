@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import type { Logger } from "@babelcast/backend/handlers/shared/logger.js";
 import { PATHS } from "@babelcast/protocol";
 import { z } from "zod";
+import { COGNITO_SETTINGS_SECTION, CognitoSettings, loadOrCreateUserPoolIdentity } from "./cognito/userPoolSettings.js";
 import { loadOrCreateCredentials, loadOrCreateOwnerToken, prepareDataDir } from "./dataDir.js";
 import { embeddedConfigDocument } from "./embeddedConfig.js";
 import type { EmbeddedContext, EmbeddedService, EmbeddedServiceFactory } from "./embeddedContext.js";
@@ -118,6 +119,9 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const ownerToken = loadOrCreateOwnerToken(dataDir);
   const region = options.region ?? EMBEDDED_REGION;
   const timeouts = settingsSection(settings, HTTP_SETTINGS_SECTION, HttpSettings);
+  const userPool = settingsSection(settings, COGNITO_SETTINGS_SECTION, CognitoSettings).enabled
+    ? loadOrCreateUserPoolIdentity(dataDir, region)
+    : undefined;
 
   let services: EmbeddedService[] = [];
   let ready = false;
@@ -199,7 +203,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     accountId: EMBEDDED_ACCOUNT_ID,
     credentials,
     ownerToken,
-    config: embeddedConfigDocument(url, region),
+    config: embeddedConfigDocument(url, region, userPool),
     settings,
     log,
   };

@@ -1,4 +1,5 @@
 import { credentialsService } from "./auth/temporaryCredentials.js";
+import { createUserPoolService } from "./cognito/userPoolService.js";
 import { createConsolePageService } from "./consolePage.js";
 import { createDynamoService } from "./dynamodb/dynamoService.js";
 import type { EmbeddedServiceFactory } from "./embeddedContext.js";
@@ -16,6 +17,7 @@ import { createTranslateService } from "./translate/translateService.js";
 export const EMBEDDED_SERVICES: readonly EmbeddedServiceFactory[] = [
   createKvsService,
   credentialsService,
+  createUserPoolService,
   createTranscribeService,
   createTranslateService,
   createPollyService,

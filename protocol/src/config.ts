@@ -10,6 +10,10 @@ export const ServiceEndpoints = z.object({
   apigatewaymanagementapi: z.url(),
   /** Embedded mode: where the owner's console trades its token for temporary credentials. */
   credentials: z.url().optional(),
+  /** Embedded mode with its own user pool: the Cognito user pools endpoint (sign-in). */
+  cognitoIdp: z.url().optional(),
+  /** Embedded mode with its own user pool: the Cognito identity pools endpoint (console credentials). */
+  cognitoIdentity: z.url().optional(),
 });
 export type ServiceEndpoints = z.infer<typeof ServiceEndpoints>;
 

@@ -22,4 +22,8 @@ export const PATHS = {
   polly: "/aws/polly",
   dynamodb: "/aws/dynamodb",
   apigatewaymanagementapi: "/aws/apigateway",
+  /** Embedded user pool (Cognito user pools' JSON API), served only when the `cognito` settings enable it. */
+  cognitoIdp: "/aws/cognito-idp",
+  /** Embedded identity pool (GetId, GetCredentialsForIdentity), beside the embedded user pool. */
+  cognitoIdentity: "/aws/cognito-identity",
 } as const;

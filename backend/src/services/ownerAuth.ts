@@ -17,7 +17,13 @@ export interface OwnerAuthenticator {
 
 export type OwnerAuthConfig =
   | { readonly kind: "owner-token"; readonly token: string }
-  | { readonly kind: "cognito"; readonly userPoolId: string; readonly clientId: string };
+  | {
+      readonly kind: "cognito";
+      readonly userPoolId: string;
+      readonly clientId: string;
+      /** Where the pool's signing keys are, when not at the issuer (the embedded user pool). */
+      readonly jwksUri?: string;
+    };
 
 /** Verifies a JWT and returns its payload; throws when it is not valid. */
 export type JwtVerify = (token: string) => Promise<{ readonly sub: string }>;
@@ -52,11 +58,11 @@ export function cognitoAuthenticator(verify: JwtVerify): OwnerAuthenticator {
 /** Picks the authenticator for the configuration; `makeJwtVerify` builds the Cognito verifier. */
 export function selectOwnerAuthenticator(
   config: OwnerAuthConfig,
-  makeJwtVerify: (userPoolId: string, clientId: string) => JwtVerify,
+  makeJwtVerify: (userPoolId: string, clientId: string, jwksUri?: string) => JwtVerify,
 ): OwnerAuthenticator {
   return config.kind === "owner-token"
     ? ownerTokenAuthenticator(config.token)
-    : cognitoAuthenticator(makeJwtVerify(config.userPoolId, config.clientId));
+    : cognitoAuthenticator(makeJwtVerify(config.userPoolId, config.clientId, config.jwksUri));
 }
 
 /** The token of an `Authorization: Bearer <token>` header, if any. */

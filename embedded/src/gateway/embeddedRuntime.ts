@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { type BackendRuntimeConfig, SessionLimits } from "@babelcast/backend/aws/runtimeConfig.js";
 import { DEFAULT_TABLE_NAMES } from "@babelcast/backend/tables/definitions.js";
 import { LIFECYCLE_EVENT_LOG_FILE, PATHS } from "@babelcast/protocol";
+import { userPoolJwksPath } from "../cognito/userPoolService.js";
 import { loadOrCreateSecretFile } from "../dataDir.js";
 import type { EmbeddedContext } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
@@ -34,7 +35,15 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
     credentials: ctx.credentials,
     tables: DEFAULT_TABLE_NAMES,
     listenerTokenSecret: loadOrCreateListenerSecret(ctx.dataDir),
-    ownerAuth: { kind: "owner-token", token: ctx.ownerToken },
+    ownerAuth:
+      ctx.config.auth.kind === "cognito"
+        ? {
+            kind: "cognito",
+            userPoolId: ctx.config.auth.userPoolId,
+            clientId: ctx.config.auth.userPoolClientId,
+            jwksUri: `${base}${userPoolJwksPath(ctx.config.auth.userPoolId)}`,
+          }
+        : { kind: "owner-token", token: ctx.ownerToken },
     listenerUrl: ctx.config.listenerUrl,
     webSocketUrl: ctx.config.webSocketUrl,
     channelNamePrefix: "babelcast-",

@@ -1,0 +1,183 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { join } from "node:path";
+import { PATHS } from "@babelcast/protocol";
+import { SigV4Verifier } from "../auth/sigv4Verifier.js";
+import { temporaryCredentialsFor } from "../auth/temporaryCredentials.js";
+import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
+import { settingsSection } from "../embeddedSettings.js";
+import { AwsServiceError, parseJsonObject, readBody, sendAwsError, splitUrl } from "../engines/awsEndpoint.js";
+import { sendError, sendJson } from "../httpResponses.js";
+import { underPrefix } from "../underPrefix.js";
+import { createIdentityPoolOperations } from "./identityPoolOperations.js";
+import { EmbeddedUserPool } from "./userPoolOperations.js";
+import {
+  COGNITO_DIR,
+  COGNITO_SETTINGS_SECTION,
+  CognitoSettings,
+  loadOrCreateUserPoolIdentity,
+} from "./userPoolSettings.js";
+import { UserPoolStore } from "./userPoolStore.js";
+import { UserPoolTokens } from "./userPoolTokens.js";
+
+const CONTENT_TYPE = "application/x-amz-json-1.1";
+const USER_POOL_TARGET = "AWSCognitoIdentityProviderService.";
+const IDENTITY_POOL_TARGET = "AWSCognitoIdentityService.";
+const MAX_BODY_BYTES = 64 * 1024;
+
+// The console page may come from another origin (a file, another port); the client library sends these headers.
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "POST, GET, OPTIONS",
+  "access-control-allow-headers":
+    "content-type, x-amz-target, x-amz-user-agent, cache-control, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256, amz-sdk-invocation-id, amz-sdk-request",
+  "access-control-expose-headers": "x-amzn-errortype, x-amzn-requestid",
+};
+
+export interface UserPoolService extends EmbeddedService {
+  /** Present when the `cognito` settings enable the pool. */
+  readonly pool?: EmbeddedUserPool;
+}
+
+/** The embedded user pool's JWKS path, where the backend's verifier fetches the signing key. */
+export function userPoolJwksPath(userPoolId: string): string {
+  return `${PATHS.cognitoIdp}/${userPoolId}/.well-known/jwks.json`;
+}
+
+type Operation = (input: Record<string, unknown>) => Promise<unknown>;
+
+async function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  resolve: (target: string, body: Buffer) => Promise<Operation | undefined>,
+  log: EmbeddedContext["log"],
+): Promise<void> {
+  try {
+    const body = await readBody(req, MAX_BODY_BYTES);
+    const target = String(req.headers["x-amz-target"] ?? "");
+    const operation = req.method === "POST" ? await resolve(target, body) : undefined;
+    if (!operation)
+      throw new AwsServiceError(
+        "UnknownOperationException",
+        400,
+        `Unknown operation ${target || "(no X-Amz-Target)"}.`,
+      );
+    const output = JSON.stringify(await operation(parseJsonObject(body)));
+    res.writeHead(200, {
+      ...CORS,
+      "content-type": CONTENT_TYPE,
+      "content-length": Buffer.byteLength(output),
+      "x-amzn-requestid": randomUUID(),
+    });
+    res.end(output);
+  } catch (err) {
+    if (res.headersSent) return;
+    for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
+    if (err instanceof AwsServiceError) {
+      sendAwsError(res, err, CONTENT_TYPE);
+      return;
+    }
+    log.error("user pool request failed", { error: String(err) });
+    sendAwsError(
+      res,
+      new AwsServiceError("InternalErrorException", 500, "The user pool failed; see its log."),
+      CONTENT_TYPE,
+    );
+  }
+}
+
+/**
+ * Cognito user pool and identity pool endpoints of the embedded server, on when
+ * `D/embedded.json` has `"cognito": { "enabled": true }`: presenters then sign in as in the
+ * cloud (SRP, TOTP, new and forgotten passwords) and the owner token no longer opens the console.
+ */
+export async function createUserPoolService(ctx: EmbeddedContext): Promise<UserPoolService> {
+  const settings = settingsSection(ctx.settings, COGNITO_SETTINGS_SECTION, CognitoSettings);
+  const prefixes = [PATHS.cognitoIdp, PATHS.cognitoIdentity];
+  if (!settings.enabled) {
+    return {
+      name: "cognito",
+      handleRequest(req, res) {
+        const pathname = new URL(req.url ?? "/", "http://local").pathname;
+        if (!prefixes.some((p) => underPrefix(pathname, p))) return false;
+        req.resume();
+        sendError(
+          res,
+          404,
+          "NotEnabled",
+          'the embedded user pool is off: set "cognito": { "enabled": true } in embedded.json',
+        );
+        return true;
+      },
+    };
+  }
+  const dir = join(ctx.dataDir, COGNITO_DIR);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const identity = loadOrCreateUserPoolIdentity(ctx.dataDir, ctx.region);
+  const tokens = await UserPoolTokens.load(dir, { region: ctx.region, ...identity });
+  const store = UserPoolStore.load(dir);
+  const pool = new EmbeddedUserPool({ identity, region: ctx.region, settings, store, tokens, dir, log: ctx.log });
+  const identityOperations = createIdentityPoolOperations({
+    identity,
+    region: ctx.region,
+    store,
+    tokens,
+    credentials: temporaryCredentialsFor(ctx),
+  });
+  const adminVerifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "cognito-idp" });
+  const jwksPath = userPoolJwksPath(identity.userPoolId);
+
+  return {
+    name: "cognito",
+    pool,
+    handleRequest(req, res) {
+      const pathname = new URL(req.url ?? "/", "http://local").pathname;
+      if (!prefixes.some((p) => underPrefix(pathname, p))) return false;
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, { ...CORS, "access-control-max-age": "600" });
+        res.end();
+        return true;
+      }
+      if (req.method === "GET" && pathname === jwksPath) {
+        sendJson(res, 200, tokens.jwks(), { "access-control-allow-origin": "*" });
+        return true;
+      }
+      if (underPrefix(pathname, PATHS.cognitoIdentity)) {
+        void answer(
+          req,
+          res,
+          async (target) =>
+            target.startsWith(IDENTITY_POOL_TARGET)
+              ? identityOperations[target.slice(IDENTITY_POOL_TARGET.length)]
+              : undefined,
+          ctx.log,
+        );
+        return true;
+      }
+      void answer(
+        req,
+        res,
+        async (target, body) => {
+          if (!target.startsWith(USER_POOL_TARGET)) return undefined;
+          const name = target.slice(USER_POOL_TARGET.length);
+          const admin = pool.adminOperations[name];
+          if (!admin) return pool.publicOperations[name];
+          // Admin operations are IAM-authorized, as in AWS: the data dir's credentials sign them.
+          const { path, rawQuery } = splitUrl(req.url);
+          const verdict = await adminVerifier.verifyHeader({
+            method: "POST",
+            path,
+            rawQuery,
+            headers: req.headers,
+            body,
+          });
+          if (!verdict.ok) throw new AwsServiceError(verdict.code, verdict.status, verdict.message);
+          return admin;
+        },
+        ctx.log,
+      );
+      return true;
+    },
+  };
+}
