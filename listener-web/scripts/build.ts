@@ -1,18 +1,36 @@
 // Builds the listener page into dist/: index.html plus content-hashed JS and CSS under
 // assets/, then prints each file's gzip size against the budget.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
-import { build } from "esbuild";
+import { basename, dirname, join } from "node:path";
+import { analyzeMetafile, build, type Plugin } from "esbuild";
 import { DIST_DIR, GZIP_BUDGET_BYTES, measureDist, totalGzipBytes } from "./budget.js";
 
 const root = join(import.meta.dirname, "..");
 const src = join(root, "src");
-const sdkVersion = JSON.parse(
-  readFileSync(
-    join(import.meta.dirname, "../../node_modules/amazon-kinesis-video-streams-webrtc/package.json"),
-    "utf8",
-  ),
-).version as string;
+const sdkPackageJson = join(import.meta.dirname, "../../node_modules/amazon-kinesis-video-streams-webrtc/package.json");
+const sdkDir = dirname(sdkPackageJson);
+const sdkVersion = JSON.parse(readFileSync(sdkPackageJson, "utf8")).version as string;
+
+/**
+ * The KVS SDK is CommonJS written for Node and old browsers, so nothing in it is tree-shaken.
+ * Inside the SDK only, these imports get what a presigned-URL viewer in a current browser runs
+ * (see research/listener-bundle.md and the "Listener page bytes" section of docs/performance.md).
+ */
+const sdkShims: Record<string, string> = {
+  tslib: "tslib.ts",
+  events: "events.ts",
+  ws: "empty.ts",
+  "./SigV4RequestSigner": "sigV4RequestSigner.ts",
+};
+const kvsSdkShims: Plugin = {
+  name: "kvs-sdk-shims",
+  setup(b) {
+    b.onResolve({ filter: /^(tslib|events|ws|\.\/SigV4RequestSigner)$/ }, (args) => {
+      const shim = sdkShims[args.path];
+      return shim && args.importer.startsWith(sdkDir) ? { path: join(src, "shims", shim) } : undefined;
+    });
+  },
+};
 
 rmSync(DIST_DIR, { recursive: true, force: true });
 mkdirSync(join(DIST_DIR, "assets"), { recursive: true });
@@ -30,18 +48,16 @@ const result = await build({
   jsxImportSource: "preact",
   legalComments: "none",
   metafile: true,
-  // The KVS SDK is CommonJS written for Node and old browsers: these keep its signaling
-  // client and drop what a presigned-URL viewer never runs (see research/listener-bundle.md).
   define: {
     "process.env.PACKAGE_VERSION": JSON.stringify(sdkVersion),
     "process.env.NODE_ENV": '"production"',
   },
-  alias: {
-    "isomorphic-webcrypto": join(src, "shims", "webcrypto.ts"),
-    ws: join(src, "shims", "empty.ts"),
-  },
+  plugins: [kvsSdkShims],
   logLevel: "warning",
 });
+
+// `npm run build -w listener-web -- --analyze`: what each module costs, largest first.
+if (process.argv.includes("--analyze")) console.log(await analyzeMetafile(result.metafile));
 
 const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
 const js = outputs.find((f) => f.endsWith(".js"));

@@ -1,5 +1,7 @@
 import type { SignalingGrant } from "@babelcast/protocol";
-import { Role, SignalingClient } from "amazon-kinesis-video-streams-webrtc";
+// The SDK's modules, not its index: the index also brings the SigV4 signer and FIPS helpers.
+import { Role } from "amazon-kinesis-video-streams-webrtc/lib/Role";
+import { SignalingClient } from "amazon-kinesis-video-streams-webrtc/lib/SignalingClient";
 
 export interface ViewerEvents {
   /** The presenter's track for this listener's language arrived. */
