@@ -2,7 +2,10 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{protocol,backend,embedded,listener-web,electron,infra}/{src,test}/**/*.test.{ts,tsx}"],
+    include: [
+      "{protocol,backend,embedded,listener-web,electron,infra}/{src,test}/**/*.test.{ts,tsx}",
+      "scripts/test/**/*.test.ts",
+    ],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,9 +1,10 @@
-// `npm test`: installs what is missing, then runs lint, typecheck, unit/integration tests
+// `npm test`: installs what is missing, then runs lint, typecheck, the dependency rules, unit/integration tests
 // (Vitest) and browser tests (Playwright), and ends with one line counting every test.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dependencyRulesCommand } from "./dependencyRules.mjs";
 import { ensureNpmDeps } from "./npmDeps.mjs";
 import { ensureSystemPackages } from "./systemDeps.mjs";
 
@@ -49,6 +50,8 @@ mkdirSync(reports, { recursive: true });
 // Lint and typecheck each count as one check.
 countCheck("lint", run("lint (biome)", bin("biome"), ["check", "."]));
 countCheck("typecheck", run("typecheck (tsc -b)", bin("tsc"), ["-b"]));
+const dependencyRules = dependencyRulesCommand(root);
+countCheck("dependency rules", run("dependency rules (dependency-cruiser)", dependencyRules.cmd, dependencyRules.args));
 countCheck("build", run("build", "npm", ["run", "build", "--silent"]));
 
 const vitestReport = join(reports, "vitest.json");
