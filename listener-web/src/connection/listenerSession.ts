@@ -1,4 +1,8 @@
+// Subpaths, not the index: the index also brings the zod schemas (about 95 KB gzip).
+
 import type { JoinRequest, JoinResponse, RefreshResponse, SessionPublic, SessionStatus } from "@babelcast/protocol";
+import { reconnectDelayMs } from "@babelcast/protocol/backoff";
+import { grantIsFresh } from "@babelcast/protocol/grantExpiry";
 import type { ListenerConfig, ListenerServerMessage } from "../api/guards.js";
 import { parseServerMessage } from "../api/guards.js";
 import { ApiFailure, getSession, joinSession, loadConfig, refreshListener } from "../api/listenerApi.js";
@@ -7,7 +11,6 @@ import { delaySeconds, smoothDelay } from "../captions/delay.js";
 import { preselectLanguage, sessionLanguages } from "../language/preselect.js";
 import { type KeyValueStore, rememberedLanguage, rememberLanguage } from "../language/storedPreferences.js";
 import { openViewer, type Viewer } from "../media/viewer.js";
-import { backoffDelay } from "./backoff.js";
 
 export type Phase = "loading" | "ready" | "joining" | "listening" | "ended" | "not-found" | "unreachable";
 export type AudioState = "off" | "connecting" | "playing" | "reconnecting" | "captions-only";
@@ -37,9 +40,6 @@ interface Credentials {
   listenerId: string;
   listenerToken: string;
 }
-
-/** A grant this close to expiry is renewed before use. */
-const GRANT_MARGIN_MS = 10_000;
 
 /** The API answers a join or refresh for an ended talk with 409 Conflict. */
 const talkEnded = (err: unknown): boolean => err instanceof ApiFailure && (err.status === 409 || err.status === 410);
@@ -131,7 +131,7 @@ export class ListenerSession {
     } catch (err) {
       if (err instanceof ApiFailure && err.status === 404) return this.set({ phase: "not-found" });
       this.set({ phase: "unreachable" });
-      setTimeout(() => this.load(attempt + 1), backoffDelay(attempt));
+      setTimeout(() => this.load(attempt + 1), reconnectDelayMs(attempt));
     }
   }
 
@@ -162,7 +162,7 @@ export class ListenerSession {
       if (!(err instanceof ApiFailure) || err.status === 0 || err.status >= 500) {
         // Bad Wi-Fi: the listener has tapped once; keep trying rather than ask again.
         this.set({ phase: "unreachable", audio: "off" });
-        setTimeout(() => this.listen(), backoffDelay(this.joinAttempt++));
+        setTimeout(() => this.listen(), reconnectDelayMs(this.joinAttempt++));
         return;
       }
       this.set({ phase: "ready", audio: "off", notice: err.message });
@@ -269,7 +269,7 @@ export class ListenerSession {
       if (openedAt !== undefined && Date.now() - openedAt > STABLE_SOCKET_MS) this.socketAttempt = 0;
       const attempt = this.socketAttempt++;
       const renew = openedAt === undefined || attempt > 0;
-      this.socketTimer = setTimeout(() => this.reconnectSocket(renew), backoffDelay(attempt));
+      this.socketTimer = setTimeout(() => this.reconnectSocket(renew), reconnectDelayMs(attempt));
     };
   }
 
@@ -281,7 +281,7 @@ export class ListenerSession {
       } catch (err) {
         if (this.state.phase !== "listening") return;
         if (talkEnded(err)) return this.end();
-        this.socketTimer = setTimeout(() => this.reconnectSocket(true), backoffDelay(this.socketAttempt++));
+        this.socketTimer = setTimeout(() => this.reconnectSocket(true), reconnectDelayMs(this.socketAttempt++));
         return;
       }
     }
@@ -351,14 +351,14 @@ export class ListenerSession {
     // Offline: nothing to try until the "online" event (networkBack) says so.
     if (this.state.offline) return;
     const attempt = this.mediaAttempt++;
-    this.mediaTimer = setTimeout(() => this.reconnectMedia(), backoffDelay(attempt));
+    this.mediaTimer = setTimeout(() => this.reconnectMedia(), reconnectDelayMs(attempt));
   }
 
   /** A new offer, with a fresh grant when the old one has (nearly) expired. */
   private async reconnectMedia(): Promise<void> {
     if (this.renewingMedia) return;
     const audio = this.join?.audio;
-    const valid = audio?.mode === "webrtc" && audio.signaling.expiresAt - GRANT_MARGIN_MS > Date.now();
+    const valid = audio?.mode === "webrtc" && grantIsFresh(audio.signaling.expiresAt, Date.now());
     try {
       this.renewingMedia = true;
       if (!valid) await this.renew();
