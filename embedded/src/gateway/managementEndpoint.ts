@@ -1,22 +1,13 @@
-import { isUtf8 } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PATHS } from "@babelcast/protocol";
 import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { FaultSwitch } from "../faults.js";
 import { readLimitedBody } from "./requestBody.js";
-import type { GatewayConnection } from "./webSocketGateway.js";
+import { type GatewayConnection, postToConnection } from "./webSocketGateway.js";
+import { WEBSOCKET_LIMITS } from "./webSocketLimits.js";
 
-/** API Gateway's limit for PostToConnection data. */
-export const MAX_POST_BYTES = 128 * 1024;
-
-/**
- * Messages are JSON (text frames); speech frames are bytes (binary frames). Valid UTF-8 alone
- * would not tell them apart: a speech frame of quiet audio can be valid UTF-8.
- */
-function isJsonText(body: Buffer): boolean {
-  const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
-  return (first === 0x7b || first === 0x5b) && isUtf8(body);
-}
+/** API Gateway's limit for PostToConnection data (`PayloadTooLargeException` above it). */
+export const MAX_POST_BYTES = WEBSOCKET_LIMITS.postToConnectionBytes;
 
 function sendAwsError(res: ServerResponse, status: number, type: string, message: string): void {
   const body = JSON.stringify({ message });
@@ -31,7 +22,7 @@ function sendAwsError(res: ServerResponse, status: number, type: string, message
 /**
  * The API Gateway Management API of the embedded WebSocket API: `POST|GET|DELETE
  * /@connections/{id}` under `/aws/apigateway`, SigV4-verified (service `execute-api`).
- * JSON goes out as a text frame, anything else (speech) as a binary frame.
+ * Data goes out as text frames, whatever it holds, as API Gateway sends it.
  */
 export async function handleManagementRequest(
   req: IncomingMessage,
@@ -64,7 +55,8 @@ export async function handleManagementRequest(
   const match = new RegExp(`^${PATHS.apigatewaymanagementapi}/@connections/([^/]+)$`).exec(path);
   const body = await readLimitedBody(req, MAX_POST_BYTES);
   if (body === undefined) {
-    sendAwsError(res, 413, "PayloadTooLargeException", `Data must be at most ${MAX_POST_BYTES} bytes.`);
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
+    sendAwsError(res, 413, "PayloadTooLargeException", "The data has exceeded the maximum size allowed.");
     return;
   }
   const verdict = await verifier.verifyHeader({
@@ -90,8 +82,7 @@ export async function handleManagementRequest(
   }
   switch (req.method) {
     case "POST":
-      if (isJsonText(body)) connection.socket.send(body.toString("utf8"), { binary: false });
-      else connection.socket.send(body, { binary: true });
+      postToConnection(connection, body);
       res.writeHead(200, { "content-length": 0 });
       res.end();
       return;

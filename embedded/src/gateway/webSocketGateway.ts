@@ -6,6 +6,8 @@ import type { ConnectionIdentity } from "@babelcast/backend/handlers/ws/connectA
 import type { WsEvent, WsResult } from "@babelcast/backend/handlers/ws/webSocketApi.js";
 import { ApiFailure } from "@babelcast/backend/services/apiErrors.js";
 import { type WebSocket, WebSocketServer } from "ws";
+import { FrameLengthWatch } from "./frameLengthWatch.js";
+import { CLOSE_CODES, WEBSOCKET_LIMITS, type WebSocketTimeoutSettings } from "./webSocketLimits.js";
 import { selectWsRoute } from "./wsRouteSelection.js";
 
 /** A live WebSocket of the embedded gateway. */
@@ -16,6 +18,8 @@ export interface GatewayConnection {
   lastActiveAt: number;
   readonly sourceIp: string;
   readonly userAgent: string;
+  /** Fires after `idleTimeoutMs` without a message either way; refreshed by each one. */
+  readonly idleTimer: ReturnType<typeof setTimeout>;
 }
 
 export interface WebSocketGatewayOptions {
@@ -25,9 +29,8 @@ export interface WebSocketGatewayOptions {
   readonly domainName: string;
   readonly stage: string;
   readonly log: Logger;
-  /** Frames above this close the connection (API Gateway: 128 KB messages). */
-  readonly maxPayloadBytes?: number;
-  readonly pingIntervalMs?: number;
+  /** Idle and maximum connection times (settings section `webSocket`); API Gateway's by default. */
+  readonly timeouts?: Partial<WebSocketTimeoutSettings>;
 }
 
 /** API Gateway connection ids look like `L0SM9cOFvHcCIhw=`: 12 random bytes, base64 without `/`. */
@@ -43,6 +46,25 @@ function rejectUpgrade(socket: Duplex, status: number, code: string, message: st
   );
 }
 
+/** A message either way keeps a connection from its idle timeout. */
+function markActive(connection: GatewayConnection): void {
+  connection.lastActiveAt = Date.now();
+  connection.idleTimer.refresh();
+}
+
+/**
+ * PostToConnection's delivery: the data goes out as one text message (API Gateway sends no
+ * binary frames), split into frames of at most 32 KB as API Gateway splits it.
+ */
+export function postToConnection(connection: GatewayConnection, data: Buffer): void {
+  const { frameBytes } = WEBSOCKET_LIMITS;
+  for (let start = 0; start === 0 || start < data.length; start += frameBytes) {
+    const fin = start + frameBytes >= data.length;
+    connection.socket.send(data.subarray(start, start + frameBytes), { binary: false, fin, compress: false });
+  }
+  markActive(connection);
+}
+
 /**
  * The WebSocket half of the embedded API Gateway: upgrades are authorized like a `$connect`
  * REQUEST authorizer, then connects, messages (route chosen by `action`) and disconnects
@@ -52,24 +74,15 @@ function rejectUpgrade(socket: Duplex, status: number, code: string, message: st
 export class WebSocketGateway {
   readonly connections = new Map<string, GatewayConnection>();
   private readonly wss: WebSocketServer;
-  private readonly pingTimer: ReturnType<typeof setInterval>;
-  private readonly alive = new WeakSet<WebSocket>();
+  private readonly idleTimeoutMs: number;
+  private readonly maxConnectionMs: number;
   private closing = false;
 
   constructor(private readonly options: WebSocketGatewayOptions) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 128 * 1024 });
-    // Phones vanish without a close: ping, and drop what does not answer (API Gateway's idle timeout does the same).
-    this.pingTimer = setInterval(() => {
-      for (const c of this.connections.values()) {
-        if (!this.alive.has(c.socket)) {
-          c.socket.terminate();
-          continue;
-        }
-        this.alive.delete(c.socket);
-        c.socket.ping();
-      }
-    }, options.pingIntervalMs ?? 30_000);
-    this.pingTimer.unref();
+    // `ws` closes with 1009 past this many bytes in one message, all frames counted.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: WEBSOCKET_LIMITS.messageBytes });
+    this.idleTimeoutMs = options.timeouts?.idleTimeoutMs ?? WEBSOCKET_LIMITS.idleTimeoutMs;
+    this.maxConnectionMs = options.timeouts?.maxConnectionMs ?? WEBSOCKET_LIMITS.maxConnectionMs;
   }
 
   private baseContext(c: { connectionId: string; connectedAt: number; sourceIp: string; userAgent: string }) {
@@ -126,16 +139,33 @@ export class WebSocketGateway {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection: GatewayConnection = { ...base, socket: ws, lastActiveAt: now };
+      let refused = false;
+      const refuse = (code: number, reason: string) => {
+        refused = true;
+        ws.close(code, reason);
+      };
+      const idleTimer = setTimeout(() => refuse(CLOSE_CODES.goingAway, "Idle timeout"), this.idleTimeoutMs);
+      const lifetime = setTimeout(
+        () => refuse(CLOSE_CODES.goingAway, "Connection duration exceeded"),
+        this.maxConnectionMs,
+      );
+      idleTimer.unref();
+      lifetime.unref();
+      const connection: GatewayConnection = { ...base, socket: ws, lastActiveAt: now, idleTimer };
       this.connections.set(base.connectionId, connection);
-      this.alive.add(ws);
-      ws.on("pong", () => this.alive.add(ws));
+      // Reads the same bytes as `ws`, before it does, so a frame over 32 KB never reaches a handler.
+      const frames = new FrameLengthWatch(WEBSOCKET_LIMITS.frameBytes);
+      socket.prependListener("data", (chunk: Buffer) => {
+        if (!refused && frames.push(chunk) !== undefined) refuse(CLOSE_CODES.messageTooBig, "Frame too big");
+      });
       ws.on("message", (data, isBinary) => {
-        connection.lastActiveAt = Date.now();
-        this.alive.add(ws);
+        if (refused) return;
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-binary-media-types.html
+        if (isBinary) return refuse(CLOSE_CODES.unsupportedData, "Binary frames are not supported");
+        markActive(connection);
         const body = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
         const text = body.toString("utf8");
-        const routeKey = isBinary ? "$default" : selectWsRoute(text);
+        const routeKey = selectWsRoute(text);
         void this.options
           .handler({
             requestContext: {
@@ -151,6 +181,8 @@ export class WebSocketGateway {
           .catch((err) => this.options.log.error("websocket handler failed", { routeKey, error: String(err) }));
       });
       ws.on("close", (code, reason) => {
+        clearTimeout(idleTimer);
+        clearTimeout(lifetime);
         this.connections.delete(base.connectionId);
         // While the server stops, the tables are going away too: the next start clears these rows.
         if (!this.closing) void this.disconnected(base, authorizer, code, reason.toString());
@@ -183,7 +215,6 @@ export class WebSocketGateway {
   /** Closes every socket, without `$disconnect` events (see `clearStaleConnections`). */
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.pingTimer);
     const closing = [...this.connections.values()].map(
       (c) =>
         new Promise<void>((resolve) => {

@@ -158,3 +158,34 @@ export function openSocket(url: string): Promise<TestSocket> {
     });
   });
 }
+
+/** The API Gateway connection id of a session's first socket: only the gateway and the connections table know it. */
+export async function findConnectionId(h: Harness, sessionId: string): Promise<string> {
+  const { DynamoDBClient } = await import("@aws-sdk/client-dynamodb");
+  const { DynamoDBDocumentClient, QueryCommand } = await import("@aws-sdk/lib-dynamodb");
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: h.server.context.region,
+      endpoint: h.server.context.config.endpoints?.dynamodb,
+      credentials: h.server.context.credentials,
+    }),
+  );
+  try {
+    for (let i = 0; i < 50; i++) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: "BabelcastConnections",
+          IndexName: "bySession",
+          KeyConditionExpression: "sessionId = :s",
+          ExpressionAttributeValues: { ":s": sessionId },
+        }),
+      );
+      const id = out.Items?.[0]?.connectionId;
+      if (id) return id as string;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    db.destroy();
+  }
+  throw new Error("no connection row");
+}

@@ -100,12 +100,14 @@ describe("oversized input", () => {
     expect(JSON.parse(reply.body).error.message).toMatch(/headers/);
   });
 
-  it("a WebSocket message past 32 KB gets MessageTooLarge; a frame past 128 KB closes the socket with 1009", async () => {
+  it("a WebSocket message past 32 KB in small frames gets MessageTooLarge; a frame past 32 KB closes the socket with 1009", async () => {
     const consoleWs = await openSocket(wsUrl(h, { role: "console", sessionId, token: h.ownerToken }));
-    consoleWs.send({ action: "partial", text: "x".repeat(40_000) });
+    const message = Buffer.from(JSON.stringify({ action: "partial", text: "x".repeat(40_000) }));
+    consoleWs.ws.send(message.subarray(0, 20_000), { fin: false });
+    consoleWs.ws.send(message.subarray(20_000), { fin: true });
     expect(await consoleWs.next("error")).toMatchObject({ code: "MessageTooLarge" });
     const closed = new Promise<number>((resolve) => consoleWs.ws.once("close", (code) => resolve(code)));
-    consoleWs.ws.send(Buffer.alloc(200_000, 0x61));
+    consoleWs.ws.send("x".repeat(40_000));
     // 1009 is the standard close code for "message too big"; `ws` sends it without a reason text.
     expect(await closed).toBe(1009);
     expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200);
@@ -206,8 +208,8 @@ describe("idle and slow clients", () => {
           }),
       ),
     );
-    // A masked text frame header announcing 100,000 bytes, then the payload a few bytes at a time.
-    const frameHeader = Buffer.from([0x81, 0x80 | 127, 0, 0, 0, 0, 0, 0x01, 0x86, 0xa0, 1, 2, 3, 4]);
+    // A masked text frame header announcing 30,000 bytes (under the 32 KB frame limit), then the payload a few bytes at a time.
+    const frameHeader = Buffer.from([0x81, 0x80 | 126, 0x75, 0x30, 1, 2, 3, 4]);
     const raw = sockets.map((ws) => (ws as unknown as { _socket: Socket })._socket);
     for (const s of raw) s.write(frameHeader);
     let rounds = 0;

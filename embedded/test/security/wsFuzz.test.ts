@@ -15,6 +15,7 @@ import {
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { WEBSOCKET_LIMITS } from "../../src/gateway/webSocketLimits.js";
 import { type Harness, startHarness, wsUrl } from "../gateway/harness.js";
 import {
   badAuthorization,
@@ -34,10 +35,12 @@ import { notAClearRefusal, parseRawReply, pool, sendRaw, snapshotState, watchPro
 /**
  * Every WebSocket message type gets FUZZ_RUNS hostile messages from the role that may send
  * it (malformed) and from the role that may not (well-formed, so only the role check stops
- * it); `$default` gets non-JSON, binary and unknown actions; `$connect` gets hostile query
+ * it); `$default` gets non-JSON and unknown actions; `$connect` gets hostile query
  * strings and token shapes. Every message must be answered by exactly one `error` message
  * (code and message), every refused connect by a 4xx in the error shape; the server stays
- * up, nothing is left unhandled, and no table or channel changes.
+ * up, nothing is left unhandled, and no table or channel changes. Binary frames and frames over
+ * 32 KB close the connection as API Gateway does (test/gateway/webSocketLimits.test.ts), so
+ * messages go out as text in frames of at most 32 KB.
  *
  * The KVS signaling endpoint has its own fuzz test (backend/test/kvs/fuzz.test.ts, 12,000
  * hostile frames); it is not repeated here.
@@ -46,7 +49,15 @@ import { notAClearRefusal, parseRawReply, pool, sendRaw, snapshotState, watchPro
 type Role = "console" | "listener";
 interface Frame {
   readonly role: Role;
-  readonly data: string | Buffer;
+  readonly data: string;
+}
+
+/** Sends one text message as a browser would if it split frames as API Gateway requires (at most 32 KB each). */
+function sendInFrames(ws: WebSocket, text: string): void {
+  const bytes = Buffer.from(text);
+  const frame = WEBSOCKET_LIMITS.frameBytes;
+  for (let start = 0; start === 0 || start < bytes.length; start += frame)
+    ws.send(bytes.subarray(start, start + frame), { binary: false, fin: start + frame >= bytes.length });
 }
 
 let h: Harness;
@@ -141,7 +152,7 @@ function badFields(action: WsMessageRoute, schema: { safeParse(v: unknown): { su
     .filter((text) => !schema.safeParse(JSON.parse(text)).success);
 }
 
-/** Messages past the inbound limit (but under the frame limit, so the socket stays open). */
+/** Messages past the inbound limit (but under API Gateway's 128 KB message limit, so the socket stays open). */
 const oversized = (action: string) =>
   fc
     .integer({ min: MAX_CLIENT_MESSAGE_BYTES + 1, max: MAX_CLIENT_MESSAGE_BYTES + 4096 })
@@ -240,7 +251,7 @@ function generators(): Record<WsMessageRoute | "$default", fc.Arbitrary<Frame>> 
     $default: fc
       .record({
         role: fc.constantFrom<Role>("console", "listener"),
-        data: fc.oneof<[fc.Arbitrary<string | Buffer>, ...fc.Arbitrary<string | Buffer>[]]>(
+        data: fc.oneof<[fc.Arbitrary<string>, ...fc.Arbitrary<string>[]]>(
           notJsonText(),
           jsonValue()
             .filter((v) => !(v && typeof v === "object" && "action" in v))
@@ -249,7 +260,6 @@ function generators(): Record<WsMessageRoute | "$default", fc.Arbitrary<Frame>> 
             .oneof(nastyString(), fc.constantFrom("SEGMENT", "Segment", "ping", "$connect", "$default", "sendmessage"))
             .filter((a) => !(WS_MESSAGE_ROUTES as readonly string[]).includes(a))
             .map((action) => JSON.stringify({ action })),
-          fc.uint8Array({ minLength: 1, maxLength: 256 }).map((b) => Buffer.from(b)),
         ),
       })
       .map(({ role, data }) => ({ role, data })),
@@ -282,7 +292,7 @@ async function deliver(frames: readonly Frame[], window = 32): Promise<string[]>
         for (const f of mine) {
           const n = (sent.get(c) ?? 0) + 1;
           sent.set(c, n);
-          c.ws.send(f.data, { binary: Buffer.isBuffer(f.data) });
+          sendInFrames(c.ws, f.data);
           if (n >= window && !(await waitFor(c, n - window + 1, 60_000))) {
             failures.push(`${role} socket ${k}: no answer to message ${n - window + 1} within 60 s`);
             return;
