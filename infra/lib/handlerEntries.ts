@@ -82,6 +82,8 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       listeners: "readWrite",
       connections: "readWrite",
       rateLimits: "readWrite",
+      // A vanished listener found while fanning out changes the (versioned) listener counts.
+      coordination: "readWrite",
     },
     // Creates the first channel, presigns the console's master URLs, deletes channels when the session ends.
     capabilities: ["kvsChannelLifecycle", "kvsSignaling", "kvsConnectAsMaster", "manageConnections", "lifecycleEvents"],
@@ -98,22 +100,26 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       connections: "readWrite",
       segments: "read",
       rateLimits: "readWrite",
+      // Joins claim audio slots; listener counts carry a version.
+      coordination: "readWrite",
     },
     // Public and anonymous: viewer URLs and listener tokens only; never master, channel changes or connections.
     capabilities: ["kvsSignaling", "kvsConnectAsViewer", "listenerTokens"],
   },
   {
     ...FUNCTION_SETTINGS.WebSocketFunction,
-    description: "WebSocket API: console segments (translate, synthesize, fan out), status, listener messages",
+    description: "WebSocket API: console segments (translate, fan out text), status, listener messages",
     trigger: "webSocketApi",
     tables: {
       sessions: "readWrite",
       listeners: "readWrite",
       connections: "readWrite",
       segments: "readWrite",
+      // Caption order marks, audio slot holds, listener count versions.
+      coordination: "readWrite",
     },
-    // `end` deletes the session's channels; segments are translated, synthesized and fanned out.
-    capabilities: ["kvsChannelLifecycle", "manageConnections", "translate", "polly", "lifecycleEvents"],
+    // `end` deletes the session's channels; segments are translated and fanned out as text (the console speaks them).
+    capabilities: ["kvsChannelLifecycle", "manageConnections", "translate", "lifecycleEvents"],
   },
   {
     ...FUNCTION_SETTINGS.ConnectAuthorizerFunction,
@@ -126,7 +132,8 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
     ...FUNCTION_SETTINGS.CleanupFunction,
     description: "Scheduled: ends stale sessions and deletes their KVS channels",
     trigger: "schedule",
-    tables: { sessions: "readWrite", listeners: "readWrite", connections: "readWrite" },
+    // A vanished listener found while fanning out changes the (versioned) listener counts.
+    tables: { sessions: "readWrite", listeners: "readWrite", connections: "readWrite", coordination: "readWrite" },
     capabilities: ["kvsChannelLifecycle", "manageConnections", "lifecycleEvents"],
   },
 ];

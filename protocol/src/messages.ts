@@ -4,8 +4,8 @@ import { KnownLanguage } from "./languages.js";
 
 /**
  * WebSocket API messages. Clients send JSON with an `action` (API Gateway selects the route
- * by it); the server sends JSON with a `type`. Synthesized speech travels as binary frames
- * (see speechFrame), never as base64 in JSON.
+ * by it); the server sends JSON with a `type`, in text frames only. Speech never travels
+ * here: the console synthesizes it from the `segment-progress` text.
  *
  * Connect: `${webSocketUrl}?role=console&sessionId=ID&token=OWNER_TOKEN` or
  *          `${webSocketUrl}?role=listener&sessionId=ID&token=LISTENER_TOKEN`.
@@ -106,15 +106,13 @@ export type ListenerMessage = z.infer<typeof ListenerMessage>;
 export const CaptionMessage = z.object({
   type: z.literal("caption"),
   language: z.string(),
-  /** Per-language sequence: captions are shown in this order, never out of it. */
+  /** The console's segment number in the session (= `segmentSeq`): captions are shown in this order, never out of it. */
   seq: z.number().int().nonnegative(),
   segmentSeq: z.number().int().nonnegative(),
   text: z.string(),
   sourceText: z.string(),
   /** Wall-clock ms when the words were spoken, for the listener's delay indicator. */
   spokenEndAt: Millis.optional(),
-  /** True when speech for this caption failed and only text went out. */
-  speechMissing: z.boolean().default(false),
 });
 export type CaptionMessage = z.infer<typeof CaptionMessage>;
 
@@ -132,6 +130,8 @@ export type SessionStatusMessage = z.infer<typeof SessionStatusMessage>;
 
 export const ListenerCountsMessage = z.object({
   type: z.literal("listener-counts"),
+  /** Grows with every change: a console keeps the counts with the highest version it has seen. */
+  version: z.number().int().nonnegative().optional(),
   total: z.number().int().nonnegative(),
   byLanguage: z.record(z.string(), z.number().int().nonnegative()),
   byChannel: z.record(z.string(), z.number().int().nonnegative()),

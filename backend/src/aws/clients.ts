@@ -2,11 +2,9 @@ import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
 import { KinesisVideoSignalingClient } from "@aws-sdk/client-kinesis-video-signaling";
-import type { PollyClient } from "@aws-sdk/client-polly";
 import type { TranslateClient } from "@aws-sdk/client-translate";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { createPollyClient } from "./pollyClient.js";
 import type { BackendRuntimeConfig } from "./runtimeConfig.js";
 import { createTranslateClient } from "./translateClient.js";
 
@@ -14,9 +12,8 @@ import { createTranslateClient } from "./translateClient.js";
 export interface AwsClients {
   readonly dynamo: DynamoDBDocumentClient;
   readonly kinesisVideo: KinesisVideoClient;
-  /** Translate and Polly: one attempt per call, the pipeline retries per language with backoff. */
+  /** One attempt per call: the segment journey retries per language with backoff. */
   readonly translate: TranslateClient;
-  readonly polly: PollyClient;
   /** Signaling data-plane client for a channel's HTTPS endpoint (cached per endpoint). */
   signaling(endpoint: string): KinesisVideoSignalingClient;
   /** Management API client for a WebSocket API endpoint (cached per endpoint). */
@@ -47,17 +44,12 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
     ...engine,
     ...(config.endpoints.translate ? { endpoint: config.endpoints.translate } : {}),
   });
-  const polly = createPollyClient({
-    ...engine,
-    ...(config.endpoints.polly ? { endpoint: config.endpoints.polly } : {}),
-  });
   const signalingClients = new Map<string, KinesisVideoSignalingClient>();
   const managementClients = new Map<string, ApiGatewayManagementApiClient>();
   return {
     dynamo,
     kinesisVideo,
     translate,
-    polly,
     signaling(endpoint) {
       let c = signalingClients.get(endpoint);
       if (!c) {
@@ -83,7 +75,6 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
       dynamoClient.destroy();
       kinesisVideo.destroy();
       translate.destroy();
-      polly.destroy();
       for (const c of signalingClients.values()) c.destroy();
       for (const c of managementClients.values()) c.destroy();
     },

@@ -12,8 +12,12 @@ import type { AwsClients } from "./clients.js";
  * gateway offers a compatible endpoint), so fan-out code is the same in both modes.
  */
 export interface WebSocketConnections {
-  /** Sends JSON (text frame) or bytes (binary frame); false when the connection is gone. */
-  send(connectionId: string, message: ServerMessage | Uint8Array): Promise<boolean>;
+  /**
+   * Sends a message as JSON; false when the connection is gone. Text only: API Gateway
+   * WebSocket APIs carry text frames, and speech never travels this way (the console
+   * synthesizes it).
+   */
+  send(connectionId: string, message: ServerMessage): Promise<boolean>;
   disconnect(connectionId: string): Promise<void>;
   isOpen(connectionId: string): Promise<boolean>;
 }
@@ -26,7 +30,7 @@ export function managementApiConnections(clients: AwsClients, endpoint: string):
   const client = clients.management(endpoint);
   return {
     async send(connectionId, message) {
-      const data = message instanceof Uint8Array ? message : new TextEncoder().encode(JSON.stringify(message));
+      const data = JSON.stringify(message);
       try {
         await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: data }));
         return true;

@@ -1,4 +1,3 @@
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { ConnectionRecord, SessionRecord } from "../tables/records.js";
 import { endSessionNow } from "./http/sessionsHandlers.js";
 import { lambdaDeps } from "./lambda/lambdaDeps.js";
@@ -40,25 +39,6 @@ export function selectStaleSessions(
   });
 }
 
-async function openSessions(deps: BackendDeps): Promise<SessionRecord[]> {
-  const items: SessionRecord[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.clients.dynamo.send(
-      new ScanCommand({
-        TableName: deps.config.tables.sessions,
-        FilterExpression: "#status <> :ended",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":ended": "ended" },
-        ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
-      }),
-    );
-    items.push(...((page.Items ?? []) as SessionRecord[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
-
 export interface CleanupResult {
   readonly checked: number;
   readonly ended: readonly string[];
@@ -70,7 +50,7 @@ export async function cleanupStaleSessions(
   policy: CleanupPolicy = DEFAULT_CLEANUP_POLICY,
 ): Promise<CleanupResult> {
   const now = deps.now();
-  const sessions = await openSessions(deps);
+  const sessions = await deps.stores.sessions.listOpen();
   const withConsole = new Set<string>();
   for (const session of sessions) {
     const connections = await deps.stores.connections.listBySession(session.sessionId);
@@ -94,5 +74,5 @@ export async function cleanupStaleSessions(
 
 /** Lambda entry of the cleanup schedule. */
 export async function handler(): Promise<CleanupResult> {
-  return cleanupStaleSessions(lambdaDeps());
+  return cleanupStaleSessions(await lambdaDeps());
 }

@@ -2,24 +2,13 @@ import type { ChannelRecord } from "./sessionRecords.js";
 
 /**
  * Channel pool: which KVS signaling channel a joining listener watches. A channel admits
- * `viewersPerChannel` viewers (KVS: 10); the pool grows one channel at a time and never
- * past the session's audio capacity. Pure: the caller reads the state and applies the
- * decision.
+ * `viewersPerChannel` viewers (KVS: 10), so each channel offers that many audio *slots*, and
+ * the last one fewer when the session's audio capacity ends inside it. A listener holds one
+ * slot; a slot is taken by a conditional write on its own item (see the coordination table),
+ * so no channel can get more viewers than it has slots, however many containers run joins.
+ * The pool grows one channel at a time when every slot is held. Pure: the caller reads the
+ * claims and writes the decision.
  */
-
-/** What the pool needs to know of a listener. */
-export interface SlotHolder {
-  readonly listenerId: string;
-  readonly channelArn?: string;
-  readonly connected: boolean;
-  /** Last join or disconnect (epoch ms): a disconnected listener keeps its slot for a grace period. */
-  readonly lastActiveAt: number;
-}
-
-export interface PoolState {
-  readonly channels: readonly ChannelRecord[];
-  readonly listeners: readonly SlotHolder[];
-}
 
 export interface PoolLimits {
   readonly audioCapacity: number;
@@ -28,26 +17,42 @@ export interface PoolLimits {
   readonly slotGraceMs: number;
 }
 
-export type PoolDecision =
-  | { readonly kind: "keep"; readonly channelArn: string }
-  | { readonly kind: "assign"; readonly channelArn: string }
-  | { readonly kind: "add-channel"; readonly index: number }
-  | { readonly kind: "captions-only"; readonly reason: string };
-
-/** True while a listener occupies a viewer slot of its channel. */
-export function holdsSlot(holder: SlotHolder, now: number, slotGraceMs: number): boolean {
-  return holder.channelArn !== undefined && (holder.connected || now - holder.lastActiveAt < slotGraceMs);
+/** One audio slot of the pool. */
+export interface Slot {
+  /** Its item in the coordination table. */
+  readonly item: string;
+  readonly channelArn: string;
+  readonly channelIndex: number;
 }
 
-/** Viewers per channel, counting reserved slots. */
-export function occupancy(state: PoolState, now: number, slotGraceMs: number, except?: string): Map<string, number> {
-  const counts = new Map<string, number>(state.channels.map((c) => [c.channelArn, 0]));
-  for (const l of state.listeners) {
-    if (l.listenerId === except || !holdsSlot(l, now, slotGraceMs)) continue;
-    const arn = l.channelArn as string;
-    if (counts.has(arn)) counts.set(arn, (counts.get(arn) ?? 0) + 1);
+/** Who holds a slot, and until when (what the coordination table says). */
+export interface SlotHold {
+  readonly item: string;
+  readonly listenerId: string;
+  readonly heldUntil: number;
+}
+
+/** A connected listener keeps its slot until it disconnects: a hold that never runs out by itself. */
+export const HELD_WHILE_CONNECTED = 8_640_000_000_000_000;
+
+/** Until when a listener holds its slot: while connected, or the grace period after it was last seen. */
+export function slotHeldUntil(connected: boolean, now: number, slotGraceMs: number): number {
+  return connected ? HELD_WHILE_CONNECTED : now + slotGraceMs;
+}
+
+export function slotItem(channelIndex: number, slot: number): string {
+  return `slot#${String(channelIndex).padStart(4, "0")}#${String(slot).padStart(3, "0")}`;
+}
+
+/** Every slot the pool's channels offer, channel by channel, never more than the audio capacity in all. */
+export function poolSlots(channels: readonly ChannelRecord[], limits: PoolLimits): Slot[] {
+  const slots: Slot[] = [];
+  for (const channel of [...channels].sort((a, b) => a.index - b.index)) {
+    for (let s = 0; s < limits.viewersPerChannel && slots.length < limits.audioCapacity; s++) {
+      slots.push({ item: slotItem(channel.index, s), channelArn: channel.channelArn, channelIndex: channel.index });
+    }
   }
-  return counts;
+  return slots;
 }
 
 export function captionsOnlyReason(audioCapacity: number): string {
@@ -55,26 +60,50 @@ export function captionsOnlyReason(audioCapacity: number): string {
   return `Audio is full: this session carries audio to ${audioCapacity} listeners and every place is taken. You get live captions; reload later to try for audio.`;
 }
 
-/** Decides where `listenerId` listens. A listener with a slot (a rejoin) gets the same channel back. */
-export function assignSlot(state: PoolState, listenerId: string, limits: PoolLimits, now: number): PoolDecision {
-  const counts = occupancy(state, now, limits.slotGraceMs, listenerId);
-  const previous = state.listeners.find((l) => l.listenerId === listenerId);
-  if (previous?.channelArn && counts.has(previous.channelArn)) {
-    // Its own slot was held for it unless the grace ran out and others filled the channel.
-    if ((counts.get(previous.channelArn) ?? 0) < limits.viewersPerChannel) {
-      return { kind: "keep", channelArn: previous.channelArn };
-    }
+export const SLOT_LOST_REASON =
+  "You were away longer than your audio place is kept, and it went to another listener. You get live captions; reload later to try for audio.";
+
+export type PoolPlan =
+  /** Try these slots in order (the listener's own first, then free ones of the lowest channels). */
+  | { readonly kind: "claim"; readonly candidates: readonly Slot[] }
+  | { readonly kind: "add-channel"; readonly index: number }
+  | { readonly kind: "captions-only"; readonly reason: string };
+
+/**
+ * Where `listenerId` may listen, given the slots' holds read just before. Free slots of a
+ * channel are tried from a random start, so racing joins spread over the channel instead of
+ * all fighting for its first free slot.
+ */
+export function planJoin(
+  channels: readonly ChannelRecord[],
+  holds: readonly SlotHold[],
+  listenerId: string,
+  limits: PoolLimits,
+  now: number,
+  random: () => number,
+): PoolPlan {
+  if (limits.audioCapacity === 0) return { kind: "captions-only", reason: captionsOnlyReason(0) };
+  const slots = poolSlots(channels, limits);
+  const holdOf = new Map(holds.map((h) => [h.item, h]));
+  const own = slots.filter((s) => holdOf.get(s.item)?.listenerId === listenerId);
+  const free = slots.filter((s) => {
+    const hold = holdOf.get(s.item);
+    return !hold || hold.heldUntil < now;
+  });
+  const byChannel = new Map<number, Slot[]>();
+  for (const s of free) byChannel.set(s.channelIndex, [...(byChannel.get(s.channelIndex) ?? []), s]);
+  const spread: Slot[] = [];
+  for (const index of [...byChannel.keys()].sort((a, b) => a - b)) {
+    const list = byChannel.get(index) ?? [];
+    const start = Math.floor(random() * list.length);
+    spread.push(...list.slice(start), ...list.slice(0, start));
   }
-  let taken = 0;
-  for (const n of counts.values()) taken += n;
-  if (taken >= limits.audioCapacity) return { kind: "captions-only", reason: captionsOnlyReason(limits.audioCapacity) };
-  const ordered = [...state.channels].sort((a, b) => a.index - b.index);
-  for (const channel of ordered) {
-    if ((counts.get(channel.channelArn) ?? 0) < limits.viewersPerChannel) {
-      return { kind: "assign", channelArn: channel.channelArn };
-    }
-  }
-  const nextIndex = ordered.length === 0 ? 0 : (ordered[ordered.length - 1]?.index ?? 0) + 1;
+  const candidates = [...own, ...spread.filter((s) => !own.includes(s))];
+  if (candidates.length > 0) return { kind: "claim", candidates };
+  const offered = channels.length * limits.viewersPerChannel;
+  if (offered >= limits.audioCapacity)
+    return { kind: "captions-only", reason: captionsOnlyReason(limits.audioCapacity) };
+  const nextIndex = channels.length === 0 ? 0 : Math.max(...channels.map((c) => c.index)) + 1;
   return { kind: "add-channel", index: nextIndex };
 }
 

@@ -37,6 +37,8 @@ export interface SessionRecord {
   readonly updatedAt: number;
   readonly endedAt?: number;
   readonly channels: readonly ChannelRecord[];
+  /** The Translate terminology holding the glossary, and a fingerprint of what it was built from. */
+  readonly terminology?: { readonly name: string; readonly glossaryKey: string };
 }
 
 export function hashPasscode(passcode: string, salt: string): string {

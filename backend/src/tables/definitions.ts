@@ -88,6 +88,22 @@ export const TABLES = {
     billingMode: "PAY_PER_REQUEST",
     retain: true,
   },
+  /**
+   * What several Lambda containers must agree on about a live session, so no container keeps
+   * it in memory (all changed by conditional writes): `caption-order#<language>` (the last
+   * segment published in that language), `slot#<channel>#<slot>` (which listener holds an
+   * audio slot, and until when), `listener-counts` (the counts' version). Expire by TTL.
+   */
+  coordination: {
+    tableName: "BabelcastCoordination",
+    envVar: "TABLE_COORDINATION",
+    partitionKey: { name: "sessionId", type: "S" },
+    sortKey: { name: "item", type: "S" },
+    globalSecondaryIndexes: [],
+    timeToLiveAttribute: "expiresAt",
+    billingMode: "PAY_PER_REQUEST",
+    retain: false,
+  },
   /** Fixed-window counters for rate limits; expire by TTL. */
   rateLimits: {
     tableName: "BabelcastRateLimits",

@@ -9,6 +9,8 @@ export interface ListenerRecord {
   readonly language: string;
   /** The pool channel it watches; absent when it is captions-only. */
   readonly channelArn?: string;
+  /** Its audio slot in the coordination table (`slot#…`), held by conditional writes. */
+  readonly slotItem?: string;
   /** Why it is captions-only, when it is. */
   readonly captionsOnlyReason?: string;
   readonly connectionId?: string;
@@ -33,14 +35,10 @@ export interface ConnectionRecord {
   readonly expiresAt: number;
 }
 
-/** A translation of one segment into one language. */
+/** A translation of one segment into one language (stored before its caption goes out). */
 export interface SegmentTranslation {
-  /** The caption's per-language sequence number, when it differs from the segment's. */
-  readonly seq?: number;
   readonly text: string;
   readonly stages: LanguageStages;
-  readonly speechMissing?: boolean;
-  readonly error?: string;
 }
 
 /** A committed segment of the talk, as the segments table stores it. */
@@ -51,5 +49,7 @@ export interface SegmentRecord {
   readonly startTime: number;
   readonly endTime: number;
   readonly stages: SourceStages;
+  /** Languages somebody listened to when it arrived: the ones its captions go out in. */
+  readonly languages?: readonly string[];
   readonly translations: Readonly<Record<string, SegmentTranslation>>;
 }

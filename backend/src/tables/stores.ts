@@ -1,15 +1,15 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
-  ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { isConditionFailure } from "./conditionFailure.js";
+import { CoordinationStore } from "./coordinationStore.js";
 import type { TableNames } from "./definitions.js";
+import { allItems } from "./paging.js";
 import type {
   ChannelRecord,
   ConnectionRecord,
@@ -20,21 +20,6 @@ import type {
 } from "./records.js";
 
 /** Data access for the sessions backend: every table read and write goes through here. */
-
-async function queryAll<T>(dynamo: DynamoDBDocumentClient, input: QueryCommandInput): Promise<T[]> {
-  const items: T[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.send(new QueryCommand({ ...input, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }));
-    items.push(...((page.Items ?? []) as T[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
-
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as Error)?.name === "ConditionalCheckFailedException";
-}
 
 export class SessionStore {
   constructor(
@@ -124,12 +109,26 @@ export class SessionStore {
   }
 
   async listByOwner(ownerId: string): Promise<SessionRecord[]> {
-    return queryAll<SessionRecord>(this.dynamo, {
-      TableName: this.table,
-      IndexName: "byOwner",
-      KeyConditionExpression: "ownerId = :o",
-      ExpressionAttributeValues: { ":o": ownerId },
-      ScanIndexForward: false,
+    return allItems<SessionRecord>(this.dynamo, {
+      query: {
+        TableName: this.table,
+        IndexName: "byOwner",
+        KeyConditionExpression: "ownerId = :o",
+        ExpressionAttributeValues: { ":o": ownerId },
+        ScanIndexForward: false,
+      },
+    });
+  }
+
+  /** Sessions not ended (the scheduled cleanup reads them). */
+  async listOpen(): Promise<SessionRecord[]> {
+    return allItems<SessionRecord>(this.dynamo, {
+      scan: {
+        TableName: this.table,
+        FilterExpression: "#status <> :ended",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":ended": "ended" },
+      },
     });
   }
 }
@@ -152,24 +151,29 @@ export class ListenerStore {
   }
 
   async listBySession(sessionId: string): Promise<ListenerRecord[]> {
-    return queryAll<ListenerRecord>(this.dynamo, {
-      TableName: this.table,
-      KeyConditionExpression: "sessionId = :s",
-      ExpressionAttributeValues: { ":s": sessionId },
-      ConsistentRead: true,
+    return allItems<ListenerRecord>(this.dynamo, {
+      query: {
+        TableName: this.table,
+        KeyConditionExpression: "sessionId = :s",
+        ExpressionAttributeValues: { ":s": sessionId },
+        ConsistentRead: true,
+      },
     });
   }
 
-  /** Marks a listener connected on `connectionId` (or disconnected, only if still on `connectionId`). */
+  /**
+   * Marks a listener connected on `connectionId` (or disconnected, only if still on
+   * `connectionId`); returns the listener as stored afterwards, undefined when nothing changed.
+   */
   async setConnection(
     sessionId: string,
     listenerId: string,
     connectionId: string,
     connected: boolean,
     now: number,
-  ): Promise<void> {
+  ): Promise<ListenerRecord | undefined> {
     try {
-      await this.dynamo.send(
+      const out = await this.dynamo.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { sessionId, listenerId },
@@ -180,6 +184,26 @@ export class ListenerStore {
           ExpressionAttributeValues: connected
             ? { ":t": true, ":c": connectionId, ":now": now }
             : { ":f": false, ":c": connectionId, ":now": now },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return out.Attributes as ListenerRecord;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** The listener lost its audio slot to another (it was away past the grace period). */
+  async dropSlot(sessionId: string, listenerId: string, slotItem: string, reason: string): Promise<void> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId, listenerId },
+          UpdateExpression: "SET captionsOnlyReason = :r REMOVE channelArn, slotItem",
+          ConditionExpression: "slotItem = :s",
+          ExpressionAttributeValues: { ":r": reason, ":s": slotItem },
         }),
       );
     } catch (err) {
@@ -240,24 +264,17 @@ export class ConnectionStore {
 
   /** Every connection row (the embedded gateway clears rows its previous run left behind). */
   async scanAll(): Promise<ConnectionRecord[]> {
-    const items: ConnectionRecord[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.dynamo.send(
-        new ScanCommand({ TableName: this.table, ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}) }),
-      );
-      items.push(...((page.Items ?? []) as ConnectionRecord[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
+    return allItems<ConnectionRecord>(this.dynamo, { scan: { TableName: this.table } });
   }
 
   async listBySession(sessionId: string): Promise<ConnectionRecord[]> {
-    return queryAll<ConnectionRecord>(this.dynamo, {
-      TableName: this.table,
-      IndexName: "bySession",
-      KeyConditionExpression: "sessionId = :s",
-      ExpressionAttributeValues: { ":s": sessionId },
+    return allItems<ConnectionRecord>(this.dynamo, {
+      query: {
+        TableName: this.table,
+        IndexName: "bySession",
+        KeyConditionExpression: "sessionId = :s",
+        ExpressionAttributeValues: { ":s": sessionId },
+      },
     });
   }
 }
@@ -306,15 +323,33 @@ export class SegmentStore {
     );
   }
 
+  /** Which languages each stored segment from `fromSeq` to `toSeq` went out in (oldest first). */
+  async languagesBetween(
+    sessionId: string,
+    fromSeq: number,
+    toSeq: number,
+  ): Promise<{ readonly seq: number; readonly languages?: readonly string[] }[]> {
+    if (toSeq < fromSeq) return [];
+    return allItems(this.dynamo, {
+      query: {
+        TableName: this.table,
+        KeyConditionExpression: "sessionId = :s AND seq BETWEEN :a AND :b",
+        ExpressionAttributeValues: { ":s": sessionId, ":a": fromSeq, ":b": toSeq },
+        ProjectionExpression: "seq, languages",
+        ConsistentRead: true,
+      },
+    });
+  }
+
   /** Segments after `afterSeq`, oldest first; with `latest`, only the last `latest` of them. */
   async listAfter(sessionId: string, afterSeq: number, latest?: number): Promise<SegmentRecord[]> {
-    const input: QueryCommandInput = {
+    const input = {
       TableName: this.table,
       KeyConditionExpression: "sessionId = :s AND seq > :q",
       ExpressionAttributeValues: { ":s": sessionId, ":q": afterSeq },
       ConsistentRead: true,
     };
-    if (latest === undefined) return queryAll<SegmentRecord>(this.dynamo, input);
+    if (latest === undefined) return allItems<SegmentRecord>(this.dynamo, { query: input });
     const out = await this.dynamo.send(new QueryCommand({ ...input, ScanIndexForward: false, Limit: latest }));
     return ((out.Items ?? []) as SegmentRecord[]).reverse();
   }
@@ -347,6 +382,7 @@ export interface Stores {
   readonly connections: ConnectionStore;
   readonly segments: SegmentStore;
   readonly rateLimits: RateLimitStore;
+  readonly coordination: CoordinationStore;
 }
 
 export function createStores(dynamo: DynamoDBDocumentClient, tables: TableNames): Stores {
@@ -356,5 +392,6 @@ export function createStores(dynamo: DynamoDBDocumentClient, tables: TableNames)
     connections: new ConnectionStore(dynamo, tables.connections),
     segments: new SegmentStore(dynamo, tables.segments),
     rateLimits: new RateLimitStore(dynamo, tables.rateLimits),
+    coordination: new CoordinationStore(dynamo, tables.coordination),
   };
 }

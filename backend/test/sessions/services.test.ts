@@ -1,7 +1,7 @@
 import { CreateSessionRequest } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
 import { ApiFailure, describeZodError } from "../../src/services/apiErrors.js";
-import { activeLanguages, countListeners, KeyedDebouncer } from "../../src/services/listenerCounts.js";
+import { activeLanguages, countConnectedByLanguage, countListeners } from "../../src/services/listenerCounts.js";
 import { createListenerToken, verifyListenerToken } from "../../src/services/listenerTokens.js";
 import {
   bearerToken,
@@ -202,32 +202,14 @@ describe("listener counts", () => {
     expect(activeLanguages(["en", "fr", "es", "de"], countListeners(listeners))).toEqual(["en", "es"]);
   });
 
-  it("debounces bursts into one push per key", async () => {
-    const pushed: string[] = [];
-    const d = new KeyedDebouncer(20, 200, (k) => {
-      pushed.push(k);
-    });
-    for (let i = 0; i < 10; i++) d.trigger("s1");
-    d.trigger("s2");
-    await new Promise((r) => setTimeout(r, 60));
-    expect(pushed.sort()).toEqual(["s1", "s2"]);
-  });
-
-  it("never lets a slow push that read older counts finish after a newer one", async () => {
-    let counts = 2;
-    const delivered: number[] = [];
-    const d = new KeyedDebouncer(5, 20, async () => {
-      const read = counts;
-      // The first push is slow (a loaded table), the next fast: run concurrently, the stale one would land last.
-      await new Promise((r) => setTimeout(r, delivered.length === 0 && read === 2 ? 60 : 1));
-      delivered.push(read);
-    });
-    d.trigger("s1");
-    await new Promise((r) => setTimeout(r, 15));
-    counts = 3;
-    d.trigger("s1");
-    await new Promise((r) => setTimeout(r, 150));
-    expect(delivered.at(-1)).toBe(3);
+  it("counts open listener connections per language, not the console's", () => {
+    const connections = [
+      { role: "console" },
+      { role: "listener", language: "es" },
+      { role: "listener", language: "es" },
+      { role: "listener", language: "fr" },
+    ];
+    expect(countConnectedByLanguage(connections)).toEqual({ byLanguage: { es: 2, fr: 1 } });
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type JoinAudio, JoinRequest, RefreshRequest } from "@babelcast/protocol";
 import { badRequest, conflict, forbidden, notFound, parseOrThrow, unauthorized } from "../../services/apiErrors.js";
+import { slotHeldUntil } from "../../services/channelPool.js";
 import { createListenerToken, tokenFailureMessage, verifyListenerToken } from "../../services/listenerTokens.js";
 import {
   passcodeMatches,
@@ -10,7 +11,8 @@ import {
 } from "../../services/sessionRecords.js";
 import type { ListenerRecord } from "../../tables/records.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
-import { assignAndWriteListener } from "../shared/channelPoolOps.js";
+import { claimAudioSlot } from "../shared/channelPoolOps.js";
+import { holdListenerSlot, pushListenerCounts } from "../shared/listenerPresence.js";
 import { enforceRateLimit, joinsPerIp } from "../shared/rateLimit.js";
 import {
   type HttpEvent,
@@ -88,26 +90,25 @@ export async function joinSession(deps: BackendDeps, event: HttpEvent): Promise<
     listenerId = newListenerId();
   }
 
-  let listener: ListenerRecord | undefined;
-  const { session: current } = await assignAndWriteListener(deps, session, listenerId, async ({ decision }) => {
-    const now = deps.now();
-    listener = {
-      sessionId,
-      listenerId,
-      language: request.language,
-      ...(decision.kind === "captions-only"
-        ? { captionsOnlyReason: decision.reason }
-        : { channelArn: decision.channelArn }),
-      ...(previous?.connectionId ? { connectionId: previous.connectionId } : {}),
-      connected: previous?.connected ?? false,
-      joinedAt: previous?.joinedAt ?? now,
-      lastActiveAt: now,
-      expiresAt: listenerExpiry(deps),
-    };
-    await deps.stores.listeners.put(listener);
-  });
-  if (!listener) throw new Error("the listener was not written");
-  if (listener.connected) await deps.countsChanged(sessionId);
+  const connected = previous?.connected ?? false;
+  const heldUntil = slotHeldUntil(connected, deps.now(), deps.config.limits.slotGraceSeconds * 1000);
+  const { decision, session: current } = await claimAudioSlot(deps, session, listenerId, heldUntil);
+  const now = deps.now();
+  const listener: ListenerRecord = {
+    sessionId,
+    listenerId,
+    language: request.language,
+    ...(decision.kind === "captions-only"
+      ? { captionsOnlyReason: decision.reason }
+      : { channelArn: decision.slot.channelArn, slotItem: decision.slot.item }),
+    ...(previous?.connectionId ? { connectionId: previous.connectionId } : {}),
+    connected,
+    joinedAt: previous?.joinedAt ?? now,
+    lastActiveAt: now,
+    expiresAt: listenerExpiry(deps),
+  };
+  await deps.stores.listeners.put(listener);
+  if (listener.connected) await pushListenerCounts(deps, sessionId);
   return json(200, {
     listenerId,
     listenerToken: issueToken(deps, sessionId, listenerId),
@@ -130,7 +131,10 @@ export async function refreshListener(deps: BackendDeps, event: HttpEvent): Prom
   if (session.status === "ended") throw conflict("this session has ended: thank you for listening");
   const listener = await deps.stores.listeners.get(sessionId, listenerId);
   if (!listener) throw notFound("this listener is no longer known: join the session again");
-  await deps.stores.listeners.put({ ...listener, lastActiveAt: deps.now(), expiresAt: listenerExpiry(deps) });
+  const refreshed = { ...listener, lastActiveAt: deps.now(), expiresAt: listenerExpiry(deps) };
+  await deps.stores.listeners.put(refreshed);
+  // Away but back in time: its audio slot's grace starts again.
+  await holdListenerSlot(deps, refreshed);
   return json(200, {
     listenerId,
     listenerToken: issueToken(deps, sessionId, listenerId),

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CreateSessionRequest, UpdateSessionRequest } from "@babelcast/protocol";
 import { ApiFailure, conflict, parseOrThrow } from "../../services/apiErrors.js";
+import { countListeners } from "../../services/listenerCounts.js";
 import { generateSessionId } from "../../services/sessionIds.js";
 import {
   applySessionUpdate,
@@ -11,7 +12,7 @@ import {
 } from "../../services/sessionRecords.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { ensureFirstChannel } from "../shared/channelPoolOps.js";
-import { broadcast, currentCounts } from "../shared/fanout.js";
+import { broadcast } from "../shared/fanout.js";
 import { announceLifecycle } from "../shared/lifecycle.js";
 import { enforceRateLimit, sessionsPerOwner } from "../shared/rateLimit.js";
 import {
@@ -29,7 +30,10 @@ import {
 const ID_ATTEMPTS = 20;
 
 async function ownerView(deps: BackendDeps, session: SessionRecord) {
-  const counts = session.status === "ended" ? { byChannel: {} } : await currentCounts(deps, session.sessionId);
+  const counts =
+    session.status === "ended"
+      ? { byChannel: {} }
+      : countListeners(await deps.stores.listeners.listBySession(session.sessionId));
   return toSessionOwnerView(session, deps.config.listenerUrl, counts.byChannel);
 }
 

@@ -1,13 +1,14 @@
 import { conflict } from "../../services/apiErrors.js";
-import { assignSlot, captionsOnlyReason, type PoolDecision, poolChannelName } from "../../services/channelPool.js";
+import { planJoin, poolChannelName, SLOT_LOST_REASON, type Slot } from "../../services/channelPool.js";
 import type { SessionRecord } from "../../services/sessionRecords.js";
-import type { ListenerRecord } from "../../tables/records.js";
 import type { BackendDeps } from "./backendDeps.js";
 import { broadcast, consoles } from "./fanout.js";
 
 /**
  * The channel pool's I/O: creating channels (at most one per pool size, even when joins
- * race), assigning listeners, telling the console about new channels.
+ * race), claiming audio slots, telling the console about new channels. Every decision is
+ * made from what DynamoDB says and applied by a conditional write, so joins running in
+ * different containers at once never overfill a channel.
  */
 
 /** Creates pool channel `index` and records it; returns the session as stored afterwards. */
@@ -51,73 +52,50 @@ export async function ensureFirstChannel(deps: BackendDeps, session: SessionReco
   return session.channels.length > 0 ? session : addPoolChannel(deps, session);
 }
 
-function slotView(l: ListenerRecord) {
-  return {
-    listenerId: l.listenerId,
-    ...(l.channelArn ? { channelArn: l.channelArn } : {}),
-    connected: l.connected,
-    lastActiveAt: l.lastActiveAt,
-  };
-}
+export type SlotDecision =
+  | { readonly kind: "slot"; readonly slot: Slot }
+  | { readonly kind: "captions-only"; readonly reason: string };
 
-type Assignment = { decision: Exclude<PoolDecision, { kind: "add-channel" }>; session: SessionRecord };
+/** Rounds of (read holds → claim) before a join gives up: each lost round means others got slots. */
+const CLAIM_ROUNDS = 8;
 
 /**
- * Joins of one session are decided one at a time within a process (the embedded server, a
- * warm Lambda container), so two listeners never take the same last slot of a channel.
+ * Claims an audio slot for a listener (its own again on a rejoin, else a free one, growing the
+ * pool when every slot is held), held until `heldUntil`. Returns the session as last read.
  */
-const sessionQueues = new Map<string, Promise<unknown>>();
-
-function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = sessionQueues.get(key) ?? Promise.resolve();
-  const next = previous.catch(() => undefined).then(work);
-  sessionQueues.set(key, next);
-  void next
-    .catch(() => undefined)
-    .finally(() => {
-      if (sessionQueues.get(key) === next) sessionQueues.delete(key);
-    });
-  return next;
-}
-
-/**
- * Decides a listener's channel, growing the pool when every channel is full, and writes the
- * listener (built by `write` from the decision) before the next join of the session is decided.
- */
-export function assignAndWriteListener(
+export async function claimAudioSlot(
   deps: BackendDeps,
   session: SessionRecord,
   listenerId: string,
-  write: (assignment: Assignment) => Promise<void>,
-): Promise<Assignment> {
-  return oneAtATime(session.sessionId, async () => {
-    const assignment = await assignListener(deps, session, listenerId);
-    await write(assignment);
-    return assignment;
-  });
-}
-
-/** Decides a listener's channel, growing the pool when every channel is full. */
-async function assignListener(deps: BackendDeps, session: SessionRecord, listenerId: string): Promise<Assignment> {
-  // Captions-only sessions need no look at the pool (and big audiences make that look costly).
-  if (session.audioCapacity === 0) {
-    return { decision: { kind: "captions-only", reason: captionsOnlyReason(0) }, session };
-  }
+  heldUntil: number,
+): Promise<{ decision: SlotDecision; session: SessionRecord }> {
+  const limits = {
+    audioCapacity: session.audioCapacity,
+    viewersPerChannel: deps.config.limits.viewersPerChannel,
+    slotGraceMs: deps.config.limits.slotGraceSeconds * 1000,
+  };
   let current = session;
-  for (let attempt = 0; attempt < 4; attempt++) {
-    const listeners = await deps.stores.listeners.listBySession(current.sessionId);
-    const decision = assignSlot(
-      { channels: current.channels, listeners: listeners.map(slotView) },
-      listenerId,
-      {
-        audioCapacity: current.audioCapacity,
-        viewersPerChannel: deps.config.limits.viewersPerChannel,
-        slotGraceMs: deps.config.limits.slotGraceSeconds * 1000,
-      },
-      deps.now(),
-    );
-    if (decision.kind !== "add-channel") return { decision, session: current };
-    current = await addPoolChannel(deps, current);
+  for (let round = 0; round < CLAIM_ROUNDS; round++) {
+    // Captions-only sessions need no look at the pool (and big audiences make that look costly).
+    const holds = limits.audioCapacity === 0 ? [] : await deps.stores.coordination.listSlots(current.sessionId);
+    const plan = planJoin(current.channels, holds, listenerId, limits, deps.now(), deps.random);
+    if (plan.kind === "captions-only") return { decision: plan, session: current };
+    if (plan.kind === "add-channel") {
+      current = await addPoolChannel(deps, current);
+      continue;
+    }
+    for (const slot of plan.candidates) {
+      const claim = await deps.stores.coordination.claimSlot(
+        current.sessionId,
+        { item: slot.item, listenerId, channelArn: slot.channelArn, heldUntil },
+        deps.now(),
+      );
+      if (!claim.claimed) continue;
+      if (claim.previousHolder) {
+        await deps.stores.listeners.dropSlot(current.sessionId, claim.previousHolder, slot.item, SLOT_LOST_REASON);
+      }
+      return { decision: { kind: "slot", slot }, session: current };
+    }
   }
   throw conflict("the audio channels are being rearranged: try joining again in a moment");
 }

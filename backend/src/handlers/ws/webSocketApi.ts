@@ -12,15 +12,22 @@ import {
 } from "@babelcast/protocol";
 import type { APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
 import type { z } from "zod";
+import { storedCaption } from "../../segmentJourney/captionMessage.js";
 import { ApiFailure, badRequest, conflict, forbidden, notFound, parseOrThrow } from "../../services/apiErrors.js";
-import { activeLanguages } from "../../services/listenerCounts.js";
+import { activeLanguages, countConnectedByLanguage } from "../../services/listenerCounts.js";
 import { type SessionRecord, sessionLanguages } from "../../services/sessionRecords.js";
 import type { SegmentRecord } from "../../tables/records.js";
 import { endSessionNow } from "../http/sessionsHandlers.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
-import { broadcast, currentCounts, listeners, listenersOf } from "../shared/fanout.js";
+import { broadcast, listenersOf } from "../shared/fanout.js";
 import { announceLifecycle } from "../shared/lifecycle.js";
-import { segmentPublishers, sourceCaption } from "../shared/segmentDelivery.js";
+import {
+  listenerConnected,
+  listenerCountsMessage,
+  listenerDisconnected,
+  pushListenerCounts,
+} from "../shared/listenerPresence.js";
+import { handOffSegment } from "../shared/segmentHandOff.js";
 import { type ConnectionIdentity, identityFromContext } from "./connectAuthorizer.js";
 
 /** A WebSocket API event; the authorizer's context rides in `requestContext.authorizer`. */
@@ -60,8 +67,8 @@ function parse<S extends z.ZodType>(ctx: MessageContext, schema: S, what: string
 }
 
 async function sendCounts(ctx: MessageContext, sessionId: string): Promise<void> {
-  const counts = await currentCounts(ctx.deps, sessionId);
-  await reply(ctx, { type: "listener-counts", ...counts });
+  const version = await ctx.deps.stores.coordination.countsVersion(sessionId);
+  await reply(ctx, await listenerCountsMessage(ctx.deps, sessionId, version));
 }
 
 // ---- console routes ----------------------------------------------------------
@@ -72,6 +79,7 @@ async function onSegment(ctx: MessageContext): Promise<void> {
   if (message.endTime < message.startTime) throw badRequest("endTime must not be before startTime");
   const receivedAt = ctx.deps.now();
   const session = await liveSession(ctx);
+  const connections = await ctx.deps.stores.connections.listBySession(session.sessionId);
   const segment: SegmentRecord = {
     sessionId: session.sessionId,
     seq: message.seq,
@@ -79,23 +87,12 @@ async function onSegment(ctx: MessageContext): Promise<void> {
     startTime: message.startTime,
     endTime: message.endTime,
     stages: { ...message.stages, receivedAt, persistedAt: ctx.deps.now() },
+    languages: activeLanguages(sessionLanguages(session), countConnectedByLanguage(connections)),
     translations: {},
   };
-  const [created, connections] = await Promise.all([
-    ctx.deps.stores.segments.create(segment),
-    ctx.deps.stores.connections.listBySession(session.sessionId),
-  ]);
-  // A re-sent seq is already stored (and was delivered): nothing more to do.
-  if (!created) return;
-  const byLanguage: Record<string, number> = {};
-  for (const c of connections.filter(listeners))
-    if (c.language) byLanguage[c.language] = (byLanguage[c.language] ?? 0) + 1;
-  await ctx.deps.segmentProcessor(segment, {
-    session,
-    activeLanguages: activeLanguages(sessionLanguages(session), { byLanguage }),
-    publishers: segmentPublishers(ctx.deps, session.sessionId, segment.seq, connections),
-    deps: ctx.deps,
-  });
+  // Stored once per seq: a re-sent segment is already stored (and on its way): nothing more to do.
+  if (!(await ctx.deps.stores.segments.create(segment))) return;
+  await handOffSegment(ctx.deps, segment, session, connections);
 }
 
 async function onPartial(ctx: MessageContext): Promise<void> {
@@ -138,23 +135,6 @@ async function onEnd(ctx: MessageContext): Promise<void> {
 
 // ---- listener routes (and the console's hello) ----------------------------------
 
-/** Caption of a stored segment in one language, if it has one. */
-function storedCaption(segment: SegmentRecord, session: SessionRecord, language: string): ServerMessage | undefined {
-  if (language === session.sourceLanguage) return sourceCaption(segment, language);
-  const t = segment.translations?.[language];
-  if (!t) return undefined;
-  return {
-    type: "caption",
-    language,
-    seq: t.seq ?? segment.seq,
-    segmentSeq: segment.seq,
-    text: t.text,
-    sourceText: segment.text,
-    ...(segment.stages.spokenEndAt !== undefined ? { spokenEndAt: segment.stages.spokenEndAt } : {}),
-    speechMissing: Boolean(t.speechMissing),
-  };
-}
-
 /** Captions a listener missed: at most this many, the latest ones. */
 const RESEND_LIMIT = 50;
 
@@ -175,7 +155,7 @@ async function onHello(ctx: MessageContext): Promise<void> {
   if (!listener) return;
   const missed = await ctx.deps.stores.segments.listAfter(session.sessionId, lastSeq, RESEND_LIMIT);
   for (const segment of missed) {
-    const caption = storedCaption(segment, session, listener.language);
+    const caption = storedCaption(segment, session.sourceLanguage, listener.language);
     if (caption) await reply(ctx, caption);
   }
 }
@@ -194,7 +174,7 @@ async function onLanguage(ctx: MessageContext): Promise<void> {
   await ctx.deps.stores.listeners.setLanguage(session.sessionId, listenerId, message.language);
   await ctx.deps.stores.connections.setLanguage(ctx.connectionId, message.language);
   await reply(ctx, { type: "language-changed", language: message.language });
-  await ctx.deps.countsChanged(session.sessionId);
+  await pushListenerCounts(ctx.deps, session.sessionId);
 }
 
 const MESSAGE_ROUTES: Record<(typeof WS_MESSAGE_ROUTES)[number], (ctx: MessageContext) => Promise<void>> = {
@@ -224,23 +204,14 @@ async function onConnect(deps: BackendDeps, connectionId: string, identity: Conn
     connectedAt: now,
     expiresAt: Math.ceil(now / 1000) + CONNECTION_TTL_SECONDS,
   });
-  if (listener) {
-    await deps.stores.listeners.setConnection(identity.sessionId, listener.listenerId, connectionId, true, now);
-    await deps.countsChanged(identity.sessionId);
-  }
+  if (listener) await listenerConnected(deps, identity.sessionId, listener.listenerId, connectionId);
 }
 
 async function onDisconnect(deps: BackendDeps, connectionId: string): Promise<void> {
   const connection = await deps.stores.connections.delete(connectionId);
   if (connection?.listenerId) {
-    await deps.stores.listeners.setConnection(
-      connection.sessionId,
-      connection.listenerId,
-      connectionId,
-      false,
-      deps.now(),
-    );
-    await deps.countsChanged(connection.sessionId);
+    await listenerDisconnected(deps, connection);
+    await pushListenerCounts(deps, connection.sessionId);
   }
 }
 
