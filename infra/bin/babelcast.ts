@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { App, Tags, Validations } from "aws-cdk-lib";
+import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { addBabelcastStacks } from "../lib/babelcastApp.js";
 
@@ -10,7 +10,7 @@ const alarmEmail: string | undefined = app.node.tryGetContext("alarmEmail");
 // "existing": the account's API Gateway settings already name a CloudWatch Logs role managed elsewhere.
 const apiGatewayLogsRole = app.node.tryGetContext("apiGatewayLogsRole") ?? "create";
 
-const { main, listenerSiteFirewall } = addBabelcastStacks(app, {
+addBabelcastStacks(app, {
   stackName,
   account: process.env.CDK_DEFAULT_ACCOUNT,
   // The CDK CLI always sets a region (AWS_REGION, the profile's, else us-east-1).
@@ -20,6 +20,5 @@ const { main, listenerSiteFirewall } = addBabelcastStacks(app, {
   createApiGatewayLogsRole: apiGatewayLogsRole !== "existing",
   ...(alarmEmail ? { alarmEmail } : {}),
 });
-for (const stack of [main, listenerSiteFirewall]) Tags.of(stack).add("project", "babelcast");
 // Synthesis fails on any unacknowledged AwsSolutions error.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,4 +1,4 @@
-import type { App } from "aws-cdk-lib";
+import { type App, Tags } from "aws-cdk-lib";
 import { BabelcastStack, type BabelcastStackProps } from "./babelcastStack.js";
 import { CLOUDFRONT_WAF_REGION, ListenerSiteFirewallStack } from "./listenerSiteFirewallStack.js";
 
@@ -33,5 +33,6 @@ export function addBabelcastStacks(app: App, options: BabelcastAppOptions): Babe
     listenerSiteWebAclArn: listenerSiteFirewall.webAclArn,
   });
   main.addStackDependency(listenerSiteFirewall);
+  for (const stack of [main, listenerSiteFirewall]) Tags.of(stack).add("project", "babelcast");
   return { main, listenerSiteFirewall };
 }
