@@ -4,6 +4,7 @@ import { App } from "./components/App.js";
 import { QrOverlay } from "./components/QrOverlay.js";
 import { startRecognizer } from "./console/recognizerLink.js";
 import { type ConsoleStores, wireConsole } from "./console/wireConsole.js";
+import { consolePollySynthesizer } from "./speech/pollySynthesizer.js";
 import { decodeSpeech } from "./speech/speechFrames.js";
 
 const root = document.getElementById("app")!;
@@ -12,7 +13,7 @@ if (qrView) {
   // The projector window: just the code, no microphone, no session.
   render(<QrOverlay joinUrl={qrView.joinUrl} title={qrView.title} standalone onClose={() => window.close()} />, root);
 } else {
-  const stores = wireConsole({ startRecognizer, decodeSpeech });
+  const stores = wireConsole({ startRecognizer, decodeSpeech, createSynthesizer: consolePollySynthesizer });
   // Tests and support staff can reach the running console's stores from the devtools / Playwright.
   (window as unknown as { babelcastConsole?: ConsoleStores }).babelcastConsole = stores;
   render(<App stores={stores} />, root);

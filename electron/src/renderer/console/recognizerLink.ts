@@ -1,8 +1,9 @@
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { type ConfigDocument, languageInfo } from "@babelcast/protocol";
+import { consoleAwsCredentials } from "../auth/awsCredentials.js";
 import type { CommittedSegment, SegmentClock } from "../recognition/committedSegment.js";
-import { recognitionCredentials, startConsoleRecognition } from "../recognition/consoleRecognition.js";
+import { startConsoleRecognition } from "../recognition/consoleRecognition.js";
 import { ensureGlossaryVocabulary } from "../recognition/glossaryVocabulary.js";
 
 export interface RecognizerHandle {
@@ -42,7 +43,7 @@ async function glossaryVocabulary(o: RecognizerOptions, languageCode: string): P
   const client = new TranscribeClient({
     region: o.config.region,
     ...(o.config.endpoints?.transcribe ? { endpoint: o.config.endpoints.transcribe } : {}),
-    credentials: recognitionCredentials(o.config, {
+    credentials: consoleAwsCredentials(o.config, {
       ...(o.credentials ? { credentials: o.credentials } : {}),
       ...(o.ownerToken ? { ownerToken: o.ownerToken } : {}),
     }),

@@ -1,4 +1,6 @@
+import type { ConfigDocument } from "@babelcast/protocol";
 import { settingsSource } from "../platform/settingsSource.js";
+import type { Synthesize } from "../speech/pollySynthesizer.js";
 import type { SpeechFrameDecoder } from "../speech/speechFrames.js";
 import { createAudioInputStore } from "../stores/audioInputStore.js";
 import { createLatencyStore } from "../stores/latencyStore.js";
@@ -8,13 +10,15 @@ import { createPanelsStore } from "../stores/panelsStore.js";
 import { createRecognitionStore, type StartRecognizer } from "../stores/recognitionStore.js";
 import { createSessionStore } from "../stores/sessionStore.js";
 import { createSettingsStore } from "../stores/settingsStore.js";
-import { createSignInStore } from "../stores/signInStore.js";
+import { type AwsAccess, createSignInStore } from "../stores/signInStore.js";
 import { createSpeechStore } from "../stores/speechStore.js";
 
 export interface ConsoleDeps {
   /** Starts speech recognition on the capture graph's tap; absent = no recognition (tests, unsupported). */
   startRecognizer?: StartRecognizer;
   decodeSpeech?: SpeechFrameDecoder;
+  /** The session's speech synthesizer (Polly with the console's AWS credentials); absent = no speech of its own. */
+  createSynthesizer?: (config: ConfigDocument, access: AwsAccess) => Synthesize;
 }
 
 /**
@@ -64,6 +68,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
       onProgress: (m) => {
         latency.recordProgress(m);
         recognition.recordProgress(m);
+        speech.acceptProgress(m);
       },
       onSpeechFrame: (frame) => void speech.acceptFrame(frame),
       onEnded: async () => {

@@ -18,6 +18,8 @@ export interface StageTimes {
   readonly stages: LanguageStages;
   /** When the console started playing the segment's speech (epoch ms). */
   readonly playedAt?: number;
+  /** When the console had synthesized the speech itself (epoch ms): synthesis then follows delivery. */
+  readonly synthesizedByConsoleAt?: number;
 }
 
 export interface StageDuration {
@@ -30,14 +32,24 @@ export interface StageDuration {
  * measures from the latest known earlier timestamp, so the bars still add up to the total.
  */
 export function stageDurations(t: StageTimes): StageDuration[] {
-  const ends: Array<[Stage, number | undefined]> = [
-    ["recognize", t.source.committedAt],
-    ["send", t.source.receivedAt ?? t.source.persistedAt],
-    ["translate", t.stages.translatedAt],
-    ["synthesize", t.stages.synthesizedAt],
-    ["deliver", t.stages.deliveredAt],
-    ["play", t.playedAt],
-  ];
+  const ends: Array<[Stage, number | undefined]> =
+    t.synthesizedByConsoleAt === undefined
+      ? [
+          ["recognize", t.source.committedAt],
+          ["send", t.source.receivedAt ?? t.source.persistedAt],
+          ["translate", t.stages.translatedAt],
+          ["synthesize", t.stages.synthesizedAt],
+          ["deliver", t.stages.deliveredAt],
+          ["play", t.playedAt],
+        ]
+      : [
+          ["recognize", t.source.committedAt],
+          ["send", t.source.receivedAt ?? t.source.persistedAt],
+          ["translate", t.stages.translatedAt],
+          ["deliver", t.stages.deliveredAt],
+          ["synthesize", t.synthesizedByConsoleAt],
+          ["play", t.playedAt],
+        ];
   const out: StageDuration[] = [];
   let previous = t.source.spokenEndAt ?? t.source.committedAt;
   for (const [stage, end] of ends) {

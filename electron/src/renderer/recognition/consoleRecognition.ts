@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { ConfigDocument } from "@babelcast/protocol";
+import { consoleAwsCredentials } from "../auth/awsCredentials.js";
 import { startPcmCapture } from "./audioCapture.js";
 import type { CommittedSegment, SegmentClock } from "./committedSegment.js";
-import { embeddedCredentialsProvider } from "./embeddedCredentials.js";
 import { type RecognitionEvent, RecognitionSession, type RecognitionSessionOptions } from "./recognitionSession.js";
 import { Segmenter, type SegmenterOptions } from "./segmenter.js";
 import type { TimedResult } from "./timedResult.js";
@@ -40,17 +40,6 @@ export interface ConsoleRecognition {
   stop(): Promise<void>;
 }
 
-export function recognitionCredentials(
-  config: ConfigDocument,
-  options: { credentials?: AwsCredentialIdentityProvider; ownerToken?: string },
-): AwsCredentialIdentityProvider {
-  if (options.credentials) return options.credentials;
-  const url = config.endpoints?.credentials;
-  if (config.mode === "embedded" && url && options.ownerToken)
-    return embeddedCredentialsProvider(url, options.ownerToken);
-  throw new Error("speech recognition needs credentials: sign in (cloud) or open the console from the server's link");
-}
-
 export async function startConsoleRecognition(
   stream: MediaStream,
   options: ConsoleRecognitionOptions,
@@ -58,7 +47,7 @@ export async function startConsoleRecognition(
   const client = createTranscribeClient({
     region: options.config.region,
     endpoint: options.config.endpoints?.transcribe,
-    credentials: recognitionCredentials(options.config, options),
+    credentials: consoleAwsCredentials(options.config, options),
   });
   const segmenter = new Segmenter(options.segmenter, options.clock);
   const emit = (events: ReturnType<Segmenter["accept"]>) => {

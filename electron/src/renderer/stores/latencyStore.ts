@@ -2,9 +2,9 @@ import type { SegmentProgressMessage } from "@babelcast/protocol";
 import { type ReadonlySignal, signal } from "@preact/signals";
 import { type LatencyRow, stageDurations, totalMs, upsertRow } from "../live/latency.js";
 
-/** Progress and play times kept per segment and language, the most recent only. */
+/** Progress, synthesis and play times kept per segment and language, the most recent only. */
 const PROGRESS_KEPT = 200;
-const PLAYED_KEPT = 400;
+const TIMES_KEPT = 400;
 
 const keyOf = (segmentSeq: number, language: string) => `${segmentSeq}:${language}`;
 
@@ -16,10 +16,16 @@ export function createLatencyStore() {
   const rows = signal<readonly LatencyRow[]>([]);
   const progress = new Map<string, SegmentProgressMessage>();
   const playedAt = new Map<string, number>();
+  const synthesizedAt = new Map<string, number>();
 
   const show = (m: SegmentProgressMessage): void => {
     const key = keyOf(m.segmentSeq, m.language);
-    const durations = stageDurations({ source: m.source, stages: m.stages, playedAt: playedAt.get(key) });
+    const durations = stageDurations({
+      source: m.source,
+      stages: m.stages,
+      playedAt: playedAt.get(key),
+      synthesizedByConsoleAt: synthesizedAt.get(key),
+    });
     rows.value = upsertRow(rows.value, {
       key,
       segmentSeq: m.segmentSeq,
@@ -28,6 +34,17 @@ export function createLatencyStore() {
       totalMs: totalMs(durations),
       ...(m.error ? { error: m.error } : {}),
     });
+  };
+
+  const remember = (times: Map<string, number>, key: string, at: number): boolean => {
+    if (times.has(key)) return false;
+    times.set(key, at);
+    if (times.size > TIMES_KEPT) times.delete(times.keys().next().value as string);
+    return true;
+  };
+  const refresh = (key: string): void => {
+    const m = progress.get(key);
+    if (m) show(m);
   };
 
   return {
@@ -41,11 +58,12 @@ export function createLatencyStore() {
     /** The console scheduled the segment's speech in `language` to start at `at` (epoch ms); first chunk counts. */
     recordPlayed(segmentSeq: number, language: string, at: number): void {
       const key = keyOf(segmentSeq, language);
-      if (playedAt.has(key)) return;
-      playedAt.set(key, at);
-      if (playedAt.size > PLAYED_KEPT) playedAt.delete(playedAt.keys().next().value as string);
-      const m = progress.get(key);
-      if (m) show(m);
+      if (remember(playedAt, key, at)) refresh(key);
+    },
+    /** The console synthesized the segment's speech in `language` (epoch ms). */
+    recordSynthesized(segmentSeq: number, language: string, at: number): void {
+      const key = keyOf(segmentSeq, language);
+      if (remember(synthesizedAt, key, at)) refresh(key);
     },
   };
 }

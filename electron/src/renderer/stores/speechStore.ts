@@ -1,7 +1,10 @@
-import type { SessionOwnerView } from "@babelcast/protocol";
+import { decodeSpeechFrame, type SegmentProgressMessage, type SessionOwnerView } from "@babelcast/protocol";
 import { type ReadonlySignal, signal } from "@preact/signals";
 import type { SpeechSettings } from "../../shared/settings.js";
 import type { CaptureGraph } from "../audio/captureGraph.js";
+import { LagController } from "../speech/lagController.js";
+import { type Synthesize, voiceFor } from "../speech/pollySynthesizer.js";
+import { SegmentSpeech } from "../speech/segmentSpeech.js";
 import type { SpeechFrameDecoder } from "../speech/speechFrames.js";
 import { SpeechPlayer } from "../speech/speechPlayer.js";
 import type { LatencyStore } from "./latencyStore.js";
@@ -10,7 +13,9 @@ import type { SettingsStore } from "./settingsStore.js";
 
 /**
  * The translated voices: one speech player (and so one track) per target language somebody
- * listens to, fed with the synthesized speech of each segment.
+ * listens to. The console speaks each translation itself (Polly, at the rate its lag
+ * controller picks), so speech never travels through API Gateway frames; speech frames from
+ * a server that still synthesizes are played too, and a segment is never spoken twice.
  */
 export function createSpeechStore(deps: {
   notices: NoticesStore;
@@ -26,6 +31,7 @@ export function createSpeechStore(deps: {
   const { notices, settings, latency, capture, session } = deps;
   const players = new Map<string, SpeechPlayer>();
   const languages = signal<readonly string[]>([]);
+  let speech: SegmentSpeech | undefined;
 
   const ensurePlayer = (language: string): SpeechPlayer | undefined => {
     if (!session.value?.targetLanguages.includes(language)) return undefined;
@@ -59,12 +65,51 @@ export function createSpeechStore(deps: {
         return capture.originalTrack;
       return ensurePlayer(language)?.track ?? capture.originalTrack;
     },
-    /** A binary speech frame from the server: decoded and queued on its language's player. */
+    /** From now on translations are spoken with `synthesize` (one lag controller per session). */
+    startSynthesis(synthesize: Synthesize): void {
+      speech = new SegmentSpeech(synthesize, new LagController(), {
+        play: (segmentSeq, language, samples, sampleRate) => {
+          if (deps.onAir()) players.get(language)?.enqueue({ segmentSeq, samples, sampleRate });
+        },
+        onSynthesized: (segmentSeq, language, at) => latency.recordSynthesized(segmentSeq, language, at),
+        onFailed: (segmentSeq, language, message) =>
+          notices.push({
+            id: `speech-failed-${language}`,
+            level: "warning",
+            text: `${language}: segment ${segmentSeq} has captions but no voice (speech synthesis failed: ${message}).`,
+          }),
+      });
+    },
+    /** A translation arrived: spoken when a listener of its language is on the audio and the console is on air. */
+    acceptProgress(m: SegmentProgressMessage): void {
+      const live = session.value;
+      if (!speech || m.text === undefined || !live || !deps.onAir()) return;
+      if (m.language === live.sourceLanguage || !players.has(m.language)) return;
+      const voice = voiceFor(live, m.language);
+      if (!voice) return;
+      speech.speak({
+        segmentSeq: m.segmentSeq,
+        language: m.language,
+        text: m.text,
+        voice,
+        sourceEndMs: m.source.spokenEndAt ?? m.source.committedAt,
+      });
+    },
+    /**
+     * A binary speech frame from a server that still synthesizes: decoded and queued on its
+     * language's player. Claimed at once, before decoding, as its segment-progress follows it.
+     */
     async acceptFrame(frame: ArrayBuffer): Promise<void> {
       if (!deps.decodeSpeech) return;
-      const speech = await deps.decodeSpeech(frame, capture.context).catch(() => undefined);
-      if (!speech || !deps.onAir()) return;
-      ensurePlayer(speech.language)?.enqueue(speech);
+      try {
+        const header = decodeSpeechFrame(new Uint8Array(frame));
+        if (speech && !speech.spokenByServer(header.segmentSeq, header.language)) return;
+      } catch {
+        return;
+      }
+      const decoded = await deps.decodeSpeech(frame, capture.context).catch(() => undefined);
+      if (!decoded || !deps.onAir()) return;
+      ensurePlayer(decoded.language)?.enqueue(decoded);
     },
     /** Off air: queued speech is dropped and the tracks fall silent. */
     setOnAir(on: boolean): void {
@@ -78,6 +123,7 @@ export function createSpeechStore(deps: {
       for (const p of players.values()) p.updateSettings(settings.settings.value.speech);
     },
     close(): void {
+      speech = undefined;
       for (const p of players.values()) p.close();
       players.clear();
       languages.value = [];

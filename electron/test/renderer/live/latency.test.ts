@@ -25,6 +25,23 @@ describe("latency per stage", () => {
     expect(totalMs(d)).toBe(1200);
   });
 
+  it("puts synthesis after delivery when the console synthesized the speech itself", () => {
+    const d = stageDurations({
+      source: { spokenEndAt: 1000, committedAt: 1400, sentAt: 1401, receivedAt: 1450 },
+      stages: { translatedAt: 1700, deliveredAt: 1750 },
+      synthesizedByConsoleAt: 2050,
+      playedAt: 2100,
+    });
+    expect(d.map((x) => [x.stage, x.ms])).toEqual([
+      ["recognize", 400],
+      ["send", 50],
+      ["translate", 250],
+      ["deliver", 50],
+      ["synthesize", 300],
+      ["play", 50],
+    ]);
+  });
+
   it("skips stages not reached yet and measures from the last known time", () => {
     const d = stageDurations({ source: { committedAt: 100, sentAt: 100 }, stages: { translatedAt: 400 } });
     expect(d).toEqual([

@@ -1,9 +1,7 @@
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import { ConfigDocument, type RecognizedSegment } from "@babelcast/protocol";
-import {
-  recognitionCredentials,
-  startConsoleRecognition,
-} from "../../../../src/renderer/recognition/consoleRecognition.js";
+import { consoleAwsCredentials } from "../../../../src/renderer/auth/awsCredentials.js";
+import { startConsoleRecognition } from "../../../../src/renderer/recognition/consoleRecognition.js";
 import { ensureGlossaryVocabulary } from "../../../../src/renderer/recognition/glossaryVocabulary.js";
 import type { RecognitionEvent } from "../../../../src/renderer/recognition/recognitionSession.js";
 import type { TimedResult } from "../../../../src/renderer/recognition/timedResult.js";
@@ -64,7 +62,7 @@ async function main(): Promise<void> {
     const vocabularies = new TranscribeClient({
       region: config.region,
       endpoint: config.endpoints?.transcribe,
-      credentials: recognitionCredentials(config, { ownerToken }),
+      credentials: consoleAwsCredentials(config, { ownerToken }),
     });
     await ensureGlossaryVocabulary(vocabularies, "session-glossary", glossary);
   }
