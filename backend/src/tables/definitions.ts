@@ -46,6 +46,15 @@ export const TABLES = {
         sortKey: { name: "createdAt", type: "N" },
         projection: "ALL",
       },
+      {
+        // The scheduled cleanup queries the open statuses here instead of scanning every session
+        // ever held. Keys only: an update that changes no projected attribute writes nothing to
+        // the index (only status changes do).
+        indexName: "byStatus",
+        partitionKey: { name: "status", type: "S" },
+        sortKey: { name: "createdAt", type: "N" },
+        projection: "KEYS_ONLY",
+      },
     ],
     billingMode: "PAY_PER_REQUEST",
     retain: true,

@@ -6,6 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { SessionStatus } from "@babelcast/protocol";
 import { isConditionFailure } from "./conditionFailure.js";
 import { CoordinationStore } from "./coordinationStore.js";
 import type { TableNames } from "./definitions.js";
@@ -20,6 +21,9 @@ import type {
 } from "./records.js";
 
 /** Data access for the sessions backend: every table read and write goes through here. */
+
+/** Every session status but "ended" (the `byStatus` index partitions). */
+export const OPEN_SESSION_STATUSES = SessionStatus.options.filter((s) => s !== "ended");
 
 export class SessionStore {
   constructor(
@@ -120,16 +124,27 @@ export class SessionStore {
     });
   }
 
-  /** Sessions not ended (the scheduled cleanup reads them). */
+  /**
+   * Sessions not ended (the scheduled cleanup reads them): one query per open status on the
+   * `byStatus` index, never a scan of the whole table; each found session is then read
+   * consistently (the index is eventually consistent and holds keys only).
+   */
   async listOpen(): Promise<SessionRecord[]> {
-    return allItems<SessionRecord>(this.dynamo, {
-      scan: {
-        TableName: this.table,
-        FilterExpression: "#status <> :ended",
-        ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":ended": "ended" },
-      },
-    });
+    const keys = await Promise.all(
+      OPEN_SESSION_STATUSES.map((status) =>
+        allItems<Pick<SessionRecord, "sessionId">>(this.dynamo, {
+          query: {
+            TableName: this.table,
+            IndexName: "byStatus",
+            KeyConditionExpression: "#status = :status",
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: { ":status": status },
+          },
+        }),
+      ),
+    );
+    const sessions = await Promise.all(keys.flat().map((k) => this.get(k.sessionId)));
+    return sessions.filter((s): s is SessionRecord => s !== undefined && s.status !== "ended");
   }
 }
 
