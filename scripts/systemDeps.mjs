@@ -18,6 +18,8 @@ export const SYSTEM_PACKAGES = {
   "apertium-eng-cat": "/usr/share/apertium/modes/eng-cat.mode",
   "espeak-ng": "/usr/bin/espeak-ng",
   sox: "/usr/bin/sox",
+  // The real TURN server GetIceServerConfig hands out (embedded/src/turn).
+  coturn: "/usr/bin/turnserver",
 };
 
 export function missingSystemPackages() {

@@ -9,6 +9,7 @@ import { Role, SignalingClient } from "amazon-kinesis-video-streams-webrtc";
 import WebSocket from "ws";
 import type { EmbeddedServiceFactory } from "../../src/embeddedContext.js";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embeddedServer.js";
+import type { EmbeddedSettings } from "../../src/embeddedSettings.js";
 import { createKvsService, type KvsService } from "../../src/kvs/kvsService.js";
 import { EMBEDDED_SERVICES } from "../../src/services.js";
 
@@ -31,7 +32,7 @@ export interface KvsHarness {
 /** Starts the embedded server (all its services) in a fresh data dir, with KVS settings for the test. */
 export async function startKvsHarness(
   kinesisvideo: Record<string, unknown> = {},
-  options: { dataDir?: string } = {},
+  options: { dataDir?: string; settings?: EmbeddedSettings } = {},
 ): Promise<KvsHarness> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "babelcast-kvs-"));
   let kvs: KvsService | undefined;
@@ -43,7 +44,7 @@ export async function startKvsHarness(
     host: "127.0.0.1",
     port: 0,
     dataDir,
-    settings: { kinesisvideo },
+    settings: { ...options.settings, kinesisvideo },
     services: EMBEDDED_SERVICES.map((f) => (f === createKvsService ? capture : f)),
   });
   if (!kvs) throw new Error("the KVS emulator is not among EMBEDDED_SERVICES");
