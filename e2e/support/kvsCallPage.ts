@@ -1,3 +1,7 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { kvsSignalingBundle } from "./kvsSignalingBundle.js";
+
 /**
  * A test page that holds one side of a WebRTC audio call signalled through KVS with the
  * SDK's SignalingClient (loaded from `/kvs-sdk.js`, see kvsSignalingBundle). The master
@@ -29,7 +33,7 @@ window.kvsCall = {
     const client = signaling(cfg, KVSWebRTC.Role.MASTER);
     const peers = new Map();
     client.on("sdpOffer", (offer, viewerId) => {
-      const pc = new RTCPeerConnection({ iceServers: cfg.iceServers });
+      const pc = new RTCPeerConnection({ iceServers: cfg.iceServers, iceTransportPolicy: cfg.iceTransportPolicy || "all" });
       for (const track of stream.getTracks()) pc.addTrack(track, stream);
       pc.onicecandidate = (e) => { if (e.candidate) client.sendIceCandidate(e.candidate, viewerId); };
       const ready = (async () => {
@@ -48,7 +52,7 @@ window.kvsCall = {
     return stream.getAudioTracks().length;
   },
   async viewer(cfg) {
-    const pc = new RTCPeerConnection({ iceServers: cfg.iceServers });
+    const pc = new RTCPeerConnection({ iceServers: cfg.iceServers, iceTransportPolicy: cfg.iceTransportPolicy || "all" });
     pc.addTransceiver("audio", { direction: "recvonly" });
     const client = signaling(cfg, KVSWebRTC.Role.VIEWER);
     let answered;
@@ -69,10 +73,31 @@ window.kvsCall = {
   async viewerState() {
     const pc = window.kvsViewer.pc;
     let bytesReceived = 0;
-    (await pc.getStats()).forEach((s) => {
+    const stats = await pc.getStats();
+    let pairId;
+    stats.forEach((s) => {
       if (s.type === "inbound-rtp" && s.kind === "audio") bytesReceived = s.bytesReceived;
+      if (s.type === "transport" && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
     });
-    return { connectionState: pc.connectionState, bytesReceived };
+    const pair = pairId ? stats.get(pairId) : undefined;
+    const typeOf = (id) => (id && stats.get(id) ? stats.get(id).candidateType : undefined);
+    // The candidate types of the pair carrying media: "relay" on both ends when TURN carries it.
+    const selectedPair = pair ? { local: typeOf(pair.localCandidateId), remote: typeOf(pair.remoteCandidateId) } : undefined;
+    return { connectionState: pc.connectionState, bytesReceived, selectedPair };
   },
 };
 </script></body></html>`;
+
+/** Serves KVS_CALL_PAGE at `/` and the SDK bundle at `/kvs-sdk.js` on a loopback port. */
+export async function serveKvsCallPage(): Promise<{ readonly url: string; close(): Promise<void> }> {
+  const sdk = await kvsSignalingBundle();
+  const server = createServer((req, res) => {
+    if (req.url === "/kvs-sdk.js") res.writeHead(200, { "content-type": "text/javascript" }).end(sdk);
+    else res.writeHead(200, { "content-type": "text/html" }).end(KVS_CALL_PAGE);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
