@@ -44,6 +44,8 @@ await Promise.all([
     define: {
       "process.env.PACKAGE_VERSION": '"2.9.0"',
       "process.env.NODE_ENV": production ? '"production"' : '"development"',
+      // amazon-cognito-identity-js brings buffer@4, which reads Node's `global` at load.
+      global: "globalThis",
     },
     // The KVS SDK's crypto polyfill and ws stub are dead weight in a browser (see research/listener-bundle.md).
     alias: { "isomorphic-webcrypto": join(shims, "webcrypto.ts"), ws: join(shims, "noWebSocket.ts") },

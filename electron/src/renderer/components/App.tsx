@@ -114,6 +114,15 @@ export function App({ stores }: AppProps) {
             </button>
           </div>
         )}
+        {signIn.cognitoSignedIn && (phase === "setup" || phase === "ended") && (
+          <button
+            type="button"
+            data-testid="sign-out"
+            onClick={() => void signIn.signOut().then(() => location.reload())}
+          >
+            Sign out
+          </button>
+        )}
         <button
           type="button"
           class="settings-button"
@@ -151,6 +160,7 @@ export function App({ stores }: AppProps) {
             <SignInPanel
               auth={config?.auth}
               region={config?.region ?? ""}
+              endpoints={config?.endpoints}
               onOwnerToken={(t) => void signIn.signInWithToken(t)}
               onCognito={(signed) => void signIn.signInWithCognito(signed)}
             />

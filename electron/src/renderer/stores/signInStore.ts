@@ -131,6 +131,18 @@ export function createSignInStore(deps: { notices: NoticesStore; settings: Setti
       token = await signed.idToken();
       await signedIn();
     },
+    /** True after a Cognito sign-in (the console then offers to sign out). */
+    get cognitoSignedIn(): boolean {
+      return cloud !== undefined;
+    },
+    /** Cloud: revokes the sign-in's tokens and forgets them; the caller starts the page over. */
+    async signOut(): Promise<void> {
+      const signed = cloud;
+      cloud = undefined;
+      token = undefined;
+      api = undefined;
+      await signed?.signOut();
+    },
     awsAccess(): AwsAccess {
       return cloud ? { credentials: cloud.credentials } : token ? { ownerToken: token } : {};
     },

@@ -20,6 +20,18 @@ describe("cloud sign-in helpers", () => {
   });
   it("explains Cognito errors in words a presenter can act on", () => {
     expect(explainCognitoError({ code: "NotAuthorizedException" })).toMatch(/Wrong e-mail or password/);
+    expect(
+      explainCognitoError({
+        code: "NotAuthorizedException",
+        message: "Invalid session for the user, session is expired.",
+      }),
+    ).toMatch(/took too long/);
+    expect(explainCognitoError({ code: "CodeMismatchException" })).toMatch(/code is not right/);
+    expect(explainCognitoError({ code: "EnableSoftwareTokenMFAException" })).toMatch(
+      /authenticator code did not match/,
+    );
+    expect(explainCognitoError({ code: "InvalidPasswordException" })).toMatch(/at least 12 characters/);
+    expect(explainCognitoError({ code: "ExpiredCodeException" })).toMatch(/Ask for a new one/);
     expect(explainCognitoError({ message: "odd" })).toBe("odd");
   });
 });
