@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 
 /**
@@ -53,17 +53,20 @@ export interface LintFinding {
   readonly Location: { readonly Path: readonly (string | number)[] };
 }
 
-/** The cfn-lint command when it runs here (pip's `cfn-lint` package), else undefined. */
+/**
+ * The cfn-lint command when it runs here (pip's `cfn-lint` package), else undefined: on the
+ * PATH, or pyenv's shim when a non-login shell left pyenv off the PATH.
+ */
 export function cfnLintCommand(): string | undefined {
-  const probe = spawnSync("cfn-lint", ["--version"], { encoding: "utf8" });
-  return probe.status === 0 ? "cfn-lint" : undefined;
+  const candidates = ["cfn-lint", join(homedir(), ".pyenv", "shims", "cfn-lint")];
+  return candidates.find((command) => spawnSync(command, ["--version"], { encoding: "utf8" }).status === 0);
 }
 
 /** Lints one template for the given regions; every finding that is not ignored. */
 export function lintTemplate(
   template: unknown,
   regions: readonly string[] = LINT_REGIONS,
-  command = "cfn-lint",
+  command = cfnLintCommand() ?? "cfn-lint",
 ): LintFinding[] {
   const file = join(mkdtempSync(join(tmpdir(), "babelcast-lint-")), "template.json");
   writeFileSync(file, JSON.stringify(withExceptions(template), null, 1));
