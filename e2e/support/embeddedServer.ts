@@ -14,7 +14,21 @@ export interface ServedEmbedded {
 
 const repoRoot = join(import.meta.dirname, "..", "..");
 
-/** Starts the embedded server the way `npm run serve` does and waits for its ready line. */
+/**
+ * In the cloud the console is Electron's `babelcast://console`, an origin apart from the
+ * API's and the listener site's. Tests load it from `localhost` while everything it calls
+ * stays on the server's address, so every request it makes crosses origins (CORS) as there.
+ */
+export function consoleOnItsOwnOrigin(ready: ServeReadyLine): ServeReadyLine {
+  const page = new URL(ready.consoleUrl);
+  const configUrl = `${new URL(ready.url).origin}/config.json`;
+  if (page.hostname !== "127.0.0.1") throw new Error(`expected the console on 127.0.0.1, got ${page.hostname}`);
+  page.hostname = "localhost";
+  page.searchParams.set("config", configUrl);
+  return { ...ready, consoleUrl: page.toString() };
+}
+
+/** Starts the embedded server the way `npm run serve` does and waits for its ready line; the console on an origin of its own. */
 export async function serveEmbedded(options: { dataDir?: string; args?: string[] } = {}): Promise<ServedEmbedded> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "babelcast-e2e-"));
   const child = spawn(
@@ -31,7 +45,7 @@ export async function serveEmbedded(options: { dataDir?: string; args?: string[]
     const timer = setTimeout(() => reject(new Error(`embedded server not ready in 60 s:\n${stderr}`)), 60_000);
     lines.once("line", (line) => {
       clearTimeout(timer);
-      resolve(ServeReadyLine.parse(JSON.parse(line)));
+      resolve(consoleOnItsOwnOrigin(ServeReadyLine.parse(JSON.parse(line))));
     });
     child.once("exit", (code) => {
       clearTimeout(timer);

@@ -1,6 +1,16 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConfigDocument } from "@babelcast/protocol";
-import { PATHS } from "@babelcast/protocol";
+import {
+  CONFIG_CORS,
+  LISTENER_PERMISSIONS_POLICY,
+  listenerPageCsp,
+  PATHS,
+  pageSecurityHeaders,
+} from "@babelcast/protocol";
 import type { UserPoolIdentity } from "./cognito/userPoolSettings.js";
+import type { EmbeddedContext } from "./embeddedContext.js";
+import { sendJson } from "./httpResponses.js";
+import { connectSources } from "./listenerPage.js";
 
 /**
  * Builds the config document the embedded server serves, from the base URLs it listens on.
@@ -36,4 +46,29 @@ export function embeddedConfigDocument(url: string, region: string, userPool?: U
         : {}),
     },
   };
+}
+
+/**
+ * The headers `config.json` carries, as the cloud serves it: CloudFront's `config.json`
+ * behaviour uses the listener site's response-headers policy (its security headers) plus
+ * `CONFIG_CORS`, whose headers CloudFront adds only to CORS requests (with an `Origin`).
+ * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyCorsConfig.html
+ */
+export function configDocumentHeaders(
+  ctx: Pick<EmbeddedContext, "url" | "loopbackUrl" | "config">,
+  requestOrigin: string | undefined,
+): Record<string, string> {
+  const site = pageSecurityHeaders(listenerPageCsp(connectSources(ctx)), LISTENER_PERMISSIONS_POLICY);
+  if (requestOrigin === undefined) return site;
+  return {
+    ...site,
+    "access-control-allow-origin": CONFIG_CORS.allowOrigins.join(", "),
+    ...(CONFIG_CORS.allowCredentials ? { "access-control-allow-credentials": "true" } : {}),
+  };
+}
+
+/** Answers `GET /config.json`. */
+export function serveConfigDocument(req: IncomingMessage, res: ServerResponse, ctx: EmbeddedContext): void {
+  const origin = req.headers.origin;
+  sendJson(res, 200, ctx.config, configDocumentHeaders(ctx, typeof origin === "string" ? origin : undefined));
 }

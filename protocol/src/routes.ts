@@ -34,6 +34,20 @@ export const HTTP_CORS = {
 } as const;
 
 /**
+ * CORS for `GET /config.json`: the Electron console (`babelcast://console`) reads it from the
+ * listener site's origin. The CloudFront response-headers policy of the `config.json`
+ * behaviour and the embedded server both send these; CloudFront adds them to CORS requests
+ * (those with an `Origin` header) only, and so does the embedded server.
+ */
+export const CONFIG_CORS = {
+  allowOrigins: ["*"],
+  allowMethods: ["GET", "HEAD"],
+  allowHeaders: ["*"],
+  allowCredentials: false,
+  maxAgeSeconds: 600,
+} as const;
+
+/**
  * The WebSocket API's routes. API Gateway selects a route by the message's `action`
  * (route selection expression below); anything else goes to `$default`.
  */

@@ -103,8 +103,8 @@ describe("oversized input", () => {
   it("a WebSocket message past 32 KB in small frames gets MessageTooLarge; a frame past 32 KB closes the socket with 1009", async () => {
     const consoleWs = await openSocket(wsUrl(h, { role: "console", sessionId, token: h.ownerToken }));
     const message = Buffer.from(JSON.stringify({ action: "partial", text: "x".repeat(40_000) }));
-    consoleWs.ws.send(message.subarray(0, 20_000), { fin: false });
-    consoleWs.ws.send(message.subarray(20_000), { fin: true });
+    consoleWs.ws.send(message.subarray(0, 20_000), { binary: false, fin: false });
+    consoleWs.ws.send(message.subarray(20_000), { binary: false, fin: true });
     expect(await consoleWs.next("error")).toMatchObject({ code: "MessageTooLarge" });
     const closed = new Promise<number>((resolve) => consoleWs.ws.once("close", (code) => resolve(code)));
     consoleWs.ws.send("x".repeat(40_000));
