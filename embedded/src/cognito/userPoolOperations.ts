@@ -99,6 +99,7 @@ export class EmbeddedUserPool {
     ForgotPassword: (input) => this.forgotPassword(input),
     ConfirmForgotPassword: (input) => this.confirmForgotPassword(input),
     GetUser: (input) => this.getUser(input),
+    SetUserMFAPreference: (input) => this.setUserMfaPreference(input),
     GlobalSignOut: (input) => this.globalSignOut(input),
     RevokeToken: (input) => this.revokeToken(input),
   };
@@ -298,7 +299,7 @@ export class EmbeddedUserPool {
 
   /** After the password: the second factor if the user has one, its setup if the pool requires one, else tokens. */
   private nextStep(user: UserRecord): Promise<unknown> | unknown {
-    if (user.totp && this.deps.settings.mfa !== "OFF") {
+    if (user.totp && (user.totp.enabled || this.deps.settings.mfa === "ON") && this.deps.settings.mfa !== "OFF") {
       return {
         ChallengeName: "SOFTWARE_TOKEN_MFA",
         Session: this.openSession("SOFTWARE_TOKEN_MFA", user.username),
@@ -399,7 +400,9 @@ export class EmbeddedUserPool {
     }
     if (session) this.sessions.delete(input.Session as string);
     // Verifying a new token replaces any earlier one (AssociateSoftwareToken API reference).
-    user.totp = { secret, lastUsedTimeStep: step };
+    // Set up during a sign-in (the pool requires MFA) it is in use at once; with an access token,
+    // once SetUserMFAPreference enables it.
+    user.totp = { secret, enabled: session !== undefined || (user.totp?.enabled ?? false), lastUsedTimeStep: step };
     user.pendingTotpSecret = undefined;
     user.updatedAt = this.now();
     this.deps.store.save();
@@ -459,8 +462,25 @@ export class EmbeddedUserPool {
         { Name: "email_verified", Value: "true" },
         { Name: "email", Value: user.email },
       ],
-      ...(user.totp ? { PreferredMfaSetting: "SOFTWARE_TOKEN_MFA", UserMFASettingList: ["SOFTWARE_TOKEN_MFA"] } : {}),
+      ...(user.totp?.enabled
+        ? { PreferredMfaSetting: "SOFTWARE_TOKEN_MFA", UserMFASettingList: ["SOFTWARE_TOKEN_MFA"] }
+        : {}),
     };
+  }
+
+  private async setUserMfaPreference(input: Input): Promise<unknown> {
+    const user = await this.userOfAccessToken(str(input, "AccessToken"));
+    if (record(input, "SMSMfaSettings").Enabled === true || record(input, "EmailMfaSettings").Enabled === true)
+      throw fail("InvalidParameterException", "Only software token MFA is enabled for this user pool.");
+    const totp = record(input, "SoftwareTokenMfaSettings");
+    if (typeof totp.Enabled !== "boolean") return {};
+    if (!user.totp) throw fail("InvalidParameterException", "User has not verified software token mfa");
+    if (!totp.Enabled && this.deps.settings.mfa === "ON")
+      throw fail("InvalidParameterException", "The user pool requires MFA: software token MFA cannot be turned off.");
+    user.totp.enabled = totp.Enabled;
+    user.updatedAt = this.now();
+    this.deps.store.save();
+    return {};
   }
 
   private async globalSignOut(input: Input): Promise<unknown> {

@@ -21,8 +21,11 @@ export interface UserRecord {
   password: PasswordVerifier;
   /** Epoch ms after which a temporary password no longer signs in. */
   temporaryPasswordExpiresAt?: number;
-  /** A verified TOTP device: sign-ins answer SOFTWARE_TOKEN_MFA. */
-  totp?: { readonly secret: string; lastUsedTimeStep?: number };
+  /**
+   * A verified TOTP device. Sign-ins answer SOFTWARE_TOKEN_MFA once it is enabled: at once when
+   * set up during a sign-in (MFA_SETUP), by SetUserMFAPreference when set up with an access token.
+   */
+  totp?: { readonly secret: string; enabled: boolean; lastUsedTimeStep?: number };
   /** Handed out by AssociateSoftwareToken, waiting for VerifySoftwareToken. */
   pendingTotpSecret?: string;
   /** ForgotPassword's code, kept as a hash. */

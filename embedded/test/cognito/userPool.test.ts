@@ -13,18 +13,13 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { cognitoJwtVerify } from "@babelcast/backend/aws/cognitoJwt.js";
 import type { ConfigDocument } from "@babelcast/protocol";
-import {
-  AuthenticationDetails,
-  CognitoUser,
-  CognitoUserPool,
-  type CognitoUserSession,
-} from "amazon-cognito-identity-js";
-import { generate } from "otplib";
+import { CognitoUser, CognitoUserPool, type CognitoUserSession } from "amazon-cognito-identity-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialsService } from "../../src/auth/temporaryCredentials.js";
 import { createUserPoolService, userPoolJwksPath } from "../../src/cognito/userPoolService.js";
 import { OUTBOX_FILE } from "../../src/cognito/userPoolSettings.js";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embeddedServer.js";
+import { associate, codeAt, newPassword, sendTotp, signIn, verifyToken } from "./cognitoClient.js";
 
 /**
  * The embedded user pool driven by amazon-cognito-identity-js, the console's own client:
@@ -79,61 +74,6 @@ async function createPresenter(): Promise<string> {
     }),
   );
   return email;
-}
-
-/** What a sign-in attempt stopped at: each callback the console implements, recorded. */
-type Step =
-  | { kind: "signedIn"; session: CognitoUserSession }
-  | { kind: "newPassword" }
-  | { kind: "mfaSetup" }
-  | { kind: "totp" }
-  | { kind: "failed"; code: string; message: string };
-
-function callbacks(resolve: (step: Step) => void) {
-  return {
-    onSuccess: (session: CognitoUserSession) => resolve({ kind: "signedIn", session }),
-    onFailure: (err: { code?: string; name?: string; message: string }) =>
-      resolve({ kind: "failed", code: err.code ?? err.name ?? "", message: err.message }),
-    newPasswordRequired: () => resolve({ kind: "newPassword" }),
-    mfaSetup: () => resolve({ kind: "mfaSetup" }),
-    totpRequired: () => resolve({ kind: "totp" }),
-    mfaRequired: () => resolve({ kind: "failed", code: "unexpected SMS_MFA", message: "" }),
-  };
-}
-
-function signIn(user: CognitoUser, email: string, password: string): Promise<Step> {
-  return new Promise((resolve) =>
-    user.authenticateUser(new AuthenticationDetails({ Username: email, Password: password }), callbacks(resolve)),
-  );
-}
-
-function newPassword(user: CognitoUser, password: string): Promise<Step> {
-  return new Promise((resolve) => user.completeNewPasswordChallenge(password, {}, callbacks(resolve)));
-}
-
-function associate(user: CognitoUser): Promise<string> {
-  return new Promise((resolve, reject) =>
-    user.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject }),
-  );
-}
-
-function verifyToken(user: CognitoUser, code: string): Promise<Step> {
-  return new Promise((resolve) =>
-    user.verifySoftwareToken(code, "test authenticator", {
-      onSuccess: (session: CognitoUserSession) => resolve({ kind: "signedIn", session }),
-      onFailure: (err: { code?: string; message: string }) =>
-        resolve({ kind: "failed", code: err.code ?? "", message: err.message }),
-    }),
-  );
-}
-
-function sendTotp(user: CognitoUser, code: string): Promise<Step> {
-  return new Promise((resolve) => user.sendMFACode(code, callbacks(resolve), "SOFTWARE_TOKEN_MFA"));
-}
-
-/** A code for a time step ahead of now: the one just used for the setup is refused as a replay. */
-function codeAt(secret: string, stepsAhead: number): Promise<string> {
-  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30 });
 }
 
 /** A presenter through first sign-in and TOTP setup; returns the TOTP secret. */
@@ -217,7 +157,7 @@ describe("embedded user pool through amazon-cognito-identity-js", () => {
       new Promise<string>((resolve) =>
         user.confirmPassword(code, password, {
           onSuccess: () => resolve("SUCCESS"),
-          onFailure: (err) => resolve((err as { code: string }).code),
+          onFailure: (err) => resolve((err as Error & { code: string }).code),
         }),
       );
     const wrong = message.code === "000000" ? "111111" : "000000";
@@ -240,7 +180,9 @@ describe("embedded user pool through amazon-cognito-identity-js", () => {
         ),
       );
     expect(await refresh()).toBe("refreshed");
-    await new Promise<void>((resolve, reject) => user.signOut((err) => (err ? reject(err) : resolve())));
+    // The library calls back with the revocation's error, though its types declare no argument.
+    const revoked = (done: (err?: Error) => void) => user.signOut(done as () => void);
+    await new Promise<void>((resolve, reject) => revoked((err) => (err ? reject(err) : resolve())));
     expect(await refresh()).toBe("NotAuthorizedException");
     await expect(
       admin.send(new GetUserCommand({ AccessToken: session.getAccessToken().getJwtToken() })),

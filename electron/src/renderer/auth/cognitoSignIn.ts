@@ -33,6 +33,18 @@ export interface CognitoSignedIn {
   credentials: AwsCredentialIdentityProvider;
   /** Revokes the refresh token (and the access tokens issued with it), then forgets the tokens. */
   signOut(): Promise<void>;
+  /** Whether this account's sign-ins ask for an authenticator code. */
+  hasAuthenticator(): Promise<boolean>;
+  /** Adds an authenticator app to the signed-in account (pools where MFA is optional). */
+  addAuthenticator(): Promise<AuthenticatorSetup>;
+}
+
+/** An authenticator being added: the key to show, and the first code to confirm it with. */
+export interface AuthenticatorSetup {
+  readonly secret: string;
+  readonly keyUri: string;
+  /** Verifies the code and turns the authenticator on for later sign-ins. */
+  verify(code: string): Promise<void>;
 }
 
 /**
@@ -218,5 +230,35 @@ function signedIn(config: CognitoConfig, user: CognitoUser, first: CognitoUserSe
       // Revocation failing (offline) must not keep the presenter signed in here: the tokens are forgotten either way.
       user.signOut(() => resolve());
     });
-  return { idToken, credentials, signOut };
+  const hasAuthenticator = () =>
+    new Promise<boolean>((resolve, reject) =>
+      user.getUserData(
+        (err, data) =>
+          err ? reject(failure(err)) : resolve((data?.UserMFASettingList ?? []).includes("SOFTWARE_TOKEN_MFA")),
+        { bypassCache: true },
+      ),
+    );
+  const addAuthenticator = () =>
+    new Promise<AuthenticatorSetup>((resolve, reject) =>
+      user.associateSoftwareToken({
+        associateSecretCode: (secret) =>
+          resolve({
+            secret,
+            keyUri: totpKeyUri(secret, String(session.getIdToken().decodePayload().email ?? user.getUsername())),
+            verify: (code) =>
+              new Promise<void>((res, rej) =>
+                user.verifySoftwareToken(code, "Babelcast console", {
+                  // Verified is not yet in use: the preference turns it on for the next sign-ins.
+                  onSuccess: () =>
+                    user.setUserMfaPreference(null, { PreferredMfa: true, Enabled: true }, (err) =>
+                      err ? rej(failure(err)) : res(),
+                    ),
+                  onFailure: (err) => rej(failure(err)),
+                }),
+              ),
+          }),
+        onFailure: (err) => reject(failure(err)),
+      }),
+    );
+  return { idToken, credentials, signOut, hasAuthenticator, addAuthenticator };
 }

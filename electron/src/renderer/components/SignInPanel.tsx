@@ -1,7 +1,13 @@
 import type { AuthConfig, ServiceEndpoints } from "@babelcast/protocol";
 import { useEffect, useState } from "preact/hooks";
 import QRCode from "qrcode";
-import type { CognitoConfig, CognitoSignedIn, PasswordReset, SignInStep } from "../auth/cognitoSignIn.js";
+import type {
+  AuthenticatorSetup,
+  CognitoConfig,
+  CognitoSignedIn,
+  PasswordReset,
+  SignInStep,
+} from "../auth/cognitoSignIn.js";
 import { groupedSecret, normalizedCode } from "../auth/totpSetup.js";
 
 export interface SignInPanelProps {
@@ -60,7 +66,10 @@ type View =
   | { readonly kind: "credentials" }
   | { readonly kind: "step"; readonly step: Exclude<SignInStep, { kind: "signedIn" }> }
   | { readonly kind: "forgot" }
-  | { readonly kind: "reset"; readonly reset: PasswordReset };
+  | { readonly kind: "reset"; readonly reset: PasswordReset }
+  /** Signed in without an authenticator in a pool where it is optional: offer to add one. */
+  | { readonly kind: "offerAuthenticator"; readonly signedIn: CognitoSignedIn }
+  | { readonly kind: "addAuthenticator"; readonly signedIn: CognitoSignedIn; readonly setup: AuthenticatorSetup };
 
 const loadSignIn = () => import("../auth/cognitoSignIn.js");
 
@@ -99,9 +108,15 @@ function CognitoSignIn({
       setBusy(false);
     }
   };
-  const advance = (step: SignInStep) => {
-    if (step.kind === "signedIn") onCognito(step.signedIn);
-    else show({ kind: "step", step });
+  const advance = async (step: SignInStep) => {
+    if (step.kind !== "signedIn") {
+      show({ kind: "step", step });
+      return;
+    }
+    // Not knowing (a failed GetUser) must not hold up the sign-in: no offer then.
+    const protectedByCode = await step.signedIn.hasAuthenticator().catch(() => true);
+    if (protectedByCode) onCognito(step.signedIn);
+    else show({ kind: "offerAuthenticator", signedIn: step.signedIn });
   };
   const sixDigits = (): string => {
     const digits = normalizedCode(code);
@@ -118,11 +133,16 @@ function CognitoSignIn({
     void run(async () => {
       if (view.kind === "credentials") {
         const { signInWithCognito } = await loadSignIn();
-        advance(await signInWithCognito(config, email.trim(), password));
+        await advance(await signInWithCognito(config, email.trim(), password));
       } else if (view.kind === "step") {
         const step = view.step;
-        if (step.kind === "newPassword") advance(await step.submit(newPasswordPair()));
-        else advance(await step.submit(sixDigits()));
+        if (step.kind === "newPassword") await advance(await step.submit(newPasswordPair()));
+        else await advance(await step.submit(sixDigits()));
+      } else if (view.kind === "offerAuthenticator") {
+        show({ kind: "addAuthenticator", signedIn: view.signedIn, setup: await view.signedIn.addAuthenticator() });
+      } else if (view.kind === "addAuthenticator") {
+        await view.setup.verify(sixDigits());
+        onCognito(view.signedIn);
       } else if (view.kind === "forgot") {
         const { requestPasswordReset } = await loadSignIn();
         show({ kind: "reset", reset: await requestPasswordReset(config, email.trim()) });
@@ -227,6 +247,28 @@ function CognitoSignIn({
       </>
     );
     action = "Sign in";
+  } else if (view.kind === "offerAuthenticator") {
+    title = "Protect your account";
+    body = (
+      <p>
+        Add an authenticator app, and each sign-in will also ask for a six-digit code from your phone: a stolen password
+        alone will no longer open your talks.
+      </p>
+    );
+    action = "Set up an authenticator app";
+  } else if (view.kind === "addAuthenticator") {
+    title = "Add your authenticator app";
+    body = (
+      <>
+        <p>Scan this code with the app, or add the key by hand, then type the six digits it shows.</p>
+        <TotpQr keyUri={view.setup.keyUri} />
+        <p>
+          Key: <code data-testid="totp-secret">{groupedSecret(view.setup.secret)}</code>
+        </p>
+        {codeField("Code from the app", "totp-code", false)}
+      </>
+    );
+    action = "Verify and continue";
   } else if (view.kind === "forgot") {
     title = "Reset your password";
     body = (
@@ -267,7 +309,11 @@ function CognitoSignIn({
           </p>
         )}
       </form>
-      {view.kind === "credentials" ? (
+      {view.kind === "offerAuthenticator" || view.kind === "addAuthenticator" ? (
+        <button type="button" class="link" data-testid="skip-authenticator" onClick={() => onCognito(view.signedIn)}>
+          Not now
+        </button>
+      ) : view.kind === "credentials" ? (
         <button type="button" class="link" data-testid="forgot-password" onClick={() => show({ kind: "forgot" })}>
           Forgot password?
         </button>
