@@ -53,7 +53,16 @@ export function wireConsole(deps: ConsoleDeps = {}) {
         const api = signIn.api;
         const config = signIn.config.value;
         if (api) void media.start(api, live);
-        if (config) void recognition.start(live, config, audioInput.capture.recognitionStream, signIn.awsAccess());
+        if (!config) return;
+        const access = signIn.awsAccess();
+        void recognition.start(live, config, audioInput.capture.recognitionStream, access);
+        if (deps.createSynthesizer) {
+          try {
+            speech.startSynthesis(deps.createSynthesizer(config, access));
+          } catch (err) {
+            notices.push({ id: "speech", level: "error", text: `No translated voices: ${(err as Error).message}` });
+          }
+        }
       },
       onAirChanged: (on) => {
         audioInput.setBroadcasting(on);
