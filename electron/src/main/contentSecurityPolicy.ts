@@ -1,6 +1,6 @@
 /**
  * CSP of the bundled console (cloud mode): scripts and styles only from the app itself,
- * network only to https/wss (the config document, the API, KVS, Transcribe, Cognito).
+ * network only to https/wss (the config document, the API, KVS, Transcribe, Polly, Cognito).
  * `blob:` in script-src is for the recognizer's AudioWorklet module, loaded from a Blob URL.
  * The embedded server sends its own policy with the page it serves.
  */
