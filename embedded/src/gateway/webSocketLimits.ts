@@ -21,13 +21,14 @@ export const CLOSE_CODES = {
 } as const;
 
 /**
- * API Gateway WebSocket quotas (none can be raised), in bytes and milliseconds. The frame and
- * message sizes count payload bytes; "KB" in the quota table is taken as 1024 bytes.
+ * API Gateway WebSocket quotas (none can be raised), in bytes and milliseconds. The sizes count
+ * payload bytes. The quota table says "KB" without saying 1000 or 1024: the smaller reading
+ * is enforced, so nothing passes here that AWS might refuse.
  */
 export const WEBSOCKET_LIMITS = {
-  frameBytes: 32 * 1024,
-  messageBytes: 128 * 1024,
-  postToConnectionBytes: 128 * 1024,
+  frameBytes: 32_000,
+  messageBytes: 128_000,
+  postToConnectionBytes: 128_000,
   idleTimeoutMs: 10 * 60_000,
   maxConnectionMs: 2 * 60 * 60_000,
 } as const;
@@ -40,7 +41,7 @@ export interface WebSocketLimitRow {
   readonly source: keyof typeof API_GATEWAY_WEBSOCKET_DOCS;
 }
 
-const kb = (bytes: number) => `${bytes / 1024} KB`;
+const kb = (bytes: number) => `${bytes / 1000} KB (${bytes.toLocaleString("en-US")} bytes)`;
 const duration = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} hours` : `${ms / 60_000} min`);
 
 /** The table the docs show, built from the same numbers the gateway enforces. */

@@ -5,6 +5,7 @@ import type { ServerMessage } from "@babelcast/protocol";
 import WebSocket from "ws";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embeddedServer.js";
 import type { EmbeddedSettings } from "../../src/embeddedSettings.js";
+import { WEBSOCKET_LIMITS } from "../../src/gateway/webSocketLimits.js";
 
 /** A real embedded server on a temp data dir, with small helpers to call its API as the pages do. */
 export interface Harness {
@@ -76,12 +77,22 @@ export async function startHarness(settings: EmbeddedSettings = {}, dataDir?: st
   return harness;
 }
 
+/** Sends one text message in frames of at most API Gateway's frame size (32 KB); larger frames close the connection. */
+export function sendInFrames(ws: WebSocket, text: string): void {
+  const bytes = Buffer.from(text);
+  const frame = WEBSOCKET_LIMITS.frameBytes;
+  for (let start = 0; start === 0 || start < bytes.length; start += frame)
+    ws.send(bytes.subarray(start, start + frame), { binary: false, fin: start + frame >= bytes.length });
+}
+
 /** A WebSocket client that collects what the server sends. */
 export interface TestSocket {
   readonly ws: WebSocket;
   readonly messages: ServerMessage[];
   readonly binary: Buffer[];
   send(message: unknown): void;
+  /** Sends as a client that splits messages into frames of at most API Gateway's frame size (browsers do not). */
+  sendInFrames(message: unknown): void;
   /** Resolves with the first message (already received or later) that matches. */
   next<T extends ServerMessage["type"]>(
     type: T,
@@ -124,6 +135,7 @@ export function openSocket(url: string): Promise<TestSocket> {
         messages,
         binary,
         send: (m) => ws.send(typeof m === "string" ? m : JSON.stringify(m)),
+        sendInFrames: (m) => sendInFrames(ws, typeof m === "string" ? m : JSON.stringify(m)),
         next(type, timeoutMs = 5000, where = () => true) {
           return new Promise((res, rej) => {
             const seen = new Set<unknown>();

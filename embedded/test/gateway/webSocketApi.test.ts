@@ -195,7 +195,7 @@ describe("console messages", () => {
   ])("answers %s with an error message and stores nothing", async (_name, message, text) => {
     const s = await liveSession();
     const en = await listen(s.id, "en");
-    s.console.send(message);
+    s.console.sendInFrames(message);
     const error = await s.console.next("error");
     expect(error.message).toMatch(text);
     expect(await segmentCount(s.id)).toBe(0);

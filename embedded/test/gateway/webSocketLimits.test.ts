@@ -19,7 +19,6 @@ import {
 } from "../../src/gateway/webSocketLimits.js";
 import { openSocket, type TestSocket } from "./harness.js";
 
-const KB = 1024;
 const IDLE_MS = 600;
 const LIFETIME_MS = 2500;
 const credentials = { accessKeyId: "AKIDLIMITS", secretAccessKey: "limits-secret" };
@@ -127,10 +126,10 @@ describe("incoming frames, as API Gateway takes them", () => {
 
   it("a message of 128 KB in frames of 32 KB reaches its route; over 128 KB closes with 1009", async () => {
     const { socket, connectionId } = await connect();
-    const frame = "x".repeat(32 * KB);
+    const frame = "x".repeat(WEBSOCKET_LIMITS.frameBytes);
     for (let i = 0; i < 4; i++) socket.ws.send(frame, { fin: i === 3 });
     await settle();
-    expect(messagesOf(connectionId).map((e) => e.body?.length)).toEqual([128 * KB]);
+    expect(messagesOf(connectionId).map((e) => e.body?.length)).toEqual([WEBSOCKET_LIMITS.messageBytes]);
     const closed = closeCode(socket);
     for (let i = 0; i < 5; i++) socket.ws.send(frame, { fin: i === 4 });
     expect(await closed).toBe(1009);
@@ -165,11 +164,13 @@ describe("PostToConnection, as API Gateway delivers it", () => {
     socket.ws.removeAllListeners("message");
     const received: { text: string; isBinary: boolean }[] = [];
     socket.ws.on("message", (data: Buffer, isBinary: boolean) => received.push({ text: data.toString(), isBinary }));
-    const data = "not json, ".repeat(WEBSOCKET_LIMITS.postToConnectionBytes / 8).slice(0, 128 * KB);
+    const data = "not json, "
+      .repeat(WEBSOCKET_LIMITS.postToConnectionBytes / 8)
+      .slice(0, WEBSOCKET_LIMITS.postToConnectionBytes);
     await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(data) }));
     await settle();
     expect(received).toEqual([{ text: data, isBinary: false }]);
-    expect(sent.frames).toEqual([32 * KB, 32 * KB, 32 * KB, 32 * KB]);
+    expect(sent.frames).toEqual(Array(4).fill(WEBSOCKET_LIMITS.frameBytes));
     await socket.close();
   });
 });

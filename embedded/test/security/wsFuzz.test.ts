@@ -15,8 +15,7 @@ import {
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { WEBSOCKET_LIMITS } from "../../src/gateway/webSocketLimits.js";
-import { type Harness, startHarness, wsUrl } from "../gateway/harness.js";
+import { type Harness, sendInFrames, startHarness, wsUrl } from "../gateway/harness.js";
 import {
   badAuthorization,
   draw,
@@ -50,14 +49,6 @@ type Role = "console" | "listener";
 interface Frame {
   readonly role: Role;
   readonly data: string;
-}
-
-/** Sends one text message as a browser would if it split frames as API Gateway requires (at most 32 KB each). */
-function sendInFrames(ws: WebSocket, text: string): void {
-  const bytes = Buffer.from(text);
-  const frame = WEBSOCKET_LIMITS.frameBytes;
-  for (let start = 0; start === 0 || start < bytes.length; start += frame)
-    ws.send(bytes.subarray(start, start + frame), { binary: false, fin: start + frame >= bytes.length });
 }
 
 let h: Harness;
