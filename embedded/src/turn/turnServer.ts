@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
-import { mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import type { Logger } from "@babelcast/backend/handlers/shared/logger.js";
 import { type TurnCredentials, turnRestCredentials } from "./turnCredentials.js";
 
@@ -19,6 +19,24 @@ export interface TurnServerOptions {
 }
 
 const MAX_LOG_LINES = 40;
+
+/** Where `command` runs from (PATH lookup as the shell does), or undefined when it is not installed. */
+function installedAt(command: string): string | undefined {
+  const candidates = command.includes("/")
+    ? [command]
+    : (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, command));
+  return candidates.find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** util-linux's setpriv: with it, coturn dies with the embedded server even when that is killed outright. */
+const SETPRIV = "/usr/bin/setpriv";
 
 /** A STUN Binding request (RFC 5389 §6): type 0x0001, no attributes, the magic cookie, a transaction id. */
 function bindingRequest(): Buffer {
@@ -107,25 +125,34 @@ export class CoturnServer {
 
   /** Starts `turnserver` and waits until it answers STUN; a missing binary gets an error saying what to install. */
   static async start(options: TurnServerOptions): Promise<CoturnServer> {
+    const command = options.command ?? "turnserver";
+    const binary = installedAt(command);
+    if (!binary) {
+      throw new Error(
+        `the TURN server \`${command}\` is not installed: install Debian's coturn (sudo apt-get install coturn), or set "turn": {"enabled": false} in embedded.json`,
+      );
+    }
     let lastError: Error | undefined;
     // A free port can be taken between the probe and coturn's bind: try a few.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        return await CoturnServer.startOnce(options, await freePort(options.host));
+        return await CoturnServer.startOnce(options, binary, await freePort(options.host));
       } catch (err) {
         lastError = err as Error;
-        if ((err as NodeJS.ErrnoException).code === "ENOENT") break;
       }
     }
     throw lastError ?? new Error("the TURN server did not start");
   }
 
-  private static async startOnce(options: TurnServerOptions, port: number): Promise<CoturnServer> {
-    const command = options.command ?? "turnserver";
+  private static async startOnce(options: TurnServerOptions, binary: string, port: number): Promise<CoturnServer> {
     const secret = randomBytes(32).toString("hex");
     mkdirSync(options.workDir, { recursive: true, mode: 0o700 });
+    // The secret goes in a file only this user can read, not on the command line (`ps` shows that).
+    const configFile = join(options.workDir, "turnserver.conf");
+    writeFileSync(configFile, `static-auth-secret=${secret}\n`, { mode: 0o600 });
     const args = [
-      "-n", // no configuration file: everything is on this command line
+      "-c",
+      configFile,
       "--listening-ip",
       options.host,
       "--relay-ip",
@@ -133,8 +160,6 @@ export class CoturnServer {
       "--listening-port",
       String(port),
       "--use-auth-secret",
-      "--static-auth-secret",
-      secret,
       "--realm",
       "babelcast.embedded",
       "--fingerprint",
@@ -150,7 +175,9 @@ export class CoturnServer {
       "stdout",
       "--simple-log",
     ];
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = existsSync(SETPRIV)
+      ? spawn(SETPRIV, ["--pdeathsig", "KILL", binary, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
     const logLines: string[] = [];
     const keep = (chunk: Buffer) => {
       logLines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
@@ -159,13 +186,7 @@ export class CoturnServer {
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     const exited = new Promise<string>((resolve) => {
-      child.once("error", (err: NodeJS.ErrnoException) => {
-        resolve(
-          err.code === "ENOENT"
-            ? `the TURN server \`${command}\` is not installed: install Debian's coturn (sudo apt-get install coturn), or set "turn": {"enabled": false} in embedded.json`
-            : `the TURN server \`${command}\` failed to start: ${err.message}`,
-        );
-      });
+      child.once("error", (err) => resolve(`the TURN server \`${binary}\` failed to start: ${err.message}`));
       child.once("exit", (code, signal) =>
         resolve(`the TURN server exited (${signal ?? `code ${code}`}):\n${logLines.slice(-10).join("\n")}`),
       );
@@ -177,8 +198,7 @@ export class CoturnServer {
     } catch (err) {
       process.off("exit", killOnExit);
       child.kill("SIGKILL");
-      const spawnFailed = child.pid === undefined;
-      throw Object.assign(new Error((err as Error).message), spawnFailed ? { code: "ENOENT" } : {});
+      throw err;
     }
     const server = new CoturnServer(child, secret, options.host, port, exited, killOnExit);
     void exited.then((why) => {
