@@ -1,4 +1,5 @@
 import { credentialsService } from "./auth/temporaryCredentials.js";
+import { createAwsServiceCors } from "./awsServiceCors.js";
 import { createUserPoolService } from "./cognito/userPoolService.js";
 import { createConsolePageService } from "./consolePage.js";
 import { createDynamoService } from "./dynamodb/dynamoService.js";
@@ -15,6 +16,8 @@ import { createTranslateService } from "./translate/translateService.js";
  * Each later capability adds its factory here.
  */
 export const EMBEDDED_SERVICES: readonly EmbeddedServiceFactory[] = [
+  // First: answers CORS preflights to the AWS endpoints before any SigV4 check, marks the rest.
+  createAwsServiceCors,
   createKvsService,
   credentialsService,
   createUserPoolService,
