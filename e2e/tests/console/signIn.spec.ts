@@ -56,7 +56,8 @@ async function startPool(mfa: "ON" | "OPTIONAL"): Promise<PoolUnderTest> {
     }),
   );
   admin.destroy();
-  return { server, consoleUrl: `${server.ready.url}/console/` };
+  // The console on its own origin (see serveEmbedded), without the owner token.
+  return { server, consoleUrl: server.ready.consoleUrl.split("#")[0] ?? "" };
 }
 
 let pool: PoolUnderTest;
