@@ -11,7 +11,8 @@ test.afterAll(async () => {
 });
 
 test("a page on another origin reads the config document", async ({ page }) => {
-  await page.goto(`${server.ready.url}/healthz`);
+  // localhost and 127.0.0.1 are different origins: the fetch below is a CORS request.
+  await page.goto(`${server.ready.url.replace("//127.0.0.1:", "//localhost:")}/healthz`);
   const fromPage = await page.evaluate(async (url) => (await fetch(url)).json(), `${server.ready.url}/config.json`);
   const config = ConfigDocument.parse(fromPage);
   expect(config.mode).toBe("embedded");
