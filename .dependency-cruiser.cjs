@@ -105,6 +105,8 @@ module.exports = {
   options: {
     // Type-only imports are dependencies too: a renderer that imports a type from main is coupled to it.
     tsPreCompilationDeps: true,
+    // Resolve packages through their `exports` maps, as TypeScript and esbuild do (e.g. `@babelcast/protocol/backoff`).
+    enhancedResolveOptions: { exportsFields: ["exports"] },
     doNotFollow: { path: "(^|/)node_modules/" },
     exclude: { path: "(^|/)(node_modules|dist|cdk\\.out|test-results)/|(^|/)\\.[^/]+/" },
   },

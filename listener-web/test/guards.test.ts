@@ -1,14 +1,18 @@
 import {
+  type ApiError,
   CaptionMessage,
   ConfigDocument,
+  ErrorMessage,
   JoinResponse,
   LanguageChangedMessage,
   SessionPublic,
   SessionStatusMessage,
+  SourcePartialMessage,
 } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
 import {
   apiErrorOf,
+  type Checks,
   isJoinResponse,
   isListenerConfig,
   isSessionPublic,
@@ -75,6 +79,26 @@ describe("type guards agree with the protocol schemas", () => {
     expect(isJoinResponse(captionsOnly)).toBe(true);
   });
 
+  it("reject a session missing a field of the contract, or with a field of the wrong type", () => {
+    const { transcriptPublic: _, ...withoutField } = session;
+    expect(SessionPublic.safeParse(withoutField).success).toBe(false);
+    expect(isSessionPublic(withoutField)).toBe(false);
+    expect(isSessionPublic({ ...session, muted: "no" })).toBe(false);
+  });
+
+  it("reject a join answer whose ICE servers are malformed", () => {
+    const signaling = (join.audio as { signaling: object }).signaling;
+    const bad = { ...join, audio: { mode: "webrtc", signaling: { ...signaling, iceServers: [{ urls: 3478 }] } } };
+    expect(JoinResponse.safeParse(bad).success).toBe(false);
+    expect(isJoinResponse(bad)).toBe(false);
+  });
+
+  it("reject a join answer with an audio mode the contract does not have", () => {
+    const bad = { ...join, audio: { mode: "hls", reason: "x" } };
+    expect(JoinResponse.safeParse(bad).success).toBe(false);
+    expect(isJoinResponse(bad)).toBe(false);
+  });
+
   it("reject a join answer whose grant is not a WebSocket URL", () => {
     const bad = {
       ...join,
@@ -112,6 +136,15 @@ describe("parseServerMessage", () => {
     expect(parseServerMessage(JSON.stringify(status))).toEqual(status);
     const ack = LanguageChangedMessage.parse({ type: "language-changed", language: "fr" });
     expect(parseServerMessage(JSON.stringify(ack))).toEqual(ack);
+    const partial = SourcePartialMessage.parse({ type: "partial", text: "and now" });
+    expect(parseServerMessage(JSON.stringify(partial))).toEqual(partial);
+    const error = ErrorMessage.parse({ type: "error", code: "Throttled", message: "slow down" });
+    expect(parseServerMessage(JSON.stringify(error))).toEqual(error);
+  });
+
+  it("ignores a type that is only a name on every object", () => {
+    expect(parseServerMessage(JSON.stringify({ type: "toString" }))).toBeUndefined();
+    expect(parseServerMessage(JSON.stringify({ type: "constructor" }))).toBeUndefined();
   });
 
   it("ignores malformed frames, binary data and message types meant for the console", () => {
@@ -119,5 +152,16 @@ describe("parseServerMessage", () => {
     expect(parseServerMessage(new ArrayBuffer(4))).toBeUndefined();
     expect(parseServerMessage(JSON.stringify({ type: "listener-counts", total: 1 }))).toBeUndefined();
     expect(parseServerMessage(JSON.stringify({ type: "caption", seq: "3" }))).toBeUndefined();
+  });
+});
+
+describe("Checks<T> ties each guard to the protocol type at compile time", () => {
+  it("fails the typecheck when a protocol field has no check, or a check names no protocol field", () => {
+    const check = () => true;
+    // @ts-expect-error `message` of ApiError["error"] has no check
+    const missing: Checks<ApiError["error"]> = { code: check };
+    // @ts-expect-error `detail` is not a field of ApiError["error"]
+    const extra: Checks<ApiError["error"]> = { code: check, message: check, detail: check };
+    expect([missing, extra]).toHaveLength(2);
   });
 });

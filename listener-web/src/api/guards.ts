@@ -1,145 +1,172 @@
 import type {
+  ApiError,
   ConfigDocument,
+  JoinAudio,
   JoinResponse,
   RefreshResponse,
+  ServerMessage,
   SessionPublic,
   SessionStatus,
   SignalingGrant,
 } from "@babelcast/protocol";
 
 /**
- * Hand-written checks of what the page reads from the network. The protocol's zod schemas
- * would cost more than the whole page budget, so only their types are imported here.
+ * Checks of what the page reads from the network, written against protocol's TYPES.
+ *
+ * Why not protocol's zod schemas: importing them brings zod and every schema, about 95 KB
+ * gzip, five times the page's whole budget; type-only imports cost the page nothing. What
+ * keeps these checks true to the contract is `Checks<T>`: one entry per field of the
+ * protocol type, so a field added to or removed from the protocol fails the listener's
+ * typecheck until the check here follows. (A field with a zod `.default()` is required in
+ * the type but may be absent on the wire: its check must accept undefined and the page
+ * must fill the default.)
  */
+
+type Check = (value: unknown) => boolean;
+
+/** One check per field of `T`, none missing and none extra. */
+export type Checks<T> = { readonly [K in keyof T]-?: Check };
 
 type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === "string";
+const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
 const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isWsUrl = (v: unknown): v is string => isString(v) && /^wss?:\/\//.test(v);
-const isHttpUrl = (v: unknown): v is string => isString(v) && /^https?:\/\//.test(v);
-const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+const isWsUrl = (v: unknown): boolean => isString(v) && /^wss?:\/\//.test(v);
+const isHttpUrl = (v: unknown): boolean => isString(v) && /^https?:\/\//.test(v);
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || check(v);
+const arrayOf =
+  (check: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.every(check);
+/** A value among the keys of `values`, which names every member of the protocol's union. */
+const oneOf =
+  (values: Record<string, true>): Check =>
+  (v) =>
+    isString(v) && Object.keys(values).includes(v);
 
-/** The two fields of the config document the page uses. */
-export type ListenerConfig = Pick<ConfigDocument, "apiUrl" | "webSocketUrl">;
+/** A guard that accepts an object when every field passes its check. */
+const matches =
+  <T>(checks: Checks<T>) =>
+  (v: unknown): v is T =>
+    isObject(v) && Object.entries<Check>(checks).every(([field, check]) => check(v[field]));
 
-export function isListenerConfig(v: unknown): v is ListenerConfig {
-  return isObject(v) && v.version === 1 && isHttpUrl(v.apiUrl) && isWsUrl(v.webSocketUrl);
-}
-
-const STATUSES: readonly SessionStatus[] = ["created", "live", "paused", "ended"];
-export const isSessionStatus = (v: unknown): v is SessionStatus => STATUSES.includes(v as SessionStatus);
-
-export function isSessionPublic(v: unknown): v is SessionPublic {
-  return (
+/** A guard for a union told apart by its `tag` field: the tag picks the checks of its member. */
+const matchesTagged =
+  <T>(tag: string, checksByTag: Readonly<Record<string, Checks<Json>>>) =>
+  (v: unknown): v is T =>
     isObject(v) &&
-    isString(v.id) &&
-    isString(v.title) &&
-    isString(v.sourceLanguage) &&
-    isStringArray(v.targetLanguages) &&
-    isSessionStatus(v.status) &&
-    typeof v.muted === "boolean" &&
-    typeof v.passcodeRequired === "boolean"
-  );
-}
+    isString(v[tag]) &&
+    Object.keys(checksByTag).includes(v[tag]) &&
+    matches(checksByTag[v[tag]] as Checks<Json>)(v);
 
-export function isSignalingGrant(v: unknown): v is SignalingGrant {
-  return (
-    isObject(v) &&
-    isString(v.channelArn) &&
-    isWsUrl(v.channelEndpoint) &&
-    isWsUrl(v.signedUrl) &&
-    isString(v.region) &&
-    (v.role === "VIEWER" || v.role === "MASTER") &&
-    (v.clientId === undefined || isString(v.clientId)) &&
-    Array.isArray(v.iceServers) &&
-    v.iceServers.every((s) => isObject(s) && (isString(s.urls) || isStringArray(s.urls))) &&
-    isNumber(v.expiresAt)
-  );
-}
+/** The fields of the config document the page uses. */
+export type ListenerConfig = Pick<ConfigDocument, "version" | "apiUrl" | "webSocketUrl">;
 
-function isJoinAudio(audio: unknown): boolean {
-  if (!isObject(audio)) return false;
-  if (audio.mode === "webrtc") return isSignalingGrant(audio.signaling);
-  return audio.mode === "captions-only" && isString(audio.reason);
-}
+export const isListenerConfig = matches<ListenerConfig>({
+  version: (v) => v === 1,
+  apiUrl: isHttpUrl,
+  webSocketUrl: isWsUrl,
+});
 
-export function isRefreshResponse(v: unknown): v is RefreshResponse {
-  return (
-    isObject(v) && isString(v.listenerId) && isString(v.listenerToken) && isString(v.language) && isJoinAudio(v.audio)
-  );
-}
+const STATUSES: Record<SessionStatus, true> = { created: true, live: true, paused: true, ended: true };
+export const isSessionStatus = oneOf(STATUSES) as (v: unknown) => v is SessionStatus;
 
-export function isJoinResponse(v: unknown): v is JoinResponse {
-  return isObject(v) && isWsUrl(v.webSocketUrl) && isSessionPublic(v.session) && isRefreshResponse(v);
-}
+export const isSessionPublic = matches<SessionPublic>({
+  id: isString,
+  title: isString,
+  sourceLanguage: isString,
+  targetLanguages: arrayOf(isString),
+  status: isSessionStatus,
+  muted: isBoolean,
+  passcodeRequired: isBoolean,
+  transcriptPublic: isBoolean,
+});
+
+const ROLES: Record<SignalingGrant["role"], true> = { MASTER: true, VIEWER: true };
+
+export const isSignalingGrant = matches<SignalingGrant>({
+  channelArn: isString,
+  channelEndpoint: isWsUrl,
+  signedUrl: isWsUrl,
+  region: isString,
+  role: oneOf(ROLES),
+  clientId: optional(isString),
+  iceServers: arrayOf(
+    matches<SignalingGrant["iceServers"][number]>({
+      urls: (v) => isString(v) || arrayOf(isString)(v),
+      username: optional(isString),
+      credential: optional(isString),
+    }),
+  ),
+  expiresAt: isNumber,
+});
+
+type AudioMode = JoinAudio["mode"];
+const audioChecks: { readonly [M in AudioMode]: Checks<Extract<JoinAudio, { mode: M }>> } = {
+  webrtc: { mode: isString, signaling: isSignalingGrant },
+  "captions-only": { mode: isString, reason: isString },
+};
+const isJoinAudio = matchesTagged<JoinAudio>("mode", audioChecks);
+
+export const isRefreshResponse = matches<RefreshResponse>({
+  listenerId: isString,
+  listenerToken: isString,
+  language: isString,
+  audio: isJoinAudio,
+});
+
+export const isJoinResponse = matches<JoinResponse>({
+  listenerId: isString,
+  listenerToken: isString,
+  language: isString,
+  audio: isJoinAudio,
+  webSocketUrl: isWsUrl,
+  session: isSessionPublic,
+});
+
+const isApiError = matches<ApiError>({ error: matches<ApiError["error"]>({ code: isString, message: isString }) });
 
 /** The HTTP API's error body, or undefined when the body is something else. */
-export function apiErrorOf(v: unknown): { code: string; message: string } | undefined {
-  if (!isObject(v) || !isObject(v.error)) return undefined;
-  const { code, message } = v.error;
-  return isString(code) && isString(message) ? { code, message } : undefined;
-}
+export const apiErrorOf = (v: unknown): ApiError["error"] | undefined => (isApiError(v) ? v.error : undefined);
 
-/** Server → listener WebSocket messages the page acts on. */
-export type ListenerServerMessage =
-  | {
-      type: "caption";
-      language: string;
-      seq: number;
-      segmentSeq: number;
-      text: string;
-      sourceText: string;
-      spokenEndAt?: number;
-    }
-  | { type: "partial"; text: string }
-  | { type: "session-status"; status: SessionStatus; muted: boolean }
-  | { type: "language-changed"; language: string }
-  | { type: "error"; code: string; message: string };
+/** Server → listener WebSocket messages the page acts on (the others are meant for the console). */
+export type ListenerServerMessage = Extract<
+  ServerMessage,
+  { type: "caption" | "partial" | "session-status" | "language-changed" | "error" }
+>;
+type ListenerMessageType = ListenerServerMessage["type"];
+
+const messageChecks: {
+  readonly [M in ListenerMessageType]: Checks<Extract<ListenerServerMessage, { type: M }>>;
+} = {
+  caption: {
+    type: isString,
+    language: isString,
+    seq: isNumber,
+    segmentSeq: isNumber,
+    text: isString,
+    sourceText: isString,
+    spokenEndAt: optional(isNumber),
+  },
+  partial: { type: isString, text: isString },
+  "session-status": { type: isString, status: isSessionStatus, muted: isBoolean },
+  "language-changed": { type: isString, language: isString },
+  error: { type: isString, code: isString, message: isString },
+};
+const isListenerServerMessage = matchesTagged<ListenerServerMessage>("type", messageChecks);
 
 /** Parses one WebSocket text frame; anything unknown or malformed is ignored (undefined). */
 export function parseServerMessage(data: unknown): ListenerServerMessage | undefined {
   if (!isString(data)) return undefined;
-  let v: unknown;
   try {
-    v = JSON.parse(data);
+    const v: unknown = JSON.parse(data);
+    return isListenerServerMessage(v) ? v : undefined;
   } catch {
     return undefined;
-  }
-  if (!isObject(v)) return undefined;
-  switch (v.type) {
-    case "caption":
-      if (
-        isString(v.language) &&
-        isNumber(v.seq) &&
-        isNumber(v.segmentSeq) &&
-        isString(v.text) &&
-        isString(v.sourceText) &&
-        (v.spokenEndAt === undefined || isNumber(v.spokenEndAt))
-      ) {
-        return {
-          type: "caption",
-          language: v.language,
-          seq: v.seq,
-          segmentSeq: v.segmentSeq,
-          text: v.text,
-          sourceText: v.sourceText,
-          ...(v.spokenEndAt === undefined ? {} : { spokenEndAt: v.spokenEndAt }),
-        };
-      }
-      return undefined;
-    case "partial":
-      return isString(v.text) ? { type: "partial", text: v.text } : undefined;
-    case "session-status":
-      return isSessionStatus(v.status) && typeof v.muted === "boolean"
-        ? { type: "session-status", status: v.status, muted: v.muted }
-        : undefined;
-    case "language-changed":
-      return isString(v.language) ? { type: "language-changed", language: v.language } : undefined;
-    case "error":
-      return isString(v.code) && isString(v.message) ? { type: "error", code: v.code, message: v.message } : undefined;
-    default:
-      return undefined;
   }
 }

@@ -1,6 +1,13 @@
 // Subpaths, not the index: the index also brings the zod schemas (about 95 KB gzip).
 
-import type { JoinRequest, JoinResponse, RefreshResponse, SessionPublic, SessionStatus } from "@babelcast/protocol";
+import type {
+  JoinRequest,
+  JoinResponse,
+  ListenerMessage,
+  RefreshResponse,
+  SessionPublic,
+  SessionStatus,
+} from "@babelcast/protocol";
 import { reconnectDelayMs } from "@babelcast/protocol/backoff";
 import { grantIsFresh } from "@babelcast/protocol/grantExpiry";
 import type { ListenerConfig, ListenerServerMessage } from "../api/guards.js";
@@ -35,6 +42,9 @@ export interface ListenerState {
   /** A message from the server a person should see (already human-readable). */
   readonly notice?: string;
 }
+
+/** The session's languages come from the server, which only lists languages the protocol knows. */
+type Language = JoinRequest["language"];
 
 interface Credentials {
   listenerId: string;
@@ -140,7 +150,7 @@ export class ListenerSession {
     if (!this.state.languages.includes(language)) return;
     rememberLanguage(this.store, language);
     this.set({ language });
-    if (this.socket?.readyState === WebSocket.OPEN) this.send({ action: "language", language });
+    if (this.socket?.readyState === WebSocket.OPEN) this.send({ action: "language", language: language as Language });
   }
 
   setPasscode(passcode: string): void {
@@ -184,7 +194,7 @@ export class ListenerSession {
     const stored = this.storedCredentials();
     const request = (creds: Credentials | undefined) =>
       joinSession(this.config!, this.sessionId, {
-        language: this.state.language as JoinRequest["language"],
+        language: this.state.language as Language,
         ...(creds ?? {}),
         ...(this.passcode ? { passcode: this.passcode } : {}),
       });
@@ -253,7 +263,7 @@ export class ListenerSession {
       this.set({ captionsReconnecting: false, offline: false });
       this.send({ action: "hello", lastSeq: lastSeqOf(this.state.captions, this.state.language) });
       if (this.join && this.join.language !== this.state.language)
-        this.send({ action: "language", language: this.state.language });
+        this.send({ action: "language", language: this.state.language as Language });
     };
     socket.onmessage = (e) => {
       const message = parseServerMessage(e.data);
@@ -288,7 +298,7 @@ export class ListenerSession {
     this.connectSocket();
   }
 
-  private send(message: { action: "hello"; lastSeq: number } | { action: "language"; language: string }): void {
+  private send(message: ListenerMessage): void {
     this.socket?.send(JSON.stringify(message));
   }
 
