@@ -86,7 +86,8 @@ test("creates a session and shows the join QR code with the link under it", asyn
   await expect(page.getByTestId("qr-code")).toHaveAttribute("src", /^data:image\/png;base64,/);
   // A window of its own for the projector: just the code, no token in its URL.
   const [projector] = await Promise.all([page.context().waitForEvent("page"), page.getByTestId("qr-window").click()]);
-  await expect(projector.getByTestId("join-url")).toHaveText(new RegExp(`/s/${id}$`));
+  // A fresh window loads the whole console bundle first: give it time on a busy machine.
+  await expect(projector.getByTestId("join-url")).toHaveText(new RegExp(`/s/${id}$`), { timeout: 15_000 });
   await expect(projector.getByTestId("qr-code")).toBeVisible();
   expect(projector.url()).not.toContain("token");
   await projector.close();
