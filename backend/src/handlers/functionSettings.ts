@@ -1,3 +1,5 @@
+import { fileURLToPath } from "node:url";
+
 /**
  * The Lambda functions of the backend and how each runs: one row per handler entry. The
  * cloud stack (`infra/lib/handlerEntries.ts`) deploys each row as a function with this
@@ -41,3 +43,8 @@ export const FUNCTION_SETTINGS: Readonly<Record<FunctionId, FunctionSettings>> =
 };
 
 export const FUNCTION_IDS = Object.keys(FUNCTION_SETTINGS) as FunctionId[];
+
+/** Absolute path of a function's handler file (this table sits in `backend/src/handlers`). */
+export function handlerFile(settings: FunctionSettings): string {
+  return fileURLToPath(new URL(settings.file, import.meta.url));
+}

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -53,19 +53,61 @@ function readMeta(file: string): BundleMeta | undefined {
   }
 }
 
+/** How long another process may hold a bundle's build lock before it is taken as abandoned. */
+const STALE_LOCK_MS = 120_000;
+
+/** Bundles being built by this process, so servers started together build each one once. */
+const building = new Map<string, Promise<string>>();
+
 /** The file: URL of the bundle of `entry` (a file exporting `handler`), building it when stale. */
-export async function bundleHandler(entry: string, cacheDir = DEFAULT_BUNDLE_CACHE_DIR): Promise<string> {
+export function bundleHandler(entry: string, cacheDir = DEFAULT_BUNDLE_CACHE_DIR): Promise<string> {
   const key = createHash("sha256")
     .update(JSON.stringify([resolve(entry), esbuildVersion, BUNDLE_OPTIONS]))
     .digest("hex")
     .slice(0, 16);
   const dir = join(cacheDir, key);
+  let pending = building.get(dir);
+  if (!pending) {
+    pending = bundleUnderLock(entry, dir).finally(() => building.delete(dir));
+    building.set(dir, pending);
+  }
+  return pending;
+}
+
+/** Test files run in parallel processes: one builds while the others wait for its result. */
+async function bundleUnderLock(entry: string, dir: string): Promise<string> {
   const outfile = join(dir, "handler.mjs");
   const metaFile = join(dir, "meta.json");
-  const cached = readMeta(metaFile);
-  if (cached && upToDate(cached)) return pathToFileURL(outfile).href;
-
+  const lock = join(dir, "build.lock");
   mkdirSync(dir, { recursive: true });
+  for (;;) {
+    const cached = readMeta(metaFile);
+    if (cached && upToDate(cached)) return pathToFileURL(outfile).href;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - lockTime(lock) > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      await new Promise((done) => setTimeout(done, 200));
+    }
+  }
+  try {
+    await buildBundle(entry, outfile, metaFile);
+    return pathToFileURL(outfile).href;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function lockTime(lock: string): number {
+  try {
+    return statSync(lock).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
+
+async function buildBundle(entry: string, outfile: string, metaFile: string): Promise<void> {
   const workingDir = process.cwd();
   const result = await build({
     ...BUNDLE_OPTIONS,
@@ -88,5 +130,4 @@ export async function bundleHandler(entry: string, cacheDir = DEFAULT_BUNDLE_CAC
   }
   writeFileSync(metaFile + suffix, JSON.stringify({ inputs, workingDir } satisfies BundleMeta));
   renameSync(metaFile + suffix, metaFile);
-  return pathToFileURL(outfile).href;
 }

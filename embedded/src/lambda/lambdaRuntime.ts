@@ -54,28 +54,49 @@ function fromResultPayload(payload: string): unknown {
   return JSON.parse(payload);
 }
 
-/** The embedded Lambda service: every function in its own pool of isolated execution environments. */
+/**
+ * The embedded Lambda service: every function in its own pool of isolated execution
+ * environments. A function's code is bundled at its first invocation (from the cache when
+ * its inputs have not changed), so a server starts without waiting for esbuild.
+ */
 export class LambdaRuntime {
-  private constructor(private readonly pools: ReadonlyMap<string, FunctionPool>) {}
+  private readonly pools = new Map<string, Promise<FunctionPool>>();
+  private readonly definitions: ReadonlyMap<string, LambdaFunctionDefinition>;
 
-  /** Bundles every function's code, then makes its pool; no container starts before its first invocation. */
+  private constructor(private readonly options: LambdaRuntimeOptions) {
+    this.definitions = new Map(options.functions.map((f) => [f.name, f]));
+  }
+
   static async start(options: LambdaRuntimeOptions): Promise<LambdaRuntime> {
-    const urls = await Promise.all(options.functions.map((f) => bundleHandler(f.entry, options.bundleCacheDir)));
-    const pools = new Map<string, FunctionPool>();
-    options.functions.forEach((f, i) => {
-      const spec = {
-        functionName: f.name,
-        handlerUrl: urls[i] as string,
-        memorySize: f.memorySize,
-        timeoutSeconds: f.timeoutSeconds,
-        environment: f.environment,
-        region: options.region,
-        accountId: options.accountId,
-        log: options.log,
-      };
-      pools.set(f.name, new FunctionPool(spec, options.settings));
-    });
-    return new LambdaRuntime(pools);
+    return new LambdaRuntime(options);
+  }
+
+  private pool(functionName: string): Promise<FunctionPool> {
+    const existing = this.pools.get(functionName);
+    if (existing) return existing;
+    const definition = this.definitions.get(functionName);
+    if (!definition) return Promise.reject(new Error(`no function named ${functionName}`));
+    const { options } = this;
+    const pool = bundleHandler(definition.entry, options.bundleCacheDir).then(
+      (handlerUrl) =>
+        new FunctionPool(
+          {
+            functionName,
+            handlerUrl,
+            memorySize: definition.memorySize,
+            timeoutSeconds: definition.timeoutSeconds,
+            environment: definition.environment,
+            region: options.region,
+            accountId: options.accountId,
+            log: options.log,
+          },
+          options.settings,
+        ),
+    );
+    // A failed build is not kept: the next invocation bundles again (the source may be fixed by then).
+    pool.catch(() => this.pools.delete(functionName));
+    this.pools.set(functionName, pool);
+    return pool;
   }
 
   /**
@@ -83,19 +104,20 @@ export class LambdaRuntime {
    * FunctionError with the runtime's errorType and errorMessage.
    */
   async invoke<T = unknown>(functionName: string, event: unknown): Promise<T> {
-    const pool = this.pools.get(functionName);
-    if (!pool) throw new Error(`no function named ${functionName}`);
-    return fromResultPayload(await pool.invoke(toEventPayload(event))) as T;
+    const payload = toEventPayload(event);
+    const pool = await this.pool(functionName);
+    return fromResultPayload(await pool.invoke(payload)) as T;
   }
 
-  stats(functionName: string): PoolStats {
-    const pool = this.pools.get(functionName);
-    if (!pool) throw new Error(`no function named ${functionName}`);
-    return pool.stats();
+  /** What a function's pool has done so far (nothing before its first invocation). */
+  async stats(functionName: string): Promise<PoolStats> {
+    return (await this.pool(functionName)).stats();
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    const pools = await Promise.allSettled(this.pools.values());
+    this.pools.clear();
+    await Promise.all(pools.map((p) => (p.status === "fulfilled" ? p.value.close() : undefined)));
   }
 }
 

@@ -45,7 +45,7 @@ describe("Lambda runtime: isolated execution environments", () => {
     expect(new Set(counts.map((c) => c.threadId)).size).toBe(3);
     // A counter in module scope diverges across containers: no container saw all six invocations.
     expect(counts.map((c) => c.invocations)).toEqual([1, 1, 1, 2, 2, 2]);
-    expect(lambda.stats("Probe").containersStarted).toBe(3);
+    expect((await lambda.stats("Probe")).containersStarted).toBe(3);
   });
 
   it("recycles a container after N invocations, and its module state is lost", async () => {
@@ -76,7 +76,7 @@ describe("Lambda runtime: isolated execution environments", () => {
     expect(new Set(results.map((r) => r.threadId)).size).toBe(2);
     // Two rounds of 300 ms: the third and fourth waited for a free container.
     expect(elapsed).toBeGreaterThanOrEqual(600);
-    expect(lambda.stats("Probe").containersStarted).toBe(2);
+    expect((await lambda.stats("Probe")).containersStarted).toBe(2);
   });
 
   it("ends an invocation at the function's timeout and replaces the container", async () => {
@@ -121,7 +121,7 @@ describe("Lambda runtime: isolated execution environments", () => {
     const lambda = await start({ containersPerFunction: 1 });
     const huge = { action: "echo", value: "x".repeat(6 * 1024 * 1024) };
     await expect(lambda.invoke("Probe", huge)).rejects.toBeInstanceOf(PayloadTooLargeError);
-    expect(lambda.stats("Probe").invocations).toBe(0);
+    expect((await lambda.stats("Probe")).invocations).toBe(0);
   });
 
   it("reports a thrown error with its type and message", async () => {

@@ -1,0 +1,115 @@
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { EMBEDDED_SUBSTITUTES_ENV, type EmbeddedSubstitutes } from "@babelcast/backend/aws/embeddedSubstitutes.js";
+import {
+  FUNCTION_IDS,
+  FUNCTION_SETTINGS,
+  type FunctionId,
+  handlerFile,
+} from "@babelcast/backend/handlers/functionSettings.js";
+import type { OwnerAuthConfig } from "@babelcast/backend/services/ownerAuth.js";
+import { DEFAULT_TABLE_NAMES, TABLE_IDS, TABLES } from "@babelcast/backend/tables/definitions.js";
+import { PATHS } from "@babelcast/protocol";
+import type { EmbeddedContext } from "../embeddedContext.js";
+import type { LambdaFunctionDefinition } from "./lambdaRuntime.js";
+
+/** The file in the data dir with what has no cloud environment variable (see `EMBEDDED_SUBSTITUTES_ENV`). */
+export const SUBSTITUTES_FILE = "lambda-substitutes.json";
+
+/** The embedded server's values of what the stack passes to its functions. */
+export interface StackEnvironment {
+  readonly listenerTokenSecret: string;
+  readonly sessionLimits: unknown;
+  /** What has no cloud variable (see `EMBEDDED_SUBSTITUTES_ENV`). */
+  readonly substitutes: EmbeddedSubstitutes;
+}
+
+/**
+ * The variables Lambda sets in every function's environment (reserved ones), for a
+ * function of `memorySize` MB. https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+ */
+function reservedVariables(ctx: EmbeddedContext, name: string, memorySize: number): Record<string, string> {
+  return {
+    AWS_REGION: ctx.region,
+    AWS_DEFAULT_REGION: ctx.region,
+    AWS_EXECUTION_ENV: "AWS_Lambda_nodejs20.x",
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    // The function role's credentials (today the data dir's one key; the SDK's default chain reads them here).
+    AWS_ACCESS_KEY_ID: ctx.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: ctx.credentials.secretAccessKey,
+    TZ: ":UTC",
+    LANG: "en_US.UTF-8",
+    NODE_OPTIONS: "--enable-source-maps",
+  };
+}
+
+/**
+ * Where the AWS APIs are: the SDK's service-specific endpoint variables point each client
+ * at this server's endpoint. https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ */
+function endpointVariables(ctx: EmbeddedContext): Record<string, string> {
+  const base = ctx.loopbackUrl;
+  return {
+    AWS_ENDPOINT_URL_DYNAMODB: `${base}${PATHS.dynamodb}`,
+    AWS_ENDPOINT_URL_KINESIS_VIDEO: `${base}${PATHS.kinesisvideo}`,
+    AWS_ENDPOINT_URL_TRANSLATE: `${base}${PATHS.translate}`,
+    AWS_ENDPOINT_URL_POLLY: `${base}${PATHS.polly}`,
+  };
+}
+
+/**
+ * The stack always names its user pool; with the data dir's owner token there is none, and
+ * the substitutes file says so (these values are then never used).
+ */
+function userPoolVariables(ownerAuth: OwnerAuthConfig): Record<string, string> {
+  return ownerAuth.kind === "cognito"
+    ? { USER_POOL_ID: ownerAuth.userPoolId, USER_POOL_CLIENT_ID: ownerAuth.clientId }
+    : { USER_POOL_ID: "none-owner-token-sign-in", USER_POOL_CLIENT_ID: "none-owner-token-sign-in" };
+}
+
+/** The variables `infra/lib/babelcastStack.ts` gives every function, with the embedded server's values. */
+function stackVariables(ctx: EmbeddedContext, stack: StackEnvironment, substitutesFile: string) {
+  return {
+    ...Object.fromEntries(TABLE_IDS.map((id) => [TABLES[id].envVar, DEFAULT_TABLE_NAMES[id]])),
+    ...userPoolVariables(stack.substitutes.ownerAuth),
+    LISTENER_TOKEN_SECRET: stack.listenerTokenSecret,
+    LISTENER_URL: ctx.config.listenerUrl,
+    WEBSOCKET_URL: ctx.config.webSocketUrl,
+    WEBSOCKET_MANAGEMENT_ENDPOINT: `${ctx.loopbackUrl}${PATHS.apigatewaymanagementapi}`,
+    CHANNEL_NAME_PREFIX: "babelcast-",
+    TERMINOLOGY_NAME_PREFIX: "babelcast-",
+    SESSION_LIMITS: JSON.stringify(stack.sessionLimits),
+    [EMBEDDED_SUBSTITUTES_ENV]: substitutesFile,
+  };
+}
+
+/** Writes the substitutes file (the owner token may be inside: readable by this user only) and returns its path. */
+export function writeSubstitutesFile(dataDir: string, substitutes: EmbeddedSubstitutes): string {
+  const file = join(dataDir, SUBSTITUTES_FILE);
+  writeFileSync(file, JSON.stringify(substitutes), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}
+
+/** Every backend function, as the stack deploys it, for the embedded Lambda runtime. */
+export function embeddedFunctions(ctx: EmbeddedContext, stack: StackEnvironment): LambdaFunctionDefinition[] {
+  const substitutesFile = writeSubstitutesFile(ctx.dataDir, stack.substitutes);
+  return FUNCTION_IDS.map((id: FunctionId) => {
+    const settings = FUNCTION_SETTINGS[id];
+    return {
+      name: id,
+      entry: handlerFile(settings),
+      memorySize: settings.memorySize,
+      timeoutSeconds: settings.timeoutSeconds,
+      environment: {
+        ...reservedVariables(ctx, id, settings.memorySize),
+        ...endpointVariables(ctx),
+        ...stackVariables(ctx, stack, substitutesFile),
+      },
+    };
+  });
+}
