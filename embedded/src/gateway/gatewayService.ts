@@ -1,13 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createHttpApiHandler } from "@babelcast/backend/handlers/http/httpApi.js";
 import { errorResult } from "@babelcast/backend/handlers/http/httpRequest.js";
 import {
   type BackendDeps,
   type BackendDepsOverrides,
   createBackendDeps,
 } from "@babelcast/backend/handlers/shared/backendDeps.js";
-import { authorizeConnection } from "@babelcast/backend/handlers/ws/connectAuthorizer.js";
-import { createWebSocketHandler } from "@babelcast/backend/handlers/ws/webSocketApi.js";
 import { ApiFailure } from "@babelcast/backend/services/apiErrors.js";
 import { HTTP_CORS, PATHS } from "@babelcast/protocol";
 import { z } from "zod";
@@ -15,17 +12,25 @@ import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { FaultSettings, FaultSwitch } from "../faults.js";
+import { readLimitedBody } from "./requestBody.js";
+import { embeddedFunctions } from "../lambda/embeddedFunctions.js";
+import { LambdaRuntime } from "../lambda/lambdaRuntime.js";
+import { LAMBDA_SETTINGS_SECTION, LambdaSettings } from "../lambda/lambdaSettings.js";
 import { underPrefix } from "../underPrefix.js";
 import { embeddedRuntimeConfig } from "./embeddedRuntime.js";
 import { httpApiEvent } from "./httpEvents.js";
 import { matchRoute } from "./httpRouteMatch.js";
+import { lambdaIntegration } from "./lambdaIntegration.js";
 import { handleManagementRequest } from "./managementEndpoint.js";
-import { readLimitedBody } from "./requestBody.js";
 import { WebSocketGateway } from "./webSocketGateway.js";
+import { WEBSOCKET_SETTINGS_SECTION, WebSocketTimeoutSettings } from "./webSocketLimits.js";
 
 /** The running embedded API Gateway, with handles tests use. */
 export interface GatewayService extends EmbeddedService {
+  /** The gateway's own table access (clearing connections left from the last run); the handlers run in `lambda`. */
   readonly deps: BackendDeps;
+  /** The Lambda functions behind the APIs, each in its own execution environments. */
+  readonly lambda: LambdaRuntime;
   readonly webSocket: WebSocketGateway;
   /** Faults injected into the Management API (settings section `gateway.faults`; flip live in tests). */
   readonly faults: FaultSwitch;
@@ -57,6 +62,7 @@ function writeFailure(res: ServerResponse, failure: ApiFailure): void {
   writeResult(res, errorResult(failure));
 }
 
+/** Overrides of the gateway's own dependencies; the handlers, in their containers, build theirs from their environment. */
 export interface GatewayServiceOptions extends BackendDepsOverrides {}
 
 /**
@@ -80,21 +86,33 @@ async function clearStaleConnections(deps: BackendDeps, ctx: EmbeddedContext): P
 
 /**
  * The embedded API Gateway: the HTTP API under `/api`, the WebSocket API at `/ws` and the
- * Management API at `/aws/apigateway`, all calling the same handlers the Lambda functions run.
+ * Management API at `/aws/apigateway`, invoking the backend's Lambda functions (the same
+ * bundles the stack deploys) in the embedded Lambda runtime.
  */
 export function createGatewayService(options: GatewayServiceOptions = {}) {
-  return (ctx: EmbeddedContext): GatewayService => {
+  return async (ctx: EmbeddedContext): Promise<GatewayService> => {
     const config = embeddedRuntimeConfig(ctx);
+    const lambda = await LambdaRuntime.start({
+      functions: embeddedFunctions(ctx, {
+        listenerTokenSecret: config.listenerTokenSecret,
+        sessionLimits: config.limits,
+        substitutes: { ownerAuth: config.ownerAuth, lifecycleEvents: config.lifecycleEvents },
+      }),
+      settings: settingsSection(ctx.settings, LAMBDA_SETTINGS_SECTION, LambdaSettings),
+      region: ctx.region,
+      accountId: ctx.accountId,
+      log: ctx.log,
+    });
     const deps = createBackendDeps(config, { log: ctx.log, ...options });
-    const httpHandler = createHttpApiHandler(deps);
-    const wsHandler = createWebSocketHandler(deps);
     const domainName = new URL(ctx.url).host;
+    const proxy = lambdaIntegration(lambda, { region: ctx.region, accountId: ctx.accountId, log: ctx.log });
     const webSocket = new WebSocketGateway({
-      authorize: (query) => authorizeConnection(deps, query),
-      handler: wsHandler,
+      authorize: proxy.authorizeConnect,
+      handler: proxy.webSocketMessage,
       domainName,
       stage: PATHS.webSocket.slice(1),
       log: ctx.log,
+      timeouts: settingsSection(ctx.settings, WEBSOCKET_SETTINGS_SECTION, WebSocketTimeoutSettings),
     });
     const verifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "execute-api" });
     const faults = new FaultSwitch(settingsSection(ctx.settings, GATEWAY_SETTINGS_SECTION, GatewaySettings).faults);
@@ -142,7 +160,7 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
         },
         route,
       );
-      writeResult(res, await httpHandler(event));
+      writeResult(res, await proxy.httpRequest(event));
     }
 
     // Runs before the first API request or WebSocket is served (the server answers only once ready).
@@ -155,6 +173,7 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
     return {
       name: "gateway",
       deps,
+      lambda,
       webSocket,
       faults,
       handleRequest(req, res) {
@@ -187,6 +206,7 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
       async close() {
         await cleared;
         await webSocket.close();
+        await lambda.close();
         deps.close();
       },
     };
