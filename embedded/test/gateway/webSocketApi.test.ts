@@ -56,28 +56,21 @@ async function segmentCount(id: string): Promise<number> {
 }
 
 describe("$connect", () => {
+  // A Lambda REQUEST authorizer can only admit, deny (403) or throw "Unauthorized" (401): the
+  // reason stays in the function's log, as in API Gateway.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-lambda-authorizer-output.html
   it.each([
-    ["no role", (id: string) => ({ sessionId: id, token: "x" }), 400, /role/],
-    ["a malformed session id", () => ({ role: "listener", sessionId: "nope", token: "x" }), 400, /sessionId/],
-    ["an unknown session", () => ({ role: "listener", sessionId: "quiet-comet-000", token: "x" }), 404, /no session/],
-    ["no token", (id: string) => ({ role: "listener", sessionId: id }), 401, /token is missing/],
-    [
-      "a forged listener token",
-      (id: string) => ({ role: "listener", sessionId: id, token: "v1.e30.AAAA" }),
-      401,
-      /not valid/,
-    ],
-    [
-      "a wrong owner token",
-      (id: string) => ({ role: "console", sessionId: id, token: "w".repeat(32) }),
-      401,
-      /owner token/,
-    ],
-  ])("refuses %s with a clear 4xx", async (_name, query, status, message) => {
+    ["no role", (id: string) => ({ sessionId: id, token: "x" })],
+    ["a malformed session id", () => ({ role: "listener", sessionId: "nope", token: "x" })],
+    ["an unknown session", () => ({ role: "listener", sessionId: "quiet-comet-000", token: "x" })],
+    ["no token", (id: string) => ({ role: "listener", sessionId: id })],
+    ["a forged listener token", (id: string) => ({ role: "listener", sessionId: id, token: "v1.e30.AAAA" })],
+    ["a wrong owner token", (id: string) => ({ role: "console", sessionId: id, token: "w".repeat(32) })],
+  ])("refuses %s with 401 Unauthorized, as API Gateway's authorizer does", async (_name, query) => {
     const s = await liveSession();
     const err = await openSocket(wsUrl(h, query(s.id) as Record<string, string>)).catch((e) => e);
-    expect(err.status).toBe(status);
-    expect(JSON.parse(err.body).error.message).toMatch(message);
+    expect(err.status).toBe(401);
+    expect(JSON.parse(err.body).error.message).toBe("Unauthorized");
     await s.console.close();
   });
 
@@ -89,12 +82,10 @@ describe("$connect", () => {
     const expired = createListenerToken({ s: a.id, l: joined.json.listenerId, exp: Date.now() - 1 }, secret);
     const e1 = await openSocket(wsUrl(h, { role: "listener", sessionId: a.id, token: expired })).catch((e) => e);
     expect(e1.status).toBe(401);
-    expect(e1.body).toMatch(/expired/);
     const e2 = await openSocket(
       wsUrl(h, { role: "listener", sessionId: b.id, token: joined.json.listenerToken }),
     ).catch((e) => e);
     expect(e2.status).toBe(401);
-    expect(e2.body).toMatch(/another session/);
     await a.console.close();
     await b.console.close();
   });
