@@ -3,6 +3,7 @@ import type { ServerResponse } from "node:http";
 import { join, normalize, sep } from "node:path";
 import { CONSOLE_PERMISSIONS_POLICY, consolePageCsp, PATHS, pageSecurityHeaders } from "@babelcast/protocol";
 import type { EmbeddedContext, EmbeddedService } from "./embeddedContext.js";
+import { resolvedPath } from "./http/requestTarget.js";
 import { sendError } from "./httpResponses.js";
 import { connectSources } from "./listenerPage.js";
 import { underPrefix } from "./underPrefix.js";
@@ -52,7 +53,7 @@ export function createConsolePageService(ctx: EmbeddedContext, options: { distDi
   return {
     name: "console-page",
     handleRequest(req, res) {
-      const pathname = new URL(req.url ?? "/", "http://local").pathname;
+      const pathname = resolvedPath(req.url);
       if (!underPrefix(pathname, PATHS.console)) return false;
       if (req.method !== "GET" && req.method !== "HEAD") {
         res.setHeader("allow", "GET, HEAD");

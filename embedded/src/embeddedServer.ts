@@ -9,6 +9,7 @@ import { loadOrCreateCredentials, loadOrCreateOwnerToken, prepareDataDir } from 
 import { embeddedConfigDocument } from "./embeddedConfig.js";
 import type { EmbeddedContext, EmbeddedService, EmbeddedServiceFactory } from "./embeddedContext.js";
 import { type EmbeddedSettings, loadEmbeddedSettings, settingsSection } from "./embeddedSettings.js";
+import { resolvedPath } from "./http/requestTarget.js";
 import { sendError, sendJson } from "./httpResponses.js";
 import { EMBEDDED_SERVICES } from "./services.js";
 
@@ -135,7 +136,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       sendError(res, 400, "BadRequest", "the request target is not a valid path");
       return;
     }
-    const pathname = new URL(req.url ?? "/", "http://local").pathname;
+    const pathname = resolvedPath(req.url);
     if (req.method === "GET" && pathname === PATHS.config) {
       sendJson(res, 200, context.config, { "access-control-allow-origin": "*" });
       return;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { LISTENER_PERMISSIONS_POLICY, listenerPageCsp, PATHS, pageSecurityHeaders } from "@babelcast/protocol";
 import type { EmbeddedContext, EmbeddedService } from "./embeddedContext.js";
+import { resolvedPath } from "./http/requestTarget.js";
 import { sendError } from "./httpResponses.js";
 import { underPrefix } from "./underPrefix.js";
 
@@ -117,7 +118,7 @@ export function createListenerPageService(ctx: EmbeddedContext, options: { distD
   return {
     name: "listener-page",
     handleRequest(req, res) {
-      const pathname = new URL(req.url ?? "/", "http://local").pathname;
+      const pathname = resolvedPath(req.url);
       if (!underPrefix(pathname, PATHS.listener)) return false;
       if (req.method !== "GET" && req.method !== "HEAD") {
         res.setHeader("allow", "GET, HEAD");

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PATHS } from "@babelcast/protocol";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
+import { resolvedPath } from "../http/requestTarget.js";
 import { sendError, sendJson } from "../httpResponses.js";
 import type { ResolvedCredentials } from "./sigv4Verifier.js";
 
@@ -86,7 +87,7 @@ export function credentialsService(ctx: EmbeddedContext): EmbeddedService {
   return {
     name: "credentials",
     handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
-      const pathname = new URL(req.url ?? "/", "http://local").pathname;
+      const pathname = resolvedPath(req.url);
       if (pathname !== PATHS.credentials) return false;
       if (req.method === "OPTIONS") {
         res.writeHead(204, { ...CORS, "access-control-max-age": "600" });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TemporaryCredentialIssuer } from "../auth/temporaryCredentials.js";
-import { AwsServiceError } from "../engines/awsEndpoint.js";
+import { AwsServiceError } from "../http/awsResponses.js";
 import type { UserPoolIdentity } from "./userPoolSettings.js";
 import type { UserPoolStore } from "./userPoolStore.js";
 import type { UserPoolTokens } from "./userPoolTokens.js";

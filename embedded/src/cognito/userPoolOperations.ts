@@ -2,7 +2,7 @@ import { randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "@babelcast/backend/handlers/shared/logger.js";
-import { AwsServiceError } from "../engines/awsEndpoint.js";
+import { AwsServiceError } from "../http/awsResponses.js";
 import { generateTemporaryPassword, passwordProblems } from "./passwordPolicy.js";
 import { createPasswordVerifier, decoyChallenge, passwordClaimMatches, startPasswordChallenge } from "./srpServer.js";
 import { acceptedTimeStep, newTotpSecret } from "./totpCodes.js";

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
@@ -7,7 +6,10 @@ import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import { temporaryCredentialsFor } from "../auth/temporaryCredentials.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
-import { AwsServiceError, parseJsonObject, readBody, sendAwsError, splitUrl } from "../engines/awsEndpoint.js";
+import { parseJsonObject } from "../http/awsEndpoint.js";
+import { AWS_JSON_1_1, AwsServiceError, sendAwsError, sendAwsJson } from "../http/awsResponses.js";
+import { readLimitedBody } from "../http/requestBody.js";
+import { splitRequestTarget } from "../http/requestTarget.js";
 import { sendError, sendJson } from "../httpResponses.js";
 import { underPrefix } from "../underPrefix.js";
 import { createIdentityPoolOperations } from "./identityPoolOperations.js";
@@ -21,7 +23,6 @@ import {
 import { UserPoolStore } from "./userPoolStore.js";
 import { UserPoolTokens } from "./userPoolTokens.js";
 
-const CONTENT_TYPE = "application/x-amz-json-1.1";
 const USER_POOL_TARGET = "AWSCognitoIdentityProviderService.";
 const IDENTITY_POOL_TARGET = "AWSCognitoIdentityService.";
 const MAX_BODY_BYTES = 64 * 1024;
@@ -54,7 +55,10 @@ async function answer(
   log: EmbeddedContext["log"],
 ): Promise<void> {
   try {
-    const body = await readBody(req, MAX_BODY_BYTES);
+    const body = await readLimitedBody(req, MAX_BODY_BYTES);
+    if (body === undefined) {
+      throw new AwsServiceError("ValidationException", 400, `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    }
     const target = String(req.headers["x-amz-target"] ?? "");
     const operation = req.method === "POST" ? await resolve(target, body) : undefined;
     if (!operation)
@@ -63,27 +67,16 @@ async function answer(
         400,
         `Unknown operation ${target || "(no X-Amz-Target)"}.`,
       );
-    const output = JSON.stringify(await operation(parseJsonObject(body)));
-    res.writeHead(200, {
-      ...CORS,
-      "content-type": CONTENT_TYPE,
-      "content-length": Buffer.byteLength(output),
-      "x-amzn-requestid": randomUUID(),
-    });
-    res.end(output);
+    sendAwsJson(res, await operation(parseJsonObject(body)), AWS_JSON_1_1, CORS);
   } catch (err) {
     if (res.headersSent) return;
-    for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
     if (err instanceof AwsServiceError) {
-      sendAwsError(res, err, CONTENT_TYPE);
+      sendAwsError(res, err, AWS_JSON_1_1, CORS);
       return;
     }
     log.error("user pool request failed", { error: String(err) });
-    sendAwsError(
-      res,
-      new AwsServiceError("InternalErrorException", 500, "The user pool failed; see its log."),
-      CONTENT_TYPE,
-    );
+    const failure = new AwsServiceError("InternalErrorException", 500, "The user pool failed; see its log.");
+    sendAwsError(res, failure, AWS_JSON_1_1, CORS);
   }
 }
 
@@ -99,7 +92,7 @@ export async function createUserPoolService(ctx: EmbeddedContext): Promise<UserP
     return {
       name: "cognito",
       handleRequest(req, res) {
-        const pathname = new URL(req.url ?? "/", "http://local").pathname;
+        const pathname = splitRequestTarget(req.url).path;
         if (!prefixes.some((p) => underPrefix(pathname, p))) return false;
         req.resume();
         sendError(
@@ -132,7 +125,7 @@ export async function createUserPoolService(ctx: EmbeddedContext): Promise<UserP
     name: "cognito",
     pool,
     handleRequest(req, res) {
-      const pathname = new URL(req.url ?? "/", "http://local").pathname;
+      const pathname = splitRequestTarget(req.url).path;
       if (!prefixes.some((p) => underPrefix(pathname, p))) return false;
       if (req.method === "OPTIONS") {
         res.writeHead(204, { ...CORS, "access-control-max-age": "600" });
@@ -164,7 +157,7 @@ export async function createUserPoolService(ctx: EmbeddedContext): Promise<UserP
           const admin = pool.adminOperations[name];
           if (!admin) return pool.publicOperations[name];
           // Admin operations are IAM-authorized, as in AWS: the data dir's credentials sign them.
-          const { path, rawQuery } = splitUrl(req.url);
+          const { path, rawQuery } = splitRequestTarget(req.url);
           const verdict = await adminVerifier.verifyHeader({
             method: "POST",
             path,

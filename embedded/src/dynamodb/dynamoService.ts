@@ -9,21 +9,18 @@ import { PATHS } from "@babelcast/protocol";
 import dynalite from "dynalite";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
-import { readLimitedBody } from "../gateway/requestBody.js";
+import { AwsServiceError, DYNAMODB_JSON, sendAwsError } from "../http/awsResponses.js";
+import { readLimitedBody } from "../http/requestBody.js";
+import { splitRequestTarget } from "../http/requestTarget.js";
 import { underPrefix } from "../underPrefix.js";
 
 /** Folder of the on-disk store inside the data dir. */
 export const DYNAMODB_DIR = "dynamodb";
 const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-function sendAwsJsonError(res: ServerResponse, status: number, type: string, message: string): void {
-  const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
-  res.writeHead(status, {
-    "content-type": "application/x-amz-json-1.0",
-    "content-length": Buffer.byteLength(body),
-    "x-amzn-errortype": type,
-  });
-  res.end(body);
+/** DynamoDB answers errors in awsJson 1.0, its `__type` qualified by the service namespace. */
+function sendDynamoError(res: ServerResponse, status: number, type: string, message: string): void {
+  sendAwsError(res, new AwsServiceError(type, status, message), DYNAMODB_JSON);
 }
 
 /** Creates the tables that do not exist yet (on first start; later starts find them on disk). */
@@ -89,25 +86,24 @@ export async function createDynamoService(ctx: EmbeddedContext): Promise<Embedde
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (closing) {
       req.resume();
-      sendAwsJsonError(res, 503, "ServiceUnavailable", "The table store is stopping.");
+      sendDynamoError(res, 503, "ServiceUnavailable", "The table store is stopping.");
       return;
     }
     const body = await readLimitedBody(req, MAX_REQUEST_BYTES);
     if (body === undefined) {
-      sendAwsJsonError(res, 413, "ValidationException", "Request body is too large.");
+      sendDynamoError(res, 413, "ValidationException", "Request body is too large.");
       return;
     }
-    const raw = req.url ?? "/";
-    const q = raw.indexOf("?");
+    const { path, rawQuery } = splitRequestTarget(req.url);
     const verdict = await verifier.verifyHeader({
       method: req.method ?? "POST",
-      path: q < 0 ? raw : raw.slice(0, q),
-      rawQuery: q < 0 ? "" : raw.slice(q + 1),
+      path,
+      rawQuery,
       headers: req.headers,
       body,
     });
     if (!verdict.ok) {
-      sendAwsJsonError(res, 400, verdict.code, verdict.message);
+      sendDynamoError(res, 400, verdict.code, verdict.message);
       return;
     }
     // Dynalite reads the body from the request stream: hand it a replay of the bytes already read.
@@ -117,7 +113,7 @@ export async function createDynamoService(ctx: EmbeddedContext): Promise<Embedde
       url: "/",
     });
     if (closing) {
-      sendAwsJsonError(res, 503, "ServiceUnavailable", "The table store is stopping.");
+      sendDynamoError(res, 503, "ServiceUnavailable", "The table store is stopping.");
       return;
     }
     // Counted until the store answers (not until the socket closes: a request whose client
@@ -138,11 +134,10 @@ export async function createDynamoService(ctx: EmbeddedContext): Promise<Embedde
   return {
     name: "dynamodb",
     handleRequest(req, res) {
-      const pathname = new URL(req.url ?? "/", "http://local").pathname;
-      if (!underPrefix(pathname, PATHS.dynamodb)) return false;
+      if (!underPrefix(splitRequestTarget(req.url).path, PATHS.dynamodb)) return false;
       serve(req, res).catch((err) => {
         ctx.log.error("dynamodb request failed", { error: String(err) });
-        if (!res.headersSent) sendAwsJsonError(res, 500, "InternalServerError", "The table store failed.");
+        if (!res.headersSent) sendDynamoError(res, 500, "InternalServerError", "The table store failed.");
       });
       return true;
     },

@@ -12,7 +12,7 @@ import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { FaultSettings, FaultSwitch } from "../faults.js";
-import { readLimitedBody } from "./requestBody.js";
+import { readLimitedBody } from "../http/requestBody.js";
 import { embeddedFunctions } from "../lambda/embeddedFunctions.js";
 import { LambdaRuntime } from "../lambda/lambdaRuntime.js";
 import { LAMBDA_SETTINGS_SECTION, LambdaSettings } from "../lambda/lambdaSettings.js";

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { PATHS } from "@babelcast/protocol";
 import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { FaultSwitch } from "../faults.js";
-import { readLimitedBody } from "./requestBody.js";
+import { readLimitedBody } from "../http/requestBody.js";
 import { type GatewayConnection, postToConnection } from "./webSocketGateway.js";
 import { WEBSOCKET_LIMITS } from "./webSocketLimits.js";
 

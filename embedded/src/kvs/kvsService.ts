@@ -5,13 +5,18 @@ import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { FaultSwitch } from "../faults.js";
+import { type AnswerOptions, answerAwsRequest, parseJsonObject } from "../http/awsEndpoint.js";
+import { AwsServiceError, REST_JSON, refuseAwsUpgrade, sendAwsError, sendAwsJson } from "../http/awsResponses.js";
+import { splitRequestTarget } from "../http/requestTarget.js";
+import type { CoturnServer } from "../turn/turnServer.js";
 import { underPrefix } from "../underPrefix.js";
 import { ChannelStore } from "./channelStore.js";
 import { CHANNEL_ARN_RE, KvsControlPlane, type SignalingEndpoints } from "./controlPlane.js";
-import { KvsError, sendAwsError, sendAwsJson } from "./kvsErrors.js";
+import { createIceServerConfig } from "./iceServerConfig.js";
+import { KvsError } from "./kvsErrors.js";
 import { KVS_SETTINGS_SECTION, KvsSettings } from "./kvsSettings.js";
 import { CLIENT_ID_RE, SignalingRelay, type SignalingRole } from "./signalingRelay.js";
-import { refuseUpgrade, SignalingSockets } from "./signalingSockets.js";
+import { SignalingSockets } from "./signalingSockets.js";
 
 const MAX_BODY_BYTES = 1_048_576;
 const ICE_CONFIG_PATH = `${PATHS.kinesisvideoSignaling}/v1/get-ice-server-config`;
@@ -24,6 +29,8 @@ export interface KvsService extends EmbeddedService {
   readonly endpoints: SignalingEndpoints;
   /** Open signaling WebSockets. */
   readonly openSockets: () => number;
+  /** The TURN server behind GetIceServerConfig, started on first use. */
+  readonly turnServer: () => Promise<CoturnServer>;
 }
 
 export function signalingEndpoints(baseUrl: string): SignalingEndpoints {
@@ -33,30 +40,6 @@ export function signalingEndpoints(baseUrl: string): SignalingEndpoints {
     wssViewer: `${ws}${PATHS.signalingViewer}`,
     https: `${baseUrl}${PATHS.kinesisvideoSignaling}`,
   };
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new KvsError("InvalidArgumentException", `The request body is larger than ${MAX_BODY_BYTES} bytes.`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function splitUrl(url: string | undefined): { path: string; rawQuery: string } {
-  const raw = url ?? "/";
-  const q = raw.indexOf("?");
-  return q < 0 ? { path: raw, rawQuery: "" } : { path: raw.slice(0, q), rawQuery: raw.slice(q + 1) };
 }
 
 /**
@@ -84,83 +67,34 @@ export function createKvsService(ctx: EmbeddedContext): KvsService {
     onChannelDeleted: (arn) => relay.closeChannel(arn, 1000, "the signaling channel was deleted"),
   });
 
-  const getIceServerConfig = (input: Record<string, unknown>) => {
-    const arn = input.ChannelARN;
-    if (typeof arn !== "string" || !CHANNEL_ARN_RE.test(arn)) {
-      throw new KvsError("InvalidArgumentException", "ChannelARN is required and must be a signaling channel ARN.");
-    }
-    if (input.Service !== undefined && input.Service !== "TURN") {
-      throw new KvsError("InvalidArgumentException", "Service must be TURN.");
-    }
-    if (input.ClientId !== undefined && (typeof input.ClientId !== "string" || !CLIENT_ID_RE.test(input.ClientId))) {
-      throw new KvsError("InvalidArgumentException", "ClientId must be 1 to 256 characters of [a-zA-Z0-9_.-].");
-    }
-    controlPlane.channel(arn);
-    return {
-      IceServerList: settings.iceServers.map((s) => ({
-        Uris: s.uris,
-        Username: s.username,
-        Password: s.password,
-        Ttl: settings.iceServerTtlSeconds,
-      })),
-    };
-  };
+  const iceConfig = createIceServerConfig(ctx, settings, (arn) => controlPlane.channel(arn), CHANNEL_ARN_RE);
 
-  const answer = async (
+  const gate: AnswerOptions = {
+    verifier,
+    faults,
+    maxBodyBytes: MAX_BODY_BYTES,
+    bodyTooLarge: () =>
+      new KvsError("InvalidArgumentException", `The request body is larger than ${MAX_BODY_BYTES} bytes.`),
+    throttleError: () => new KvsError("ClientLimitExceededException", "Rate exceeded (injected fault)."),
+    internalError: () => new KvsError("InternalFailure", "Internal failure (injected fault)."),
+    protocol: REST_JSON,
+    service: "KVS",
+    log: ctx.log,
+  };
+  const answer = (
     req: IncomingMessage,
     res: ServerResponse,
-    operation: (input: Record<string, unknown>) => unknown,
-  ) => {
-    try {
-      const body = await readBody(req);
-      const { path, rawQuery } = splitUrl(req.url);
-      const verdict = await verifier.verifyHeader({
-        method: req.method ?? "POST",
-        path,
-        rawQuery,
-        headers: req.headers,
-        body,
-      });
-      if (!verdict.ok) {
-        sendAwsError(res, verdict.status, verdict.code, verdict.message);
-        return;
-      }
-      const fault = faults.decide();
-      await faults.delay();
-      if (fault === "drop") {
-        req.socket.destroy();
-        return;
-      }
-      if (fault === "throttle") throw new KvsError("ClientLimitExceededException", "Rate exceeded (injected fault).");
-      if (fault === "error") throw new KvsError("InternalFailure", "Internal failure (injected fault).");
-      let input: unknown = {};
-      if (body.length > 0) {
-        try {
-          input = JSON.parse(body.toString("utf8"));
-        } catch {
-          throw new KvsError("SerializationException", "The request body is not valid JSON.");
-        }
-      }
-      if (typeof input !== "object" || input === null || Array.isArray(input)) {
-        throw new KvsError("SerializationException", "The request body must be a JSON object.");
-      }
-      sendAwsJson(res, operation(input as Record<string, unknown>));
-    } catch (err) {
-      if (res.headersSent) return;
-      if (err instanceof KvsError) {
-        sendAwsError(res, err.status, err.type, err.message);
-      } else {
-        ctx.log.error("kinesisvideo request failed", { url: req.url, error: String(err) });
-        sendAwsError(res, 500, "InternalFailure", "The embedded KVS emulator failed on this request; see its log.");
-      }
-    }
-  };
+    operation: (input: Record<string, unknown>) => unknown | Promise<unknown>,
+  ) =>
+    answerAwsRequest(req, res, gate, async (body) => {
+      sendAwsJson(res, await operation(parseJsonObject(body)), REST_JSON);
+    });
 
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer, role: SignalingRole) => {
-    const { path, rawQuery } = splitUrl(req.url);
+    const { path, rawQuery } = splitRequestTarget(req.url);
     const verdict = await verifier.verifyPresigned({ method: "GET", path, rawQuery, headers: req.headers });
     if (!verdict.ok) {
-      refuseUpgrade(socket, 403, verdict.code, verdict.message);
+      refuseAwsUpgrade(socket, new AwsServiceError(verdict.code, 403, verdict.message), REST_JSON);
       return;
     }
     const fault = faults.decide();
@@ -197,10 +131,11 @@ export function createKvsService(ctx: EmbeddedContext): KvsService {
     relay,
     endpoints,
     openSockets: () => sockets.size,
+    turnServer: iceConfig.turnServer,
     handleRequest(req, res) {
-      const { path } = splitUrl(req.url);
+      const { path } = splitRequestTarget(req.url);
       if (path === ICE_CONFIG_PATH && req.method === "POST") {
-        void answer(req, res, getIceServerConfig);
+        void answer(req, res, iceConfig.getIceServerConfig);
         return true;
       }
       if (!underPrefix(path, PATHS.kinesisvideo) && !underPrefix(path, PATHS.kinesisvideoSignaling)) return false;
@@ -208,28 +143,34 @@ export function createKvsService(ctx: EmbeddedContext): KvsService {
       const operation = underPrefix(path, PATHS.kinesisvideo) ? controlPlane.operations[name] : undefined;
       if (req.method !== "POST" || !operation || !Object.hasOwn(controlPlane.operations, name)) {
         req.resume();
-        sendAwsError(res, 404, "UnknownOperationException", `No operation at ${req.method} ${path}.`);
+        sendAwsError(
+          res,
+          new KvsError("UnknownOperationException", `No operation at ${req.method} ${path}.`),
+          REST_JSON,
+        );
         return true;
       }
       void answer(req, res, operation);
       return true;
     },
     handleUpgrade(req, socket, head) {
-      const { path } = splitUrl(req.url);
+      const { path } = splitRequestTarget(req.url);
       const role = path === PATHS.signalingMaster ? "MASTER" : path === PATHS.signalingViewer ? "VIEWER" : undefined;
       if (!role) return false;
       upgrade(req, socket, head, role).catch((err: unknown) => {
-        if (err instanceof KvsError) {
-          refuseUpgrade(socket, err.status, err.type, err.message);
+        if (err instanceof AwsServiceError) {
+          refuseAwsUpgrade(socket, err, REST_JSON);
         } else {
           ctx.log.error("signaling upgrade failed", { error: String(err) });
-          refuseUpgrade(socket, 500, "InternalFailure", "The embedded KVS emulator failed on this connection.");
+          const failure = new KvsError("InternalFailure", "The embedded KVS emulator failed on this connection.");
+          refuseAwsUpgrade(socket, failure, REST_JSON);
         }
       });
       return true;
     },
     async close() {
       await sockets.closeAll();
+      await iceConfig.close();
     },
   };
 }

@@ -16,21 +16,6 @@ export const CLOSE_MAX_DURATION = { code: 1001, reason: "maximum connection dura
 export const CLOSE_IDLE = { code: 1000, reason: "idle timeout" };
 export const CLOSE_SHUTDOWN = { code: 1001, reason: "the embedded server is stopping" };
 
-/** Writes an HTTP refusal on a socket that asked to upgrade, in AWS's error shape, and closes it. */
-export function refuseUpgrade(socket: Duplex, status: number, type: string, message: string): void {
-  const body = JSON.stringify({ message });
-  const statusText =
-    { 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error" }[status] ?? "Error";
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  socket.end(
-    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      `x-amzn-ErrorType: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
 /**
  * Binds the relay to WebSocket connections: accepts admitted upgrades, feeds text frames
  * to the relay, and enforces the connection timings (GO_AWAY, maximum duration, idle).

@@ -4,10 +4,12 @@ import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { encodeMp3, encodeOggVorbis, pcm16LeBytes } from "../engines/audioEncoding.js";
-import { AwsServiceError, answerAwsRequest, parseJsonObject } from "../engines/awsEndpoint.js";
 import { EspeakPool } from "../engines/espeakEngine.js";
 import { resamplePcm16 } from "../engines/resample.js";
 import { FaultSwitch } from "../faults.js";
+import { answerAwsRequest, parseJsonObject } from "../http/awsEndpoint.js";
+import { AwsServiceError, REST_JSON, requestIdHeader, sendAwsJson } from "../http/awsResponses.js";
+import { splitRequestTarget } from "../http/requestTarget.js";
 import { underPrefix } from "../underPrefix.js";
 import { POLLY_SETTINGS_SECTION, PollySettings } from "./pollySettings.js";
 import { EMULATED_VOICES, type EmulatedVoice } from "./pollyVoices.js";
@@ -20,7 +22,6 @@ import { InvalidSsmlError, parseSsml, type SpeechPart } from "./ssml.js";
  * `polly` settings section.
  */
 
-const CONTENT_TYPE = "application/json";
 const MAX_BODY_BYTES = 256 * 1024;
 const FORMATS = {
   pcm: { contentType: "audio/pcm", rates: [8000, 16000] },
@@ -153,7 +154,7 @@ export function createPollyService(ctx: EmbeddedContext): PollyService {
       "content-type": FORMATS[request.format].contentType,
       "content-length": audio.byteLength,
       "x-amzn-requestcharacters": String(request.billed),
-      "x-amzn-requestid": crypto.randomUUID(),
+      ...requestIdHeader(),
     });
     res.end(audio);
   };
@@ -172,9 +173,7 @@ export function createPollyService(ctx: EmbeddedContext): PollyService {
         LanguageName: v.languageName,
         SupportedEngines: v.engines,
       }));
-    const body = JSON.stringify({ Voices: voices });
-    res.writeHead(200, { "content-type": CONTENT_TYPE, "content-length": Buffer.byteLength(body) });
-    res.end(body);
+    sendAwsJson(res, { Voices: voices }, REST_JSON);
   };
 
   const gate = {
@@ -183,16 +182,16 @@ export function createPollyService(ctx: EmbeddedContext): PollyService {
     maxBodyBytes: MAX_BODY_BYTES,
     throttleError: () => new AwsServiceError("ThrottlingException", 400, "Rate exceeded (injected fault)."),
     internalError: () => new AwsServiceError("ServiceFailureException", 500, "Service failure (injected fault)."),
-    contentType: CONTENT_TYPE,
+    protocol: REST_JSON,
     service: "Polly",
     log: ctx.log,
   };
   const answer = (req: IncomingMessage, res: ServerResponse) =>
     answerAwsRequest(req, res, gate, async (body) => {
-      const url = new URL(req.url ?? "/", "http://local");
-      const route = url.pathname.slice(PATHS.polly.length);
+      const { path, rawQuery } = splitRequestTarget(req.url);
+      const route = path.slice(PATHS.polly.length);
       if (req.method === "GET" && route === "/v1/voices") {
-        describeVoices(url.searchParams, res);
+        describeVoices(new URLSearchParams(rawQuery), res);
         return;
       }
       if (req.method !== "POST" || route !== "/v1/speech") {
@@ -207,8 +206,7 @@ export function createPollyService(ctx: EmbeddedContext): PollyService {
     faults,
     engine,
     handleRequest(req, res) {
-      const pathname = new URL(req.url ?? "/", "http://local").pathname;
-      if (!underPrefix(pathname, PATHS.polly)) return false;
+      if (!underPrefix(splitRequestTarget(req.url).path, PATHS.polly)) return false;
       void answer(req, res);
       return true;
     },

@@ -8,8 +8,9 @@ import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import { temporaryCredentialsFor } from "../auth/temporaryCredentials.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
-import { splitUrl } from "../engines/awsEndpoint.js";
 import { FaultSettings, FaultSwitch } from "../faults.js";
+import { AwsServiceError, REST_JSON, refuseAwsUpgrade } from "../http/awsResponses.js";
+import { splitRequestTarget } from "../http/requestTarget.js";
 import { decodeUplink, encodeException, encodeTranscriptEvent } from "./eventStreamFrames.js";
 import { startPocketsphinx, type VocabularyWord } from "./pocketsphinxRecognizer.js";
 import { ResultStabilizer } from "./resultStabilizer.js";
@@ -38,14 +39,6 @@ export const TranscribeSettings = z.object({
   faults: FaultSettings,
 });
 export type TranscribeSettings = z.infer<typeof TranscribeSettings>;
-
-function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ __type: code, message });
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 403 ? "Forbidden" : "Error"}\r\nContent-Type: application/json\r\n` +
-      `x-amzn-ErrorType: ${code}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
 
 export interface TranscribeService extends EmbeddedService {
   readonly faults: FaultSwitch;
@@ -187,7 +180,9 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       rawQuery,
       headers: req.headers,
     });
-    if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.code, verdict.message);
+    if (!verdict.ok) {
+      return refuseAwsUpgrade(socket, new AwsServiceError(verdict.code, verdict.status, verdict.message), REST_JSON);
+    }
     await faults.delay();
     const fault = faults.decide();
     if (fault === "drop") return socket.destroy();
@@ -208,11 +203,16 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       return handleVocabularyRequest(req, res, { vocabularies, verifier: apiVerifier, faults, log: ctx.log });
     },
     handleUpgrade(req, socket, head) {
-      const { path, rawQuery } = splitUrl(req.url);
+      const { path, rawQuery } = splitRequestTarget(req.url);
       if (path !== STREAM_PATH) return false;
       upgrade(req, socket, head, path, rawQuery).catch((err: unknown) => {
         ctx.log.error("transcribe upgrade failed", { error: String(err) });
-        refuseUpgrade(socket, 500, "InternalFailureException", "The embedded Transcribe failed on this connection.");
+        const failure = new AwsServiceError(
+          "InternalFailureException",
+          500,
+          "The embedded Transcribe failed on this connection.",
+        );
+        refuseAwsUpgrade(socket, failure, REST_JSON);
       });
       return true;
     },

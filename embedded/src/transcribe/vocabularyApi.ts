@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { PATHS } from "@babelcast/protocol";
 import { z } from "zod";
 import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
-import { AwsServiceError, answerAwsRequest, parseJsonObject, splitUrl } from "../engines/awsEndpoint.js";
 import type { FaultSwitch } from "../faults.js";
+import { answerAwsRequest, parseJsonObject } from "../http/awsEndpoint.js";
+import { AWS_JSON_1_1, AwsServiceError, sendAwsJson } from "../http/awsResponses.js";
+import { splitRequestTarget } from "../http/requestTarget.js";
 import { phraseToWord, type StoredVocabulary, type VocabularyStore } from "./vocabularyStore.js";
 
 /**
@@ -13,7 +15,6 @@ import { phraseToWord, type StoredVocabulary, type VocabularyStore } from "./voc
  * are READY at once and live in memory.
  */
 
-const CONTENT_TYPE = "application/x-amz-json-1.1";
 const VocabularyRequest = z.object({
   VocabularyName: z.string().regex(/^[0-9a-zA-Z._-]{1,200}$/, "VocabularyName: letters, digits, . _ - (1 to 200)"),
   LanguageCode: z.string().optional(),
@@ -72,7 +73,7 @@ function operate(operation: string, input: z.infer<typeof VocabularyRequest>, st
 
 /** Takes `POST /aws/transcribe[/]` JSON calls; returns false for anything else. */
 export function handleVocabularyRequest(req: IncomingMessage, res: ServerResponse, deps: VocabularyApiDeps): boolean {
-  const { path } = splitUrl(req.url);
+  const { path } = splitRequestTarget(req.url);
   if (path !== PATHS.transcribe && path !== `${PATHS.transcribe}/`) return false;
   // The console may run on another origin than the endpoint; calls are SigV4-signed, so any origin may ask.
   res.setHeader("access-control-allow-origin", "*");
@@ -96,7 +97,7 @@ export function handleVocabularyRequest(req: IncomingMessage, res: ServerRespons
       maxBodyBytes: 256 * 1024,
       throttleError: () => new AwsServiceError("LimitExceededException", 400, "Injected fault: too many requests."),
       internalError,
-      contentType: CONTENT_TYPE,
+      protocol: AWS_JSON_1_1,
       service: "transcribe",
       log: deps.log,
     },
@@ -104,9 +105,7 @@ export function handleVocabularyRequest(req: IncomingMessage, res: ServerRespons
       const parsed = VocabularyRequest.safeParse(parseJsonObject(body));
       if (!parsed.success) throw new AwsServiceError("BadRequestException", 400, z.prettifyError(parsed.error));
       const operation = String(req.headers["x-amz-target"] ?? "").replace(/^Transcribe\./, "");
-      const text = JSON.stringify(operate(operation, parsed.data, deps.vocabularies));
-      res.writeHead(200, { "content-type": CONTENT_TYPE, "content-length": Buffer.byteLength(text) });
-      res.end(text);
+      sendAwsJson(res, operate(operation, parsed.data, deps.vocabularies), AWS_JSON_1_1);
     },
   );
   return true;

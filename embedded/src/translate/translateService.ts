@@ -5,8 +5,10 @@ import { PATHS } from "@babelcast/protocol";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
-import { AwsServiceError, answerAwsRequest, parseJsonObject } from "../engines/awsEndpoint.js";
 import { FaultSwitch } from "../faults.js";
+import { answerAwsRequest, parseJsonObject } from "../http/awsEndpoint.js";
+import { AWS_JSON_1_1, AwsServiceError, sendAwsJson } from "../http/awsResponses.js";
+import { splitRequestTarget } from "../http/requestTarget.js";
 import { underPrefix } from "../underPrefix.js";
 import { apertiumLanguages } from "./apertiumRoutes.js";
 import { ApertiumTranslator, UnsupportedPairError } from "./apertiumTranslator.js";
@@ -26,7 +28,6 @@ import { TRANSLATE_SETTINGS_SECTION, TranslateSettings } from "./translateSettin
  */
 
 const TARGET_PREFIX = "AWSShineFrontendService_20170701.";
-const CONTENT_TYPE = "application/x-amz-json-1.1";
 const TERMINOLOGY_FILE = "translate-terminologies.json";
 /** ImportTerminology accepts files up to 10 MB; base64 in JSON is 4/3 of that. */
 const MAX_BODY_BYTES = 14 * 1024 * 1024;
@@ -212,7 +213,7 @@ export function createTranslateService(ctx: EmbeddedContext): TranslateService {
     maxBodyBytes: MAX_BODY_BYTES,
     throttleError: () => new AwsServiceError("TooManyRequestsException", 400, "Rate exceeded (injected fault)."),
     internalError: () => new AwsServiceError("InternalServerException", 500, "Internal error (injected fault)."),
-    contentType: CONTENT_TYPE,
+    protocol: AWS_JSON_1_1,
     service: "Translate",
     log: ctx.log,
   };
@@ -227,13 +228,7 @@ export function createTranslateService(ctx: EmbeddedContext): TranslateService {
           `Unknown operation ${target || "(no X-Amz-Target)"}.`,
         );
       }
-      const output = JSON.stringify(await operation(parseJsonObject(body)));
-      res.writeHead(200, {
-        "content-type": CONTENT_TYPE,
-        "content-length": Buffer.byteLength(output),
-        "x-amzn-requestid": crypto.randomUUID(),
-      });
-      res.end(output);
+      sendAwsJson(res, await operation(parseJsonObject(body)), AWS_JSON_1_1);
     });
 
   const warmRoutes = settings.warmLanguages
@@ -247,8 +242,7 @@ export function createTranslateService(ctx: EmbeddedContext): TranslateService {
     faults,
     translator,
     handleRequest(req, res) {
-      const pathname = new URL(req.url ?? "/", "http://local").pathname;
-      if (!underPrefix(pathname, PATHS.translate)) return false;
+      if (!underPrefix(splitRequestTarget(req.url).path, PATHS.translate)) return false;
       void answer(req, res);
       return true;
     },

@@ -1,59 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { FaultSwitch } from "../faults.js";
+import { type AwsProtocol, AwsServiceError, sendAwsError } from "./awsResponses.js";
+import { readLimitedBody } from "./requestBody.js";
+import { splitRequestTarget } from "./requestTarget.js";
 
 /**
- * What the engine-backed AWS endpoints (Translate, Polly) share: reading the body, SigV4,
- * the fault switch, and answering errors the way the SDK parses them.
+ * What the JSON-speaking AWS endpoints (Translate, Polly, Transcribe's vocabularies, KVS) share:
+ * reading the body, SigV4, the fault switch, and answering errors the way the SDK parses them.
  */
-
-/** An AWS error: the type name the SDK raises as an exception class, and its status. */
-export class AwsServiceError extends Error {
-  constructor(
-    readonly type: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
-
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > maxBytes) {
-        reject(new AwsServiceError("ValidationException", 400, `The request body is larger than ${maxBytes} bytes.`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-export function splitUrl(url: string | undefined): { path: string; rawQuery: string } {
-  const raw = url ?? "/";
-  const q = raw.indexOf("?");
-  return q < 0 ? { path: raw, rawQuery: "" } : { path: raw.slice(0, q), rawQuery: raw.slice(q + 1) };
-}
-
-/** Writes an error both ways the SDK reads it: `x-amzn-errortype` and the body's `__type`. */
-export function sendAwsError(res: ServerResponse, err: AwsServiceError, contentType: string): void {
-  const body = JSON.stringify({ __type: err.type, message: err.message });
-  res.writeHead(err.status, {
-    "content-type": contentType,
-    "content-length": Buffer.byteLength(body),
-    "x-amzn-errortype": err.type,
-    "x-amzn-requestid": crypto.randomUUID(),
-  });
-  res.end(body);
-}
 
 export interface GateOptions {
   readonly verifier: SigV4Verifier;
@@ -62,6 +17,8 @@ export interface GateOptions {
   /** The service's own throttling error, e.g. Translate's `TooManyRequestsException`. */
   readonly throttleError: () => AwsServiceError;
   readonly internalError: () => AwsServiceError;
+  /** The answer to a body past `maxBodyBytes`; by default a ValidationException (400). */
+  readonly bodyTooLarge?: () => AwsServiceError;
 }
 
 /**
@@ -69,8 +26,14 @@ export interface GateOptions {
  * undefined when the connection was dropped on purpose. Throws AwsServiceError otherwise.
  */
 export async function passGate(req: IncomingMessage, options: GateOptions): Promise<Buffer | undefined> {
-  const body = await readBody(req, options.maxBodyBytes);
-  const { path, rawQuery } = splitUrl(req.url);
+  const body = await readLimitedBody(req, options.maxBodyBytes);
+  if (body === undefined) {
+    throw (
+      options.bodyTooLarge?.() ??
+      new AwsServiceError("ValidationException", 400, `The request body is larger than ${options.maxBodyBytes} bytes.`)
+    );
+  }
+  const { path, rawQuery } = splitRequestTarget(req.url);
   const verdict = await options.verifier.verifyHeader({
     method: req.method ?? "GET",
     path,
@@ -105,7 +68,7 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
 }
 
 export interface AnswerOptions extends GateOptions {
-  readonly contentType: string;
+  readonly protocol: AwsProtocol;
   /** Names the service in its log and in the message of an unexpected failure. */
   readonly service: string;
   readonly log: { error(message: string, fields?: Record<string, unknown>): void };
@@ -124,7 +87,7 @@ export async function answerAwsRequest(
   } catch (err) {
     if (res.headersSent) return;
     if (err instanceof AwsServiceError) {
-      sendAwsError(res, err, options.contentType);
+      sendAwsError(res, err, options.protocol);
       return;
     }
     options.log.error(`${options.service} request failed`, { error: String(err) });
@@ -135,7 +98,7 @@ export async function answerAwsRequest(
         500,
         `The ${options.service} emulator failed on this request; see its log.`,
       ),
-      options.contentType,
+      options.protocol,
     );
   }
 }

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from "node:http";
 
 /**
- * Reads a request body of at most `limit` bytes; undefined when it is larger (the rest is
- * drained, so the connection stays usable for the error answer).
+ * Reads a request body of at most `limit` bytes; undefined when it is larger, declared or streamed.
+ * The rest is drained, not cut off, so the connection stays usable for the error answer. The one
+ * request-body reader of the embedded server: each caller answers an overflow in its service's terms.
  */
 export function readLimitedBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   if (Number(req.headers["content-length"] ?? 0) > limit) {
