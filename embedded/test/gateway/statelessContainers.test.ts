@@ -20,7 +20,11 @@ const CONTAINERS = 5;
 const warnings: string[] = [];
 
 beforeAll(async () => {
-  h = await startHarness({ sessions: { joinsPerIpPerMinute: 10_000, countsDebounceMs: 0 } });
+  // The gateway's own functions run in the embedded Lambda runtime: 3 environments each, recycled often.
+  h = await startHarness({
+    sessions: { joinsPerIpPerMinute: 10_000, countsDebounceMs: 0 },
+    lambda: { containersPerFunction: 3, recycleAfterInvocations: 7 },
+  });
   const config = embeddedRuntimeConfig(h.server.context);
   const log = {
     ...h.server.context.log,
@@ -183,4 +187,43 @@ describe("handlers in many containers that share no memory", () => {
     expect(newest).toMatchObject({ total: 3 });
     for (const s of [consoleWs, ...sockets]) await s.close();
   }, 60_000);
+
+  it("the same holds through the embedded Lambda runtime (3 environments per function, recycled every 7 invocations)", async () => {
+    const id = await createSession(["es"]);
+    const joins = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        h.api("POST", `/sessions/${id}/listeners`, { language: i % 2 ? "es" : "en" }),
+      ),
+    );
+    const perChannel = new Map<string, number>();
+    for (const j of joins) {
+      expect(j.status, j.text).toBe(200);
+      const arn = j.json.audio.signaling?.channelArn as string;
+      perChannel.set(arn, (perChannel.get(arn) ?? 0) + 1);
+    }
+    expect(Math.max(...perChannel.values())).toBeLessThanOrEqual(10);
+    expect(perChannel.size).toBe(5);
+
+    const consoleWs = await openSocket(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken }));
+    const es = await openSocket(wsUrl(h, { role: "listener", sessionId: id, token: joins[1]?.json.listenerToken }));
+    await consoleWs.next("listener-counts", 10_000, (m) => m.total === 1);
+    const SEGMENTS = 10;
+    const now = Date.now();
+    for (let seq = 0; seq < SEGMENTS; seq++) {
+      consoleWs.send({
+        action: "segment",
+        seq,
+        text: `Sentence number ${seq} of the talk.`,
+        startTime: seq,
+        endTime: seq + 0.5,
+        stages: { committedAt: now, sentAt: now },
+      });
+    }
+    await es.next("caption", 60_000, (c) => c.segmentSeq === SEGMENTS - 1);
+    await new Promise((r) => setTimeout(r, 300));
+    const captions = es.messages.filter((m): m is CaptionMessage => m.type === "caption");
+    expect(captions.map((c) => c.seq)).toEqual([...Array(SEGMENTS).keys()]);
+    await consoleWs.close();
+    await es.close();
+  }, 180_000);
 });
