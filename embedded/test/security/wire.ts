@@ -1,8 +1,10 @@
 import { Agent, request } from "node:http";
 import { connect } from "node:net";
-import { DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { KinesisVideoClient, ListSignalingChannelsCommand } from "@aws-sdk/client-kinesis-video";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { TABLES } from "@babelcast/backend/tables/definitions.js";
+import { allItems } from "@babelcast/backend/tables/paging.js";
 import { ApiError, PATHS } from "@babelcast/protocol";
 import type { RunningEmbeddedServer } from "../../src/embeddedServer.js";
 
@@ -115,21 +117,14 @@ export async function snapshotState(server: RunningEmbeddedServer): Promise<stri
   const { credentials, region } = server.context;
   const base = server.context.loopbackUrl;
   const dynamo = new DynamoDBClient({ region, credentials, endpoint: `${base}${PATHS.dynamodb}` });
+  const documents = DynamoDBDocumentClient.from(dynamo);
   const kvs = new KinesisVideoClient({ region, credentials, endpoint: `${base}${PATHS.kinesisvideo}` });
   try {
     const tables: Record<string, string[]> = {};
     const names = (await dynamo.send(new ListTablesCommand({}))).TableNames ?? [];
     for (const name of names.sort().filter((n) => n !== TABLES.rateLimits.tableName)) {
-      const items: string[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(
-          new ScanCommand({ TableName: name, ...(start ? { ExclusiveStartKey: start as never } : {}) }),
-        );
-        for (const item of page.Items ?? []) items.push(stableJson(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      tables[name] = items.sort();
+      const items = await allItems<Record<string, unknown>>(documents, { scan: { TableName: name } });
+      tables[name] = items.map(stableJson).sort();
     }
     const channels = (await kvs.send(new ListSignalingChannelsCommand({ MaxResults: 10_000 }))).ChannelInfoList ?? [];
     return stableJson({ tables, channels: channels.map((c) => c.ChannelARN).sort() });
@@ -139,11 +134,14 @@ export async function snapshotState(server: RunningEmbeddedServer): Promise<stri
   }
 }
 
+/** JSON with sorted keys; sets (DynamoDB's string and number sets, unmarshalled) as sorted arrays. */
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
+    v instanceof Set
+      ? [...v].sort()
+      : v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+        : v,
   );
 }
 
