@@ -92,6 +92,30 @@ function pickSignedHeaders(
   return headers;
 }
 
+/**
+ * The request as the client signed it (its signed headers only, on a fixed host), or the refusal
+ * when one of them is missing. Header and presigned checks both re-sign this.
+ */
+function signedRequest(
+  req: SignedRequestParts,
+  signedHeaders: readonly string[],
+  query: Record<string, string | string[]>,
+  body?: Uint8Array | string,
+): HttpRequest | SigV4Failure {
+  const headers = pickSignedHeaders(req.headers, signedHeaders);
+  if (typeof headers === "string")
+    return fail("InvalidSignatureException", `Signed header ${headers} is missing from the request.`);
+  return new HttpRequest({
+    method: req.method,
+    protocol: "http:",
+    hostname: "embedded",
+    path: req.path,
+    query,
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
+}
+
 function constantTimeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
@@ -179,18 +203,8 @@ export class SigV4Verifier {
     if (clockError) return clockError;
 
     const signedHeaders = signedHeaderList.split(";");
-    const headers = pickSignedHeaders(req.headers, signedHeaders);
-    if (typeof headers === "string")
-      return fail("InvalidSignatureException", `Signed header ${headers} is missing from the request.`);
-    const request = new HttpRequest({
-      method: req.method,
-      protocol: "http:",
-      hostname: "embedded",
-      path: req.path,
-      query: queryObject(req.rawQuery),
-      headers,
-      body: req.body ?? "",
-    });
+    const request = signedRequest(req, signedHeaders, queryObject(req.rawQuery), req.body ?? "");
+    if (!(request instanceof HttpRequest)) return request;
     const signed = await this.signerFor(creds).sign(request, {
       signingDate: date,
       signableHeaders: new Set(signedHeaders),
@@ -232,17 +246,8 @@ export class SigV4Verifier {
     if (this.now() > date.getTime() + expires * 1000) return fail("InvalidSignatureException", "Signature expired.");
 
     const signedHeaders = signedHeaderList.split(";");
-    const headers = pickSignedHeaders(req.headers, signedHeaders);
-    if (typeof headers === "string")
-      return fail("InvalidSignatureException", `Signed header ${headers} is missing from the request.`);
-    const request = new HttpRequest({
-      method: req.method,
-      protocol: "http:",
-      hostname: "embedded",
-      path: req.path,
-      query: queryObject(req.rawQuery, ["X-Amz-Signature"]),
-      headers,
-    });
+    const request = signedRequest(req, signedHeaders, queryObject(req.rawQuery, ["X-Amz-Signature"]));
+    if (!(request instanceof HttpRequest)) return request;
     const presigned = await this.signerFor(creds).presign(request, {
       signingDate: date,
       expiresIn: expires,
