@@ -19,7 +19,8 @@ export interface CaptionOrderSettings {
   readonly lookBack: number;
 }
 
-export const CAPTION_ORDER: CaptionOrderSettings = { maxWaitMs: 2000, firstPollMs: 25, maxPollMs: 200, lookBack: 20 };
+/** 4 s without progress: longer than a translation with its retries usually takes (see retryPolicy). */
+export const CAPTION_ORDER: CaptionOrderSettings = { maxWaitMs: 4000, firstPollMs: 25, maxPollMs: 200, lookBack: 20 };
 
 /**
  * Whether every segment before `seq` is out in `language`, given the language's mark and what
