@@ -56,8 +56,11 @@ export type SlotDecision =
   | { readonly kind: "slot"; readonly slot: Slot }
   | { readonly kind: "captions-only"; readonly reason: string };
 
-/** Rounds of (read holds → claim) before a join gives up: each lost round means others got slots. */
-const CLAIM_ROUNDS = 8;
+/**
+ * Rounds of (read holds → claim, or grow the pool) before a join gives up: each lost round
+ * means other joins got slots or channels, so a crowd arriving at once needs a few per channel.
+ */
+const CLAIM_ROUNDS = 30;
 
 /**
  * Claims an audio slot for a listener (its own again on a rejoin, else a free one, growing the
@@ -96,6 +99,8 @@ export async function claimAudioSlot(
       }
       return { decision: { kind: "slot", slot }, session: current };
     }
+    // Every slot seen free was taken meanwhile: step back a little so racing joins spread out.
+    await deps.sleep(deps.random() * 20);
   }
   throw conflict("the audio channels are being rearranged: try joining again in a moment");
 }
