@@ -6,7 +6,7 @@ import { PATHS } from "@babelcast/protocol";
 import { z } from "zod";
 import { COGNITO_SETTINGS_SECTION, CognitoSettings, loadOrCreateUserPoolIdentity } from "./cognito/userPoolSettings.js";
 import { loadOrCreateCredentials, loadOrCreateOwnerToken, prepareDataDir } from "./dataDir.js";
-import { embeddedConfigDocument } from "./embeddedConfig.js";
+import { embeddedConfigDocument, serveConfigDocument } from "./embeddedConfig.js";
 import type { EmbeddedContext, EmbeddedService, EmbeddedServiceFactory } from "./embeddedContext.js";
 import { type EmbeddedSettings, loadEmbeddedSettings, settingsSection } from "./embeddedSettings.js";
 import { resolvedPath } from "./http/requestTarget.js";
@@ -138,7 +138,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     }
     const pathname = resolvedPath(req.url);
     if (req.method === "GET" && pathname === PATHS.config) {
-      sendJson(res, 200, context.config, { "access-control-allow-origin": "*" });
+      serveConfigDocument(req, res, context);
       return;
     }
     if (req.method === "GET" && pathname === PATHS.health) {

@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { credentialsService, type TemporaryCredentials } from "../../src/auth/temporaryCredentials.js";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embeddedServer.js";
-import { type LibrivoxClip as Clip, loadLibrivoxClips as loadClips } from "../support/librivoxClips.js";
 import { createTranscribeService } from "../../src/transcribe/transcribeService.js";
+import { type LibrivoxClip as Clip, loadLibrivoxClips as loadClips } from "../support/librivoxClips.js";
 
 // The SDK's browser build talks WebSocket; in Node the same handler needs a WebSocket global.
 // A refused upgrade must surface through the SDK, not as an uncaught `ws` error event.
