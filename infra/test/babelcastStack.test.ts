@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
 import { capabilityActions } from "../lib/constructs/handlerPermissions.js";
 import { ListenerSite } from "../lib/constructs/listenerSite.js";
-import { TRANSCRIBE_STREAMING_ACTIONS } from "../lib/constructs/presenterAuth.js";
+import { CONSOLE_ACTIONS } from "../lib/constructs/presenterAuth.js";
 import {
   type Capability,
   HANDLER_ENTRIES,
@@ -68,7 +68,7 @@ describe("presenter sign-in", () => {
     const statements = ofType("AWS::IAM::Policy")
       .filter(([, p]) => JSON.stringify(p.Properties?.Roles).includes(roleId))
       .flatMap(([, p]) => statementsIn(p));
-    expect(statements.flatMap(actionsOf).sort()).toEqual([...TRANSCRIBE_STREAMING_ACTIONS].sort());
+    expect(statements.flatMap(actionsOf).sort()).toEqual([...CONSOLE_ACTIONS].sort());
     expect(resources[roleId]?.Properties?.ManagedPolicyArns).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PATHS } from "@babelcast/protocol";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
+import { temporaryCredentialsFor } from "../auth/temporaryCredentials.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { encodeMp3, encodeOggVorbis, pcm16LeBytes } from "../engines/audioEncoding.js";
@@ -108,7 +109,15 @@ function validateSpeechRequest(input: Record<string, unknown>, settings: PollySe
 export function createPollyService(ctx: EmbeddedContext): PollyService {
   const settings = settingsSection(ctx.settings, POLLY_SETTINGS_SECTION, PollySettings);
   const faults = new FaultSwitch(settings.faults);
-  const verifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "polly" });
+  // The console synthesizes each language itself with its own temporary credentials (as with
+  // the identity pool role in the cloud, which grants polly:SynthesizeSpeech).
+  const issuer = temporaryCredentialsFor(ctx);
+  const verifier = new SigV4Verifier({
+    credentials: ctx.credentials,
+    region: ctx.region,
+    service: "polly",
+    resolveCredentials: (id) => issuer.resolve(id),
+  });
   const engine = new EspeakPool(settings.engineWorkers, { timeoutMs: settings.engineTimeoutMs });
   if (settings.warmUp) engine.start().catch((err) => ctx.log.warn("eSpeak NG failed to start", { error: String(err) }));
 

@@ -4,10 +4,14 @@ import { IdentityPool, UserPoolAuthenticationProvider } from "aws-cdk-lib/aws-co
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Construct } from "constructs";
 
-/** The only actions a signed-in presenter's console may call with AWS credentials. */
-export const TRANSCRIBE_STREAMING_ACTIONS = [
+/**
+ * The only actions a signed-in presenter's console may call with AWS credentials: streaming
+ * recognition, and speech synthesis of each active language (the console plays the tracks).
+ */
+export const CONSOLE_ACTIONS = [
   "transcribe:StartStreamTranscription",
   "transcribe:StartStreamTranscriptionWebSocket",
+  "polly:SynthesizeSpeech",
 ];
 
 /**
@@ -80,11 +84,12 @@ export class PresenterAuth extends Construct {
       },
     });
     this.identityPool.authenticatedRole.addToPrincipalPolicy(
-      new PolicyStatement({ actions: TRANSCRIBE_STREAMING_ACTIONS, resources: ["*"] }),
+      new PolicyStatement({ actions: CONSOLE_ACTIONS, resources: ["*"] }),
     );
     Validations.of(this.identityPool.authenticatedRole).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
-      reason: "Transcribe streaming actions have no resource-level permissions; the role allows nothing else.",
+      reason:
+        "Transcribe streaming has no resource-level permissions and Polly voices are chosen per segment; the role allows nothing else.",
     });
   }
 }
