@@ -1,4 +1,5 @@
-import { PollyClient, SynthesizeSpeechCommand } from "@aws-sdk/client-polly";
+import { SynthesizeSpeechCommand } from "@aws-sdk/client-polly";
+import { createPollyClient } from "@babelcast/backend/aws/pollyClient.js";
 import {
   type CaptionMessage,
   ConfigDocument,
@@ -23,7 +24,7 @@ export interface PresenterIdentity {
   /** Bearer token for the HTTP API and the console's WebSocket. */
   readonly token: string;
   /** The console's own AWS credentials (embedded: traded for the owner token; cloud: identity pool). */
-  credentials(): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+  credentials(): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>;
 }
 
 export interface SmokeOptions {
@@ -158,7 +159,14 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
   const steps: SmokeStep[] = [];
   const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
     const started = performance.now();
-    const value = await run();
+    let value: T;
+    try {
+      value = await run();
+    } catch (err) {
+      log(`FAIL ${name}`);
+      // The admin reads which step broke, then why.
+      throw new Error(`smoke: "${name}" failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
     const ms = Math.round(performance.now() - started);
     steps.push({ name, ms });
     log(`ok   ${name.padEnd(44)} ${String(ms).padStart(6)} ms`);
@@ -253,7 +261,8 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     );
     await step(`the console synthesizes ${languages[0]} speech`, async () => {
       const credentials = await presenter.credentials();
-      const polly = new PollyClient({
+      // The backend's Polly client: plain HTTP/1.1 (the SDK's default HTTP/2 handler is for speech streams).
+      const polly = createPollyClient({
         region: config.region,
         credentials,
         ...(config.endpoints?.polly ? { endpoint: config.endpoints.polly } : {}),
@@ -310,8 +319,16 @@ export function ownerTokenIdentity(config: ConfigDocument, token: string): Prese
         accessKeyId: string;
         secretAccessKey: string;
         sessionToken: string;
+        expiration?: string;
       };
-      return body;
+      // JSON carries the expiry as a string; the SDK compares a Date.
+      const { accessKeyId, secretAccessKey, sessionToken, expiration } = body;
+      return {
+        accessKeyId,
+        secretAccessKey,
+        sessionToken,
+        ...(expiration ? { expiration: new Date(expiration) } : {}),
+      };
     },
   };
 }

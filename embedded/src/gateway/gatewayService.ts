@@ -1,10 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { errorResult } from "@babelcast/backend/handlers/http/httpRequest.js";
-import {
-  type BackendDeps,
-  type BackendDepsOverrides,
-  createBackendDeps,
-} from "@babelcast/backend/handlers/shared/backendDeps.js";
+import { type BackendDeps, createBackendDeps } from "@babelcast/backend/handlers/shared/backendDeps.js";
 import { ApiFailure } from "@babelcast/backend/services/apiErrors.js";
 import { HTTP_CORS, PATHS } from "@babelcast/protocol";
 import { z } from "zod";
@@ -62,9 +58,6 @@ function writeFailure(res: ServerResponse, failure: ApiFailure): void {
   writeResult(res, errorResult(failure));
 }
 
-/** Overrides of the gateway's own dependencies; the handlers, in their containers, build theirs from their environment. */
-export interface GatewayServiceOptions extends BackendDepsOverrides {}
-
 /**
  * Right after a start no WebSocket is open, so every connection row is left from the previous
  * run: remove them and mark their listeners disconnected (their audio slots stay reserved
@@ -89,7 +82,7 @@ async function clearStaleConnections(deps: BackendDeps, ctx: EmbeddedContext): P
  * Management API at `/aws/apigateway`, invoking the backend's Lambda functions (the same
  * bundles the stack deploys) in the embedded Lambda runtime.
  */
-export function createGatewayService(options: GatewayServiceOptions = {}) {
+export function createGatewayService() {
   return async (ctx: EmbeddedContext): Promise<GatewayService> => {
     const config = embeddedRuntimeConfig(ctx);
     const lambda = await LambdaRuntime.start({
@@ -103,7 +96,7 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
       accountId: ctx.accountId,
       log: ctx.log,
     });
-    const deps = createBackendDeps(config, { log: ctx.log, ...options });
+    const deps = createBackendDeps(config, { log: ctx.log });
     const domainName = new URL(ctx.url).host;
     const proxy = lambdaIntegration(lambda, { region: ctx.region, accountId: ctx.accountId, log: ctx.log });
     const webSocket = new WebSocketGateway({

@@ -105,6 +105,8 @@ describe("the embedded server restarted mid-talk", () => {
     let consoleWs = await s.ws({ role: "console", sessionId: id, token: owner });
     let listener = await s.ws({ role: "listener", sessionId: id, token: join.listenerToken });
     consoleWs.send({ action: "status", status: "live", muted: false });
+    // Applied before the talk starts: a restart must not be what drops the go-live (a cold container takes ~0.5 s).
+    await consoleWs.next("session-status", 30_000, (m) => m.status === "live");
     for (let seq = 0; seq < 5; seq++) consoleWs.send(segment(seq));
     await listener.next("caption", 30_000, (m) => m.segmentSeq === 4);
     const seenBefore = captionSeqs(listener, "en");

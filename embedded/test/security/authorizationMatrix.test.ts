@@ -1,62 +1,71 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { AdminCreateUserCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { presignSignalingUrl } from "@babelcast/backend/aws/signalingPresigner.js";
 import { createListenerToken } from "@babelcast/backend/services/listenerTokens.js";
-import {
-  LOCAL_OWNER_ID,
-  type OwnerAuthenticator,
-  ownerTokenAuthenticator,
-} from "@babelcast/backend/services/ownerAuth.js";
 import { ChannelsResponse, JoinResponse, SessionOwnerView } from "@babelcast/protocol";
+import { CognitoUser, CognitoUserPool } from "amazon-cognito-identity-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { EmbeddedServiceFactory } from "../../src/embeddedContext.js";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embeddedServer.js";
 import { LISTENER_SECRET_FILE } from "../../src/gateway/embeddedRuntime.js";
-import { createGatewayService } from "../../src/gateway/gatewayService.js";
-import { EMBEDDED_SERVICES } from "../../src/services.js";
+import { newPassword, signIn } from "../cognito/cognitoClient.js";
 import { openSocket, type TestSocket } from "../gateway/harness.js";
 import { snapshotState } from "./wire.js";
 
 /**
- * Who may do what, one row per (actor, route), against the real embedded server.
+ * Who may do what, one row per (actor, route), against the real embedded server with its user
+ * pool on: presenters are Cognito users, as in the cloud, and the backend's functions verify
+ * their ID tokens in their own containers.
  *
  * Actors:
  * - anonymous: no credentials at all.
  * - listener: the listener token a join of this session returned.
  * - otherListener: a real listener token, of another session (a listener token used elsewhere).
- * - forged: an owner-looking token nobody issued. In embedded mode there is exactly one owner
- *   token (in the data dir); "another owner" there is anyone without it, which is this actor.
- * - otherOwner: in the cloud every presenter is a Cognito user; "another owner" is a valid
- *   presenter who does not own the session. The gateway is started with an authenticator that
- *   accepts the data dir's owner token (as embedded mode does) plus one more presenter's token,
- *   standing in for Cognito, so the handlers' ownership checks are exercised exactly as in the cloud.
- * - owner: the data dir's owner token.
+ * - forged: the owner's ID token with its subject changed to someone else's (the signature no
+ *   longer matches what it signs).
+ * - otherOwner: another presenter of the same pool, signed in, who does not own the session.
+ * - owner: the presenter who created the session, signed in.
  */
 
-const OTHER_OWNER_TOKEN = "other-presenter-token-0123456789abcdef";
 type Actor = "anonymous" | "listener" | "otherListener" | "forged" | "otherOwner" | "owner";
 const ACTORS: readonly Actor[] = ["anonymous", "listener", "otherListener", "forged", "otherOwner", "owner"];
+const presenters = { owner: "", otherOwner: "" };
 
-/** The data dir's owner token, plus one more presenter (what Cognito would tell apart). */
-function twoPresenters(ownerToken: string): OwnerAuthenticator {
-  const local = ownerTokenAuthenticator(ownerToken);
-  const other = ownerTokenAuthenticator(OTHER_OWNER_TOKEN);
-  return {
-    kind: "cognito",
-    async authenticate(token) {
-      if (await local.authenticate(token)) return { ownerId: LOCAL_OWNER_ID };
-      return (await other.authenticate(token)) ? { ownerId: "cognito:other-presenter" } : undefined;
-    },
-  };
+/** A presenter the admin invited, signed in with the console's client: their ID token. */
+async function presenterToken(email: string): Promise<string> {
+  const { config, credentials, region } = server.context;
+  if (config.auth.kind !== "cognito" || !config.endpoints?.cognitoIdp) throw new Error("the user pool is not on");
+  const { userPoolId, userPoolClientId } = config.auth;
+  const endpoint = config.endpoints.cognitoIdp;
+  const admin = new CognitoIdentityProviderClient({ region, endpoint, credentials });
+  const temporary = "Temporary-Pass-1";
+  await admin.send(
+    new AdminCreateUserCommand({
+      UserPoolId: userPoolId,
+      Username: email,
+      TemporaryPassword: temporary,
+      MessageAction: "SUPPRESS",
+    }),
+  );
+  admin.destroy();
+  const pool = new CognitoUserPool({ UserPoolId: userPoolId, ClientId: userPoolClientId, endpoint });
+  const user = new CognitoUser({ Username: email, Pool: pool });
+  const first = await signIn(user, email, temporary);
+  if (first.kind !== "newPassword") throw new Error(`first sign-in of ${email} stopped at ${first.kind}`);
+  const done = await newPassword(user, "Chosen-Password-2");
+  if (done.kind !== "signedIn") throw new Error(`sign-in of ${email} stopped at ${done.kind}`);
+  return done.session.getIdToken().getJwtToken();
 }
 
-// The gateway is the last service (it answers what the others do not); swap in one with two presenters.
-const services: EmbeddedServiceFactory[] = [
-  ...EMBEDDED_SERVICES.slice(0, -1),
-  (ctx) => createGatewayService({ ownerAuth: twoPresenters(ctx.ownerToken) })(ctx),
-];
+/** The owner's ID token claiming another subject, still carrying the owner's signature. */
+function forgedToken(): string {
+  const [header, payload, signature] = presenters.owner.split(".");
+  const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+  const forged = Buffer.from(JSON.stringify({ ...claims, sub: "00000000-0000-4000-8000-000000000000" }));
+  return `${header}.${forged.toString("base64url")}.${signature}`;
+}
 
 let server: RunningEmbeddedServer;
 let dataDir: string;
@@ -75,11 +84,11 @@ function tokenOf(actor: Actor): string | undefined {
     case "otherListener":
       return otherListener.token;
     case "forged":
-      return "f".repeat(server.context.ownerToken.length);
+      return forgedToken();
     case "otherOwner":
-      return OTHER_OWNER_TOKEN;
+      return presenters.otherOwner;
     case "owner":
-      return server.context.ownerToken;
+      return presenters.owner;
   }
 }
 
@@ -109,10 +118,11 @@ beforeAll(async () => {
     host: "127.0.0.1",
     port: 0,
     dataDir,
-    services,
-    settings: { sessions: { countsDebounceMs: 0 } },
+    settings: { sessions: { countsDebounceMs: 0 }, cognito: { enabled: true, mfa: "OFF" } },
   });
   api = server.context.config.apiUrl;
+  presenters.owner = await presenterToken("owner@example.org");
+  presenters.otherOwner = await presenterToken("other@example.org");
   const create = async (actor: Actor, title: string) =>
     (await call("POST", "/sessions", actor, { title, sourceLanguage: "en", targetLanguages: ["es"] })).json
       ?.id as string;
@@ -246,7 +256,9 @@ async function connectStatus(query: Record<string, string>): Promise<number> {
 
 describe("authorization matrix: WebSocket API", () => {
   const connectRows: readonly [role: "console" | "listener", expected: readonly number[]][] = [
-    ["console", [401, 401, 401, 401, 403, 101]],
+    // API Gateway's Lambda authorizer can only answer 401 Unauthorized (or 403 on an explicit Deny policy);
+    // the backend's authorizer refuses with Unauthorized and logs why.
+    ["console", [401, 401, 401, 401, 401, 101]],
     ["listener", [401, 101, 401, 401, 401, 401]],
   ];
   const cases = connectRows.flatMap(([role, expected]) =>
@@ -285,7 +297,7 @@ describe("authorization matrix: WebSocket API", () => {
 
   it("the console sending a listener's language change is refused with Forbidden", async () => {
     const socket = await openSocket(
-      `${server.context.config.webSocketUrl}?${new URLSearchParams({ role: "console", sessionId: s.id, token: server.context.ownerToken })}`,
+      `${server.context.config.webSocketUrl}?${new URLSearchParams({ role: "console", sessionId: s.id, token: presenters.owner })}`,
     );
     open.push(socket);
     socket.send({ action: "language", language: "es" });
@@ -382,10 +394,11 @@ describe("presigned viewer URLs and listener tokens", () => {
     const url = `${server.context.config.webSocketUrl}?${new URLSearchParams({ role: "listener", sessionId: s.id, token: t })}`;
     const err = (await openSocket(url).catch((e) => e)) as { status?: number; body?: string };
     expect(err.status).toBe(401);
-    expect(err.body).toMatch(message);
     const refresh = await call("POST", `/sessions/${s.id}/listeners/${listener.id}/refresh`, "anonymous", {
       listenerToken: t,
     });
     expect(refresh.status).toBe(401);
+    // The HTTP API says why; the WebSocket upgrade only says Unauthorized (API Gateway's authorizer).
+    expect(refresh.text).toMatch(message);
   });
 });

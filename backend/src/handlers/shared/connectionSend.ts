@@ -5,6 +5,17 @@ import type { BackendDeps } from "./backendDeps.js";
 /** Parallel sends per fan-out: enough to fill the pipe, few enough not to exhaust sockets. */
 const SEND_CONCURRENCY = 64;
 
+/**
+ * A connection's row is written by its `$connect` function, but API Gateway opens the socket
+ * only once `$connect` returns; a post in between answers 410 Gone (the connection is not
+ * established yet: aws/aws-sdk-js#3773, and "API Gateway does not open a connection until the
+ * $connect integration returns", docs.aws.amazon.com/apigateway/latest/developerguide/
+ * apigateway-websocket-api-route-keys-connect-disconnect.html). Forgetting such a connection
+ * would cut a listener off every later caption, so a Gone within the integration timeout
+ * (29 s) of its `$connect` is not taken as gone; its client asks for what it missed (hello).
+ */
+const CONNECTING_MS = 30_000;
+
 /** Posts one message to each connection; says how many got it and which are gone (no table writes). */
 export async function postToEach(
   deps: BackendDeps,
@@ -19,7 +30,7 @@ export async function postToEach(
       const c = connections[next++] as ConnectionRecord;
       try {
         if (await deps.sockets.send(c.connectionId, message)) delivered += 1;
-        else gone.push(c);
+        else if (deps.now() - c.connectedAt > CONNECTING_MS) gone.push(c);
       } catch (err) {
         deps.log.warn("post to connection failed", { connectionId: c.connectionId, error: String(err) });
       }
