@@ -31,6 +31,10 @@ export type Capability =
   /** Post to, read and close connections of this stack's WebSocket API stage. */
   | "manageConnections"
   | "translate"
+  /** Delete this deployment's session terminologies (a session ended). */
+  | "deleteTerminologies"
+  /** List the account's terminologies in the Region (cleanup finds the orphans among them). */
+  | "listTerminologies"
   | "polly"
   /** Put session lifecycle events on this stack's event bus. */
   | "lifecycleEvents"
@@ -85,8 +89,15 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       // A vanished listener found while fanning out changes the (versioned) listener counts.
       coordination: "readWrite",
     },
-    // Creates the first channel, presigns the console's master URLs, deletes channels when the session ends.
-    capabilities: ["kvsChannelLifecycle", "kvsSignaling", "kvsConnectAsMaster", "manageConnections", "lifecycleEvents"],
+    // Creates the first channel, presigns the console's master URLs, deletes channels and the terminology when the session ends.
+    capabilities: [
+      "kvsChannelLifecycle",
+      "kvsSignaling",
+      "kvsConnectAsMaster",
+      "manageConnections",
+      "lifecycleEvents",
+      "deleteTerminologies",
+    ],
   },
   {
     ...FUNCTION_SETTINGS.HttpApiFunction,
@@ -130,11 +141,17 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
   },
   {
     ...FUNCTION_SETTINGS.CleanupFunction,
-    description: "Scheduled: ends stale sessions and deletes their KVS channels",
+    description: "Scheduled: ends stale sessions, deletes their KVS channels and orphaned glossary terminologies",
     trigger: "schedule",
     // A vanished listener found while fanning out changes the (versioned) listener counts.
     tables: { sessions: "readWrite", listeners: "readWrite", connections: "readWrite", coordination: "readWrite" },
-    capabilities: ["kvsChannelLifecycle", "manageConnections", "lifecycleEvents"],
+    capabilities: [
+      "kvsChannelLifecycle",
+      "manageConnections",
+      "lifecycleEvents",
+      "deleteTerminologies",
+      "listTerminologies",
+    ],
   },
 ];
 

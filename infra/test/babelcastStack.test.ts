@@ -229,6 +229,16 @@ describe("least privilege per function", () => {
     expect(actions).toContain("kinesisvideo:ConnectAsViewer");
   });
 
+  it("lets every function that ends sessions delete this deployment's terminologies, and only cleanup list them", () => {
+    for (const id of ["OwnerHttpFunction", "WebSocketFunction", "CleanupFunction"]) {
+      const statements = withAction(entry(id), "translate:DeleteTerminology");
+      expect(statements.length, id).toBeGreaterThan(0);
+      for (const s of statements) expect(JSON.stringify(resourcesOf(s)), id).toMatch(/:terminology\/[^"]*\*/);
+    }
+    const listers = HANDLER_ENTRIES.filter((h) => actionsFor(h).includes("translate:ListTerminologies"));
+    expect(listers.map((h) => h.id)).toEqual(["CleanupFunction"]);
+  });
+
   it("serves every HTTP route by exactly one function: owner routes by the owner function", () => {
     expect(unroutedHttpRoutes()).toEqual([]);
     const integrationOf = (fnId: string) =>

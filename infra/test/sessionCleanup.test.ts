@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { connectionOpen, DEFAULT_CLEANUP_POLICY, selectStaleSessions } from "../../backend/src/handlers/cleanup.js";
+import {
+  connectionOpen,
+  DEFAULT_CLEANUP_POLICY,
+  selectOrphanTerminologies,
+  selectStaleSessions,
+} from "../../backend/src/handlers/cleanup.js";
 import type { ConnectionRecord, SessionRecord } from "../../backend/src/tables/records.js";
 
 // The scheduled cleanup handler the stack runs (backend/src/handlers/cleanup.ts): which sessions it ends.
@@ -58,5 +63,26 @@ describe("stale session cleanup", () => {
     };
     expect(connectionOpen(record, now)).toBe(true);
     expect(connectionOpen(record, now + 61_000)).toBe(false);
+  });
+});
+
+describe("orphan terminology cleanup", () => {
+  const statuses: Record<string, SessionRecord["status"]> = { "live-talk-1": "live", "ended-talk-2": "ended" };
+  const statusOf = async (id: string) => statuses[id];
+  const old = now - DEFAULT_CLEANUP_POLICY.orphanTerminologyAgeMs;
+
+  it("deletes this deployment's terminologies of ended or unknown sessions once old enough", async () => {
+    const found = [
+      { name: "babelcast-live-talk-1", createdAt: old },
+      { name: "babelcast-ended-talk-2", createdAt: old },
+      { name: "babelcast-gone-talk-3", createdAt: old },
+      { name: "babelcast-gone-talk-4", createdAt: now - 60_000 },
+      { name: "othertool-gone-talk-5", createdAt: old },
+      { name: "babelcast-gone-talk-6" },
+    ];
+    expect(await selectOrphanTerminologies(found, "babelcast-", statusOf, now)).toEqual([
+      "babelcast-ended-talk-2",
+      "babelcast-gone-talk-3",
+    ]);
   });
 });

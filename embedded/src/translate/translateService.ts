@@ -29,6 +29,11 @@ import { TRANSLATE_SETTINGS_SECTION, TranslateSettings } from "./translateSettin
 
 const TARGET_PREFIX = "AWSShineFrontendService_20170701.";
 const TERMINOLOGY_FILE = "translate-terminologies.json";
+/** AWS does not document ListTerminologies' page size without MaxResults; this one is small enough that paging shows. */
+const LIST_TERMINOLOGIES_DEFAULT_PAGE = 100;
+/** A NextToken names the last terminology of the page (names sort; a deleted one does not break the walk). */
+const NEXT_TOKEN_TAG = "terminology:";
+
 /** ImportTerminology accepts files up to 10 MB; base64 in JSON is 4/3 of that. */
 const MAX_BODY_BYTES = 14 * 1024 * 1024;
 
@@ -195,8 +200,34 @@ export function createTranslateService(ctx: EmbeddedContext): TranslateService {
       };
     },
 
-    ListTerminologies() {
-      return { TerminologyPropertiesList: [...terminologies.values()].map(properties) };
+    // Pages as AWS does: MaxResults 1 to 500, and a NextToken while more remain
+    // (https://docs.aws.amazon.com/translate/latest/APIReference/API_ListTerminologies.html).
+    ListTerminologies(input) {
+      const max = input.MaxResults ?? LIST_TERMINOLOGIES_DEFAULT_PAGE;
+      if (typeof max !== "number" || !Number.isInteger(max) || max < 1 || max > 500)
+        throw new AwsServiceError(
+          "InvalidParameterValueException",
+          400,
+          "MaxResults must be an integer from 1 to 500.",
+        );
+      const sorted = [...terminologies.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      let start = 0;
+      if (input.NextToken !== undefined) {
+        const after = typeof input.NextToken === "string" ? Buffer.from(input.NextToken, "base64url").toString() : "";
+        if (!after.startsWith(NEXT_TOKEN_TAG))
+          throw new AwsServiceError("InvalidParameterValueException", 400, "The NextToken is not valid.");
+        const last = after.slice(NEXT_TOKEN_TAG.length);
+        start = sorted.findIndex((t) => t.name > last);
+        if (start < 0) start = sorted.length;
+      }
+      const page = sorted.slice(start, start + max);
+      const more = start + max < sorted.length;
+      return {
+        TerminologyPropertiesList: page.map(properties),
+        ...(more
+          ? { NextToken: Buffer.from(`${NEXT_TOKEN_TAG}${page[page.length - 1]?.name}`).toString("base64url") }
+          : {}),
+      };
     },
 
     DeleteTerminology(input) {

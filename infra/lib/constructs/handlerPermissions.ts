@@ -68,6 +68,10 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
       on: "terminologies",
     },
   ],
+  deleteTerminologies: [{ actions: ["translate:DeleteTerminology"], on: "terminologies" }],
+  // ListTerminologies names no resource type in the Service Authorization Reference, so it takes "*"
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_translate.html).
+  listTerminologies: [{ actions: ["translate:ListTerminologies"], on: "any" }],
   polly: [{ actions: ["polly:SynthesizeSpeech"], on: "any" }],
   lifecycleEvents: [{ actions: ["events:PutEvents"], on: "eventBus" }],
   listenerTokens: [{ actions: ["secretsmanager:GetSecretValue"], on: "listenerTokenSecret" }],
@@ -133,5 +137,5 @@ export const WILDCARD_REASONS: Readonly<Record<Exclude<GrantResource, "eventBus"
     "KVS channel ARNs end in a creation time unknown in advance; the ARN is pinned to this deployment's channel-name prefix.",
   connections: "Connection ids are assigned at run time; the ARN is pinned to this API and stage.",
   terminologies: "Session glossaries become terminologies named at run time; the ARN is pinned to the prefix.",
-  any: "translate:TranslateText without a terminology and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
+  any: "translate:TranslateText without a terminology, translate:ListTerminologies and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
 };

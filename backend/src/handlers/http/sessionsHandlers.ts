@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { CreateSessionRequest, UpdateSessionRequest } from "@babelcast/protocol";
+import { deleteTerminology } from "../../aws/sessionTerminologies.js";
 import { ApiFailure, conflict, parseOrThrow } from "../../services/apiErrors.js";
 import { countListeners } from "../../services/listenerCounts.js";
 import { generateSessionId } from "../../services/sessionIds.js";
@@ -93,7 +94,7 @@ export async function updateSession(deps: BackendDeps, event: HttpEvent): Promis
   return json(200, await ownerView(deps, updated));
 }
 
-/** Ends a session: everyone is told, the audio channels go, the transcript stays. */
+/** Ends a session: everyone is told, the audio channels and the glossary's terminology go, the transcript stays. */
 export async function endSessionNow(
   deps: BackendDeps,
   session: SessionRecord,
@@ -117,6 +118,13 @@ export async function endSessionNow(
         .catch((err) => deps.log.warn("channel not deleted", { channelArn: c.channelArn, error: String(err) })),
     ),
   );
+  const terminology = ended.terminology?.name;
+  if (terminology) {
+    // One left behind (Translate down) is deleted later by the cleanup schedule as an orphan.
+    await deleteTerminology(deps.clients.translate, terminology).catch((err) =>
+      deps.log.warn("terminology not deleted", { terminology, error: String(err) }),
+    );
+  }
   return ended;
 }
 
