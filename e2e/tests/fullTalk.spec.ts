@@ -94,7 +94,8 @@ test("a whole talk: three languages heard and captioned, then pause, mute, switc
   const en = await joinListener(browser, id, "en");
   const es = await joinListener(browser, id, "es");
   const fr = await joinListener(browser, id, "fr");
-  // The console's count of listeners is checked by the console's own tests; here, what each listener gets.
+  // The console counts them: every listener stays counted while it listens (none forgotten by a broadcast).
+  await expect(page.getByTestId("listener-total")).toHaveText("3", { timeout: 20_000 });
 
   // Each hears audio in its received track: the presenter's voice, or speech in its language.
   for (const l of [en, es, fr]) await expectHeard(l);
@@ -146,6 +147,7 @@ test("a whole talk: three languages heard and captioned, then pause, mute, switc
   await en.page.reload();
   await en.page.locator("button.listen").click();
   await expectHeard(en);
+  await expect(page.getByTestId("listener-total")).toHaveText("3", { timeout: 20_000 });
 
   // The presenter ends the talk: every listener is told.
   page.once("dialog", (d) => void d.accept());

@@ -46,7 +46,10 @@ test("speech at the microphone becomes committed segments and reaches listeners 
   await expect(page.getByTestId("segment").first()).toBeVisible({ timeout: 60_000 });
   const consoleWords = normalizeWords((await page.getByTestId("segment").allTextContents()).join(" "));
   const referenceWords = new Set(normalizeWords(talk.reference));
-  expect(consoleWords.filter((w) => referenceWords.has(w)).length).toBeGreaterThan(0);
+  // Recognized, not noise: most committed words are words of the talk (WER here is about 25%).
+  const heard = consoleWords.filter((w) => referenceWords.has(w));
+  expect(consoleWords.length).toBeGreaterThanOrEqual(5);
+  expect(heard.length / consoleWords.length, `recognized: ${consoleWords.join(" ")}`).toBeGreaterThanOrEqual(0.6);
   await expect.poll(() => viewer.captionTexts(), { timeout: 30_000 }).not.toEqual([]);
   await listenerContext.close();
 });

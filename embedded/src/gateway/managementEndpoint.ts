@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { PATHS } from "@babelcast/protocol";
 import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { FaultSwitch } from "../faults.js";
+import { AwsServiceError, REST_JSON, requestIdHeader, sendAwsError } from "../http/awsResponses.js";
 import { readLimitedBody } from "../http/requestBody.js";
 import { type GatewayConnection, postToConnection } from "./webSocketGateway.js";
 import { WEBSOCKET_LIMITS } from "./webSocketLimits.js";
@@ -9,14 +10,9 @@ import { WEBSOCKET_LIMITS } from "./webSocketLimits.js";
 /** API Gateway's limit for PostToConnection data (`PayloadTooLargeException` above it). */
 export const MAX_POST_BYTES = WEBSOCKET_LIMITS.postToConnectionBytes;
 
-function sendAwsError(res: ServerResponse, status: number, type: string, message: string): void {
-  const body = JSON.stringify({ message });
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
-    "x-amzn-errortype": type,
-  });
-  res.end(body);
+/** The Management API is rest-json: the error type in `x-amzn-ErrorType`, the message in the body. */
+function refuse(res: ServerResponse, status: number, type: string, message: string): void {
+  sendAwsError(res, new AwsServiceError(type, status, message), REST_JSON);
 }
 
 /**
@@ -39,11 +35,11 @@ export async function handleManagementRequest(
         return;
       case "throttle":
         req.resume();
-        sendAwsError(res, 429, "LimitExceededException", "Rate exceeded");
+        refuse(res, 429, "LimitExceededException", "Rate exceeded");
         return;
       case "error":
         req.resume();
-        sendAwsError(res, 500, "InternalServerErrorException", "Internal server error (injected fault)");
+        refuse(res, 500, "InternalServerErrorException", "Internal server error (injected fault)");
         return;
       case "none":
         break;
@@ -56,7 +52,7 @@ export async function handleManagementRequest(
   const body = await readLimitedBody(req, MAX_POST_BYTES);
   if (body === undefined) {
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
-    sendAwsError(res, 413, "PayloadTooLargeException", "The data has exceeded the maximum size allowed.");
+    refuse(res, 413, "PayloadTooLargeException", "The data has exceeded the maximum size allowed.");
     return;
   }
   const verdict = await verifier.verifyHeader({
@@ -67,23 +63,23 @@ export async function handleManagementRequest(
     body,
   });
   if (!verdict.ok) {
-    sendAwsError(res, 403, "ForbiddenException", verdict.message);
+    refuse(res, 403, "ForbiddenException", verdict.message);
     return;
   }
   if (!match) {
-    sendAwsError(res, 404, "NotFoundException", `No method at ${path}.`);
+    refuse(res, 404, "NotFoundException", `No method at ${path}.`);
     return;
   }
   const connectionId = decodeURIComponent(match[1] ?? "");
   const connection = connections.get(connectionId);
   if (!connection || connection.socket.readyState !== connection.socket.OPEN) {
-    sendAwsError(res, 410, "GoneException", `Connection ${connectionId} is gone.`);
+    refuse(res, 410, "GoneException", `Connection ${connectionId} is gone.`);
     return;
   }
   switch (req.method) {
     case "POST":
       postToConnection(connection, body);
-      res.writeHead(200, { "content-length": 0 });
+      res.writeHead(200, { "content-length": 0, ...requestIdHeader() });
       res.end();
       return;
     case "GET": {
@@ -92,16 +88,20 @@ export async function handleManagementRequest(
         lastActiveAt: new Date(connection.lastActiveAt).toISOString(),
         identity: { sourceIp: connection.sourceIp, userAgent: connection.userAgent },
       });
-      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(text),
+        ...requestIdHeader(),
+      });
       res.end(text);
       return;
     }
     case "DELETE":
       connection.socket.close(1000, "closed by the server");
-      res.writeHead(204);
+      res.writeHead(204, requestIdHeader());
       res.end();
       return;
     default:
-      sendAwsError(res, 405, "MethodNotAllowedException", `${req.method} is not supported on @connections.`);
+      refuse(res, 405, "MethodNotAllowedException", `${req.method} is not supported on @connections.`);
   }
 }

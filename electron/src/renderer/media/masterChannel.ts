@@ -1,6 +1,7 @@
 import type { SignalingGrant } from "@babelcast/protocol";
+import { reconnectDelayMs } from "@babelcast/protocol/backoff";
+import { grantIsFresh } from "@babelcast/protocol/grantExpiry";
 import { Role, SignalingClient } from "amazon-kinesis-video-streams-webrtc";
-import { grantIsFresh, reconnectDelayMs } from "./backoff.js";
 
 export type SignalingState = "connecting" | "open" | "reconnecting" | "closed";
 

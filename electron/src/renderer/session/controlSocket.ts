@@ -1,5 +1,5 @@
 import type { ConsoleMessage } from "@babelcast/protocol";
-import { reconnectDelayMs } from "../media/backoff.js";
+import { reconnectDelayMs } from "@babelcast/protocol/backoff";
 import type { CommittedSegment } from "../recognition/committedSegment.js";
 import { segmentMessage } from "./segmentMessage.js";
 
