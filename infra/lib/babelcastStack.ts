@@ -121,11 +121,13 @@ export class BabelcastStack extends Stack {
       [LAMBDA_ENV.webSocketManagementEndpoint]: webSocket.managementEndpoint,
       [LAMBDA_ENV.channelNamePrefix]: prefix,
       [LAMBDA_ENV.terminologyNamePrefix]: prefix,
+      [LAMBDA_ENV.vocabularyNamePrefix]: prefix,
       [LAMBDA_ENV.eventBusName]: events.bus.eventBusName,
     };
     const targets: PermissionTargets = {
       channelNamePrefix: prefix,
       terminologyNamePrefix: prefix,
+      vocabularyNamePrefix: prefix,
       webSocketApiId: webSocket.api.apiId,
       webSocketStageName: WEBSOCKET_STAGE_NAME,
       eventBus: events.bus,
@@ -226,7 +228,7 @@ function acknowledgeFunctionFindings(
     );
   }
   const wildcards = new Set(grants.map((g) => g.on));
-  for (const resource of ["kvsChannels", "connections", "terminologies"] as const) {
+  for (const resource of ["kvsChannels", "connections", "terminologies", "vocabularies"] as const) {
     if (wildcards.has(resource)) {
       acknowledgeWildcardResource(fn, grantResourceArn(resource, targets), WILDCARD_REASONS[resource]);
     }

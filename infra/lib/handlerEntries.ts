@@ -35,6 +35,8 @@ export type Capability =
   | "deleteTerminologies"
   /** List the account's terminologies in the Region (cleanup finds the orphans among them). */
   | "listTerminologies"
+  /** Create, update, read and delete this deployment's glossary vocabularies (Transcribe). */
+  | "glossaryVocabularies"
   | "polly"
   /** Put session lifecycle events on this stack's event bus. */
   | "lifecycleEvents"
@@ -97,6 +99,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "manageConnections",
       "lifecycleEvents",
       "deleteTerminologies",
+      "glossaryVocabularies",
     ],
   },
   {
@@ -130,7 +133,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       coordination: "readWrite",
     },
     // `end` deletes the session's channels; segments are translated and fanned out as text (the console speaks them).
-    capabilities: ["kvsChannelLifecycle", "manageConnections", "translate", "lifecycleEvents"],
+    capabilities: ["kvsChannelLifecycle", "manageConnections", "translate", "lifecycleEvents", "glossaryVocabularies"],
   },
   {
     ...FUNCTION_SETTINGS.ConnectAuthorizerFunction,
@@ -151,6 +154,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "lifecycleEvents",
       "deleteTerminologies",
       "listTerminologies",
+      "glossaryVocabularies",
     ],
   },
 ];

@@ -20,6 +20,7 @@ export const LAMBDA_ENV = {
   channelNamePrefix: "CHANNEL_NAME_PREFIX",
   /** Prefix of the Translate custom terminologies made from session glossaries. */
   terminologyNamePrefix: "TERMINOLOGY_NAME_PREFIX",
+  vocabularyNamePrefix: "VOCABULARY_NAME_PREFIX",
   /** EventBridge bus for session lifecycle events (`@babelcast/protocol` lifecycleEvents). */
   eventBusName: "EVENT_BUS_NAME",
   /** Optional JSON overriding the session limits (joins per IP, sessions per owner, ...). */

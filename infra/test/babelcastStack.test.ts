@@ -239,6 +239,18 @@ describe("least privilege per function", () => {
     expect(listers.map((h) => h.id)).toEqual(["CleanupFunction"]);
   });
 
+  it("builds glossary vocabularies on the owner side only, on this deployment's vocabulary names", () => {
+    for (const id of ["OwnerHttpFunction", "WebSocketFunction", "CleanupFunction"]) {
+      for (const action of ["transcribe:CreateVocabulary", "transcribe:DeleteVocabulary"]) {
+        const statements = withAction(entry(id), action);
+        expect(statements.length, `${id} ${action}`).toBeGreaterThan(0);
+        for (const s of statements) expect(JSON.stringify(resourcesOf(s)), id).toMatch(/:vocabulary\/[^"]*\*/);
+      }
+    }
+    expect(actionsFor(entry("ListenerHttpFunction")).filter((a) => a.startsWith("transcribe:"))).toEqual([]);
+    expect(CONSOLE_ACTIONS.filter((a) => /Vocabulary/.test(a))).toEqual([]);
+  });
+
   it("serves every HTTP route by exactly one function: owner routes by the owner function", () => {
     expect(unroutedHttpRoutes()).toEqual([]);
     const integrationOf = (fnId: string) =>

@@ -81,8 +81,20 @@ export const ChannelSummary = z.object({
 });
 
 /** What the owner sees. */
+/**
+ * The glossary as the Transcribe custom vocabulary the backend keeps for the session: the
+ * console names it when it starts streaming only once READY (building one takes minutes on AWS).
+ */
+export const SessionVocabulary = z.object({
+  name: z.string(),
+  state: z.enum(["PENDING", "READY", "FAILED"]),
+  failureReason: z.string().optional(),
+});
+export type SessionVocabulary = z.infer<typeof SessionVocabulary>;
+
 export const SessionOwnerView = SessionPublic.extend({
   glossary: z.array(GlossaryEntry),
+  vocabulary: SessionVocabulary.optional(),
   voices: z.record(z.string(), z.string()),
   audioCapacity: z.number().int(),
   createdAt: z.number(),

@@ -2,6 +2,7 @@ import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
 import { KinesisVideoSignalingClient } from "@aws-sdk/client-kinesis-video-signaling";
+import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import type { TranslateClient } from "@aws-sdk/client-translate";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AwsCredentialIdentity } from "@smithy/types";
@@ -14,6 +15,8 @@ export interface AwsClients {
   readonly kinesisVideo: KinesisVideoClient;
   /** One attempt per call: the segment journey retries per language with backoff. */
   readonly translate: TranslateClient;
+  /** Custom vocabularies of session glossaries (streaming is the console's). */
+  readonly transcribe: TranscribeClient;
   /** Signaling data-plane client for a channel's HTTPS endpoint (cached per endpoint). */
   signaling(endpoint: string): KinesisVideoSignalingClient;
   /** Management API client for a WebSocket API endpoint (cached per endpoint). */
@@ -44,12 +47,17 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
     ...engine,
     ...(config.endpoints.translate ? { endpoint: config.endpoints.translate } : {}),
   });
+  const transcribe = new TranscribeClient({
+    ...base,
+    ...(config.endpoints.transcribe ? { endpoint: config.endpoints.transcribe } : {}),
+  });
   const signalingClients = new Map<string, KinesisVideoSignalingClient>();
   const managementClients = new Map<string, ApiGatewayManagementApiClient>();
   return {
     dynamo,
     kinesisVideo,
     translate,
+    transcribe,
     signaling(endpoint) {
       let c = signalingClients.get(endpoint);
       if (!c) {
@@ -75,6 +83,7 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
       dynamoClient.destroy();
       kinesisVideo.destroy();
       translate.destroy();
+      transcribe.destroy();
       for (const c of signalingClients.values()) c.destroy();
       for (const c of managementClients.values()) c.destroy();
     },

@@ -48,6 +48,7 @@ export interface BackendRuntimeConfig {
     readonly kinesisvideo?: string;
     readonly apigatewaymanagementapi?: string;
     readonly translate?: string;
+    readonly transcribe?: string;
     readonly polly?: string;
   };
   /** Static credentials (embedded); absent: the default provider chain (Lambda role). */
@@ -63,6 +64,8 @@ export interface BackendRuntimeConfig {
   readonly channelNamePrefix: string;
   /** Prefix of the Translate terminology names (session glossaries) this deployment imports. */
   readonly terminologyNamePrefix: string;
+  /** Prefix of the Transcribe vocabulary names (session glossaries) this deployment creates. */
+  readonly vocabularyNamePrefix: string;
   readonly limits: SessionLimits;
   /** Where session lifecycle events go. */
   readonly lifecycleEvents: LifecycleEventsConfig;
@@ -132,6 +135,7 @@ export function runtimeConfigFromEnv(
     webSocketUrl: required(env, "WEBSOCKET_URL"),
     channelNamePrefix: env.CHANNEL_NAME_PREFIX ?? "babelcast-",
     terminologyNamePrefix: env.TERMINOLOGY_NAME_PREFIX ?? "babelcast-",
+    vocabularyNamePrefix: env.VOCABULARY_NAME_PREFIX ?? "babelcast-",
     limits: { ...limits, countsDebounceMs: 0 },
     lifecycleEvents: (env.EVENT_BUS_NAME
       ? { kind: "eventbridge", busName: env.EVENT_BUS_NAME }

@@ -39,6 +39,11 @@ export interface SessionRecord {
   readonly channels: readonly ChannelRecord[];
   /** The Translate terminology holding the glossary, and a fingerprint of what it was built from. */
   readonly terminology?: { readonly name: string; readonly glossaryKey: string };
+  /**
+   * The Transcribe vocabulary holding the glossary and a fingerprint of what it holds; an
+   * empty key: deleted (the glossary has no usable phrase any more).
+   */
+  readonly vocabulary?: { readonly name: string; readonly phrasesKey: string };
 }
 
 export function hashPasscode(passcode: string, salt: string): string {

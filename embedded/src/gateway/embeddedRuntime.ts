@@ -30,6 +30,7 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
       kinesisvideo: `${base}${PATHS.kinesisvideo}`,
       apigatewaymanagementapi: `${base}${PATHS.apigatewaymanagementapi}`,
       translate: `${base}${PATHS.translate}`,
+      transcribe: `${base}${PATHS.transcribe}`,
       polly: `${base}${PATHS.polly}`,
     },
     credentials: ctx.credentials,
@@ -48,6 +49,7 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
     webSocketUrl: ctx.config.webSocketUrl,
     channelNamePrefix: "babelcast-",
     terminologyNamePrefix: "babelcast-",
+    vocabularyNamePrefix: "babelcast-",
     limits: settingsSection(ctx.settings, SESSIONS_SETTINGS_SECTION, SessionLimits),
     lifecycleEvents: { kind: "file", path: join(ctx.dataDir, LIFECYCLE_EVENT_LOG_FILE) },
   };

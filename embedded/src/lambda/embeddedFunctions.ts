@@ -57,6 +57,7 @@ function endpointVariables(ctx: EmbeddedContext): Record<string, string> {
     AWS_ENDPOINT_URL_DYNAMODB: `${base}${PATHS.dynamodb}`,
     AWS_ENDPOINT_URL_KINESIS_VIDEO: `${base}${PATHS.kinesisvideo}`,
     AWS_ENDPOINT_URL_TRANSLATE: `${base}${PATHS.translate}`,
+    AWS_ENDPOINT_URL_TRANSCRIBE: `${base}${PATHS.transcribe}`,
     AWS_ENDPOINT_URL_POLLY: `${base}${PATHS.polly}`,
   };
 }
@@ -82,6 +83,7 @@ function stackVariables(ctx: EmbeddedContext, stack: StackEnvironment, substitut
     WEBSOCKET_MANAGEMENT_ENDPOINT: `${ctx.loopbackUrl}${PATHS.apigatewaymanagementapi}`,
     CHANNEL_NAME_PREFIX: "babelcast-",
     TERMINOLOGY_NAME_PREFIX: "babelcast-",
+    VOCABULARY_NAME_PREFIX: "babelcast-",
     SESSION_LIMITS: JSON.stringify(stack.sessionLimits),
     [EMBEDDED_SUBSTITUTES_ENV]: substitutesFile,
   };

@@ -8,6 +8,7 @@ export interface PermissionTargets {
   /** Every KVS signaling channel this deployment creates is named with this prefix. */
   readonly channelNamePrefix: string;
   readonly terminologyNamePrefix: string;
+  readonly vocabularyNamePrefix: string;
   readonly webSocketApiId: string;
   readonly webSocketStageName: string;
   readonly eventBus: IEventBus;
@@ -19,6 +20,7 @@ export type GrantResource =
   | "kvsChannels"
   | "connections"
   | "terminologies"
+  | "vocabularies"
   | "eventBus"
   | "listenerTokenSecret"
   /** Actions with no resource-level permission (the reason is in WILDCARD_REASONS). */
@@ -72,6 +74,18 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
   // ListTerminologies names no resource type in the Service Authorization Reference, so it takes "*"
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_translate.html).
   listTerminologies: [{ actions: ["translate:ListTerminologies"], on: "any" }],
+  // The console's role may only stream; the glossary's vocabulary is the owner side's.
+  glossaryVocabularies: [
+    {
+      actions: [
+        "transcribe:CreateVocabulary",
+        "transcribe:UpdateVocabulary",
+        "transcribe:GetVocabulary",
+        "transcribe:DeleteVocabulary",
+      ],
+      on: "vocabularies",
+    },
+  ],
   polly: [{ actions: ["polly:SynthesizeSpeech"], on: "any" }],
   lifecycleEvents: [{ actions: ["events:PutEvents"], on: "eventBus" }],
   listenerTokens: [{ actions: ["secretsmanager:GetSecretValue"], on: "listenerTokenSecret" }],
@@ -84,6 +98,14 @@ export function channelArnPattern(prefix: string): string {
 
 export function terminologyArnPattern(prefix: string): string {
   return `arn:${Aws.PARTITION}:translate:${Aws.REGION}:${Aws.ACCOUNT_ID}:terminology/${prefix}*`;
+}
+
+/**
+ * `vocabulary/{name}`: Transcribe's vocabulary actions take the vocabulary resource type
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
+ */
+export function vocabularyArnPattern(prefix: string): string {
+  return `arn:${Aws.PARTITION}:transcribe:${Aws.REGION}:${Aws.ACCOUNT_ID}:vocabulary/${prefix}*`;
 }
 
 /** POST, GET and DELETE on `@connections` of this API's stage only. */
@@ -99,6 +121,8 @@ export function grantResourceArn(resource: GrantResource, targets: PermissionTar
       return connectionsArn(targets.webSocketApiId, targets.webSocketStageName);
     case "terminologies":
       return terminologyArnPattern(targets.terminologyNamePrefix);
+    case "vocabularies":
+      return vocabularyArnPattern(targets.vocabularyNamePrefix);
     case "eventBus":
       return targets.eventBus.eventBusArn;
     case "listenerTokenSecret":
@@ -137,5 +161,6 @@ export const WILDCARD_REASONS: Readonly<Record<Exclude<GrantResource, "eventBus"
     "KVS channel ARNs end in a creation time unknown in advance; the ARN is pinned to this deployment's channel-name prefix.",
   connections: "Connection ids are assigned at run time; the ARN is pinned to this API and stage.",
   terminologies: "Session glossaries become terminologies named at run time; the ARN is pinned to the prefix.",
+  vocabularies: "Session glossaries become vocabularies named at run time; the ARN is pinned to the prefix.",
   any: "translate:TranslateText without a terminology, translate:ListTerminologies and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
 };

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { CreateSessionRequest, UpdateSessionRequest } from "@babelcast/protocol";
 import { deleteTerminology } from "../../aws/sessionTerminologies.js";
+import { deleteVocabulary, putVocabulary, vocabularyState } from "../../aws/transcribeVocabularies.js";
 import { ApiFailure, conflict, parseOrThrow } from "../../services/apiErrors.js";
+import { glossaryVocabularyName, vocabularyPlan } from "../../services/glossaryVocabulary.js";
 import { countListeners } from "../../services/listenerCounts.js";
 import { generateSessionId } from "../../services/sessionIds.js";
 import {
@@ -35,7 +37,36 @@ async function ownerView(deps: BackendDeps, session: SessionRecord) {
     session.status === "ended"
       ? { byChannel: {} }
       : countListeners(await deps.stores.listeners.listBySession(session.sessionId));
-  return toSessionOwnerView(session, deps.config.listenerUrl, counts.byChannel);
+  const view = toSessionOwnerView(session, deps.config.listenerUrl, counts.byChannel);
+  const vocabulary = session.status !== "ended" && session.vocabulary?.phrasesKey ? session.vocabulary.name : undefined;
+  if (!vocabulary) return view;
+  try {
+    const state = await vocabularyState(deps.clients.transcribe, vocabulary);
+    return state ? { ...view, vocabulary: state } : view;
+  } catch (err) {
+    deps.log.warn("vocabulary state unknown", { vocabulary, error: String(err) });
+    return view;
+  }
+}
+
+/**
+ * Keeps the session's Transcribe vocabulary in step with its glossary and source language.
+ * A failure leaves the session as it is, without the glossary in recognition: the console
+ * sees no READY vocabulary and says so.
+ */
+async function syncVocabulary(deps: BackendDeps, session: SessionRecord): Promise<SessionRecord> {
+  const plan = vocabularyPlan(session);
+  const name = glossaryVocabularyName(session.sessionId, deps.config.vocabularyNamePrefix);
+  const key = plan?.key ?? "";
+  if ((session.vocabulary?.phrasesKey ?? "") === key) return session;
+  try {
+    if (plan) await putVocabulary(deps.clients.transcribe, name, plan.languageCode, plan.phrases);
+    else await deleteVocabulary(deps.clients.transcribe, name);
+    return (await deps.stores.sessions.update(session.sessionId, { vocabulary: { name, phrasesKey: key } })) ?? session;
+  } catch (err) {
+    deps.log.warn("glossary vocabulary not updated", { sessionId: session.sessionId, error: String(err) });
+    return session;
+  }
 }
 
 /** `POST /sessions`: a new session with a fresh human-readable id and its first audio channel. */
@@ -58,6 +89,7 @@ export async function createSession(deps: BackendDeps, event: HttpEvent): Promis
   }
   if (!record) throw new ApiFailure(503, "NoFreeId", "no free session id was found: try again");
   await announceLifecycle(deps, record, "created");
+  record = await syncVocabulary(deps, record);
   try {
     record = await ensureFirstChannel(deps, record);
   } catch (err) {
@@ -91,10 +123,10 @@ export async function updateSession(deps: BackendDeps, event: HttpEvent): Promis
   const changes = applySessionUpdate(session, update, deps.now());
   const updated = await deps.stores.sessions.update(session.sessionId, changes);
   if (!updated) throw conflict(`session ${session.sessionId} has ended and can no longer be changed`);
-  return json(200, await ownerView(deps, updated));
+  return json(200, await ownerView(deps, await syncVocabulary(deps, updated)));
 }
 
-/** Ends a session: everyone is told, the audio channels and the glossary's terminology go, the transcript stays. */
+/** Ends a session: everyone is told, the audio channels and the glossary's terminology and vocabulary go, the transcript stays. */
 export async function endSessionNow(
   deps: BackendDeps,
   session: SessionRecord,
@@ -123,6 +155,12 @@ export async function endSessionNow(
     // One left behind (Translate down) is deleted later by the cleanup schedule as an orphan.
     await deleteTerminology(deps.clients.translate, terminology).catch((err) =>
       deps.log.warn("terminology not deleted", { terminology, error: String(err) }),
+    );
+  }
+  const vocabulary = ended.vocabulary?.phrasesKey ? ended.vocabulary.name : undefined;
+  if (vocabulary) {
+    await deleteVocabulary(deps.clients.transcribe, vocabulary).catch((err) =>
+      deps.log.warn("vocabulary not deleted", { vocabulary, error: String(err) }),
     );
   }
   return ended;

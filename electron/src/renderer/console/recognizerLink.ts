@@ -1,10 +1,7 @@
-import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { type ConfigDocument, languageInfo } from "@babelcast/protocol";
-import { consoleAwsCredentials } from "../auth/awsCredentials.js";
+import { type ConfigDocument, languageInfo, type SessionVocabulary } from "@babelcast/protocol";
 import type { CommittedSegment, SegmentClock } from "../recognition/committedSegment.js";
 import { startConsoleRecognition } from "../recognition/consoleRecognition.js";
-import { ensureGlossaryVocabulary } from "../recognition/glossaryVocabulary.js";
 
 export interface RecognizerHandle {
   stop(): Promise<void>;
@@ -18,9 +15,9 @@ export interface RecognizerOptions {
   /** Embedded mode: the owner token traded for credentials; cloud: identity pool credentials. */
   readonly ownerToken?: string;
   readonly credentials?: AwsCredentialIdentityProvider;
-  /** The session id and its glossary's source terms: they bias recognition as a custom vocabulary. */
-  readonly sessionId: string;
-  readonly glossaryTerms: readonly string[];
+  /** Whether the session has a glossary, and the custom vocabulary the backend built from it. */
+  readonly hasGlossary: boolean;
+  readonly vocabulary?: SessionVocabulary;
   /** Numbering continues the session's; audio time 0 is when recognition was asked to start. */
   readonly clock: SegmentClock;
   onSegment(segment: CommittedSegment): void;
@@ -30,37 +27,22 @@ export interface RecognizerOptions {
   onWarning(text: string): void;
 }
 
-/** How long recognition waits for the glossary vocabulary before starting without it. */
-const VOCABULARY_WAIT_MS = 8000;
-
 /**
- * The glossary as a custom vocabulary: ready at once on the embedded recognizer; on AWS it
- * takes minutes the first time, so recognition starts without it rather than wait.
+ * The glossary's custom vocabulary, which the backend keeps for the session: named only once
+ * READY (building one takes minutes on AWS), otherwise recognition starts without it and says why.
  */
-async function glossaryVocabulary(o: RecognizerOptions, languageCode: string): Promise<string | undefined> {
-  if (o.glossaryTerms.length === 0) return undefined;
-  const name = `babelcast-${o.sessionId}`;
-  const client = new TranscribeClient({
-    region: o.config.region,
-    ...(o.config.endpoints?.transcribe ? { endpoint: o.config.endpoints.transcribe } : {}),
-    credentials: consoleAwsCredentials(o.config, {
-      ...(o.credentials ? { credentials: o.credentials } : {}),
-      ...(o.ownerToken ? { ownerToken: o.ownerToken } : {}),
-    }),
-  });
-  try {
-    await ensureGlossaryVocabulary(client, name, o.glossaryTerms, {
-      languageCode,
-      pollMs: 1000,
-      timeoutMs: VOCABULARY_WAIT_MS,
-    });
-    return name;
-  } catch (err) {
-    o.onWarning(`Recognition started without the glossary: ${(err as Error).message}`);
-    return undefined;
-  } finally {
-    client.destroy();
-  }
+function glossaryVocabulary(o: RecognizerOptions): string | undefined {
+  if (!o.hasGlossary) return undefined;
+  const v = o.vocabulary;
+  if (v?.state === "READY") return v.name;
+  const why =
+    v?.state === "PENDING"
+      ? "Transcribe is still building it (minutes the first time): restart recognition in a few minutes"
+      : v?.state === "FAILED"
+        ? `Transcribe could not build it (${v.failureReason ?? "no reason given"}): change the glossary`
+        : "it holds no term recognition in this language can use";
+  o.onWarning(`Recognition started without the glossary: ${why}`);
+  return undefined;
 }
 
 /**
@@ -71,7 +53,7 @@ export async function startRecognizer(o: RecognizerOptions): Promise<RecognizerH
   const languageCode = languageInfo(o.sourceLanguage)?.transcribe;
   if (!languageCode)
     throw new Error(`speech recognition does not support ${o.sourceLanguage}: pick another source language`);
-  const vocabularyName = await glossaryVocabulary(o, languageCode);
+  const vocabularyName = glossaryVocabulary(o);
   const recognition = await startConsoleRecognition(o.stream, {
     config: o.config,
     languageCode,

@@ -58,8 +58,8 @@ export function createRecognitionStore(deps: {
         stream,
         config,
         sourceLanguage: session.sourceLanguage,
-        sessionId: session.id,
-        glossaryTerms: session.glossary.map((g) => g.source),
+        hasGlossary: session.glossary.length > 0,
+        ...(session.vocabulary ? { vocabulary: session.vocabulary } : {}),
         ...access,
         clock: {
           // Words spoken while paused or muted are dropped before they get a number.

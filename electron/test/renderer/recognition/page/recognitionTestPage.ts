@@ -1,8 +1,7 @@
-import { TranscribeClient } from "@aws-sdk/client-transcribe";
+import { CreateVocabularyCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
 import { ConfigDocument, type RecognizedSegment } from "@babelcast/protocol";
 import { consoleAwsCredentials } from "../../../../src/renderer/auth/awsCredentials.js";
 import { startConsoleRecognition } from "../../../../src/renderer/recognition/consoleRecognition.js";
-import { ensureGlossaryVocabulary } from "../../../../src/renderer/recognition/glossaryVocabulary.js";
 import type { RecognitionEvent } from "../../../../src/renderer/recognition/recognitionSession.js";
 import type { TimedResult } from "../../../../src/renderer/recognition/timedResult.js";
 
@@ -64,7 +63,10 @@ async function main(): Promise<void> {
       endpoint: config.endpoints?.transcribe,
       credentials: consoleAwsCredentials(config, { ownerToken }),
     });
-    await ensureGlossaryVocabulary(vocabularies, "session-glossary", glossary);
+    // Stands in for the backend, which builds a session's vocabulary (READY at once on the embedded recognizer).
+    await vocabularies.send(
+      new CreateVocabularyCommand({ VocabularyName: "session-glossary", LanguageCode: "en-US", Phrases: glossary }),
+    );
   }
   const recognition = await startConsoleRecognition(media, {
     config,
