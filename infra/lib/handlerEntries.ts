@@ -35,6 +35,8 @@ export type Capability =
   | "deleteTerminologies"
   /** List the account's terminologies in the Region (cleanup finds the orphans among them). */
   | "listTerminologies"
+  /** List the account's Transcribe vocabularies in the Region (cleanup finds the orphans among them). */
+  | "listVocabularies"
   /** Create, update, read and delete this deployment's glossary vocabularies (Transcribe). */
   | "glossaryVocabularies"
   | "polly"
@@ -144,7 +146,8 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
   },
   {
     ...FUNCTION_SETTINGS.CleanupFunction,
-    description: "Scheduled: ends stale sessions, deletes their KVS channels and orphaned glossary terminologies",
+    description:
+      "Scheduled: ends stale sessions, deletes their KVS channels and orphaned glossary terminologies and vocabularies",
     trigger: "schedule",
     // A vanished listener found while fanning out changes the (versioned) listener counts.
     tables: { sessions: "readWrite", listeners: "readWrite", connections: "readWrite", coordination: "readWrite" },
@@ -155,6 +158,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "deleteTerminologies",
       "listTerminologies",
       "glossaryVocabularies",
+      "listVocabularies",
     ],
   },
 ];

@@ -248,6 +248,8 @@ describe("least privilege per function", () => {
       }
     }
     expect(actionsFor(entry("ListenerHttpFunction")).filter((a) => a.startsWith("transcribe:"))).toEqual([]);
+    const listers = HANDLER_ENTRIES.filter((h) => actionsFor(h).includes("transcribe:ListVocabularies"));
+    expect(listers.map((h) => h.id)).toEqual(["CleanupFunction"]);
     expect(CONSOLE_ACTIONS.filter((a) => /Vocabulary/.test(a))).toEqual([]);
   });
 

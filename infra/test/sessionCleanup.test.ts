@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   connectionOpen,
   DEFAULT_CLEANUP_POLICY,
-  selectOrphanTerminologies,
+  selectOrphans,
   selectStaleSessions,
 } from "../../backend/src/handlers/cleanup.js";
 import type { ConnectionRecord, SessionRecord } from "../../backend/src/tables/records.js";
@@ -80,7 +80,7 @@ describe("orphan terminology cleanup", () => {
       { name: "othertool-gone-talk-5", createdAt: old },
       { name: "babelcast-gone-talk-6" },
     ];
-    expect(await selectOrphanTerminologies(found, "babelcast-", statusOf, now)).toEqual([
+    expect(await selectOrphans(found, "babelcast-", statusOf, now)).toEqual([
       "babelcast-ended-talk-2",
       "babelcast-gone-talk-3",
     ]);

@@ -3,6 +3,7 @@ import {
   DeleteVocabularyCommand,
   GetVocabularyCommand,
   type LanguageCode,
+  paginateListVocabularies,
   type TranscribeClient,
   UpdateVocabularyCommand,
 } from "@aws-sdk/client-transcribe";
@@ -51,4 +52,27 @@ export async function deleteVocabulary(client: TranscribeClient, name: string): 
   } catch (err) {
     if (errorName(err) !== "NotFoundException") throw err;
   }
+}
+
+/**
+ * The account's vocabularies in this Region whose name holds `nameContains`, page by page
+ * (ListVocabularies answers at most MaxResults, up to 100, and a NextToken for the rest:
+ * https://docs.aws.amazon.com/transcribe/latest/APIReference/API_ListVocabularies.html).
+ */
+export async function listVocabularies(
+  client: TranscribeClient,
+  nameContains: string,
+): Promise<{ readonly name: string; readonly createdAt?: number }[]> {
+  const found: { name: string; createdAt?: number }[] = [];
+  for await (const page of paginateListVocabularies({ client, pageSize: 100 }, { NameContains: nameContains })) {
+    for (const v of page.Vocabularies ?? []) {
+      // Transcribe reports the last change only: a vocabulary is at least that old.
+      if (v.VocabularyName)
+        found.push({
+          name: v.VocabularyName,
+          ...(v.LastModifiedTime ? { createdAt: v.LastModifiedTime.getTime() } : {}),
+        });
+    }
+  }
+  return found;
 }

@@ -1,4 +1,5 @@
 import { deleteTerminology, listTerminologies, type StoredTerminology } from "../aws/sessionTerminologies.js";
+import { deleteVocabulary, listVocabularies } from "../aws/transcribeVocabularies.js";
 import type { ConnectionRecord, SessionRecord } from "../tables/records.js";
 import { endSessionNow } from "./http/sessionsHandlers.js";
 import { lambdaDeps } from "./lambda/lambdaDeps.js";
@@ -7,7 +8,8 @@ import type { BackendDeps } from "./shared/backendDeps.js";
 /**
  * Scheduled cleanup (an EventBridge rule in the cloud stack): ends sessions nobody runs any
  * more, which deletes their KVS signaling channels (billed per channel-month otherwise), then
- * deletes the session terminologies an ending left behind (Translate counts them against a quota).
+ * deletes the session terminologies and vocabularies an ending left behind (Translate and
+ * Transcribe count them against quotas).
  */
 
 export interface CleanupPolicy {
@@ -15,7 +17,7 @@ export interface CleanupPolicy {
   readonly idleMs: number;
   /** A session older than this is ended even with a console connected. */
   readonly maxAgeMs: number;
-  /** A terminology of an ended or unknown session is deleted once it is this old (never one being imported). */
+  /** A terminology or vocabulary of an ended or unknown session is deleted once it is this old (never one being made). */
   readonly orphanTerminologyAgeMs: number;
 }
 
@@ -48,11 +50,11 @@ export function selectStaleSessions(
 export type SessionStatusOf = (sessionId: string) => Promise<SessionRecord["status"] | undefined>;
 
 /**
- * The terminologies to delete: named with this deployment's prefix (other deployments and
- * other tools share the account), old enough, and belonging to a session that ended or
- * does not exist. One without a creation time is left alone.
+ * The terminologies (or vocabularies) to delete: named with this deployment's prefix (other
+ * deployments and other tools share the account), old enough, and belonging to a session
+ * that ended or does not exist. One without a creation time is left alone.
  */
-export async function selectOrphanTerminologies(
+export async function selectOrphans(
   terminologies: readonly StoredTerminology[],
   prefix: string,
   statusOf: SessionStatusOf,
@@ -74,24 +76,25 @@ export interface CleanupResult {
   readonly ended: readonly string[];
   readonly failed: readonly string[];
   readonly terminologiesDeleted: readonly string[];
+  readonly vocabulariesDeleted: readonly string[];
 }
 
-async function deleteOrphanTerminologies(deps: BackendDeps, policy: CleanupPolicy): Promise<string[]> {
-  const client = deps.clients.translate;
-  const orphans = await selectOrphanTerminologies(
-    await listTerminologies(client),
-    deps.config.terminologyNamePrefix,
-    async (sessionId) => (await deps.stores.sessions.get(sessionId))?.status,
-    deps.now(),
-    policy,
-  );
+async function deleteOrphans(
+  deps: BackendDeps,
+  policy: CleanupPolicy,
+  kind: string,
+  found: readonly StoredTerminology[],
+  prefix: string,
+  remove: (name: string) => Promise<void>,
+): Promise<string[]> {
+  const statusOf: SessionStatusOf = async (sessionId) => (await deps.stores.sessions.get(sessionId))?.status;
   const deleted: string[] = [];
-  for (const name of orphans) {
+  for (const name of await selectOrphans(found, prefix, statusOf, deps.now(), policy)) {
     try {
-      await deleteTerminology(client, name);
+      await remove(name);
       deleted.push(name);
     } catch (err) {
-      deps.log.warn("orphan terminology not deleted", { terminology: name, error: String(err) });
+      deps.log.warn(`orphan ${kind} not deleted`, { name, error: String(err) });
     }
   }
   return deleted;
@@ -120,14 +123,36 @@ export async function cleanupStaleSessions(
       deps.log.error("stale session not ended", { sessionId: session.sessionId, error: String(err) });
     }
   }
+  const { translate, transcribe } = deps.clients;
+  const { terminologyNamePrefix, vocabularyNamePrefix } = deps.config;
   let terminologiesDeleted: string[] = [];
   try {
-    terminologiesDeleted = await deleteOrphanTerminologies(deps, policy);
+    terminologiesDeleted = await deleteOrphans(
+      deps,
+      policy,
+      "terminology",
+      await listTerminologies(translate),
+      terminologyNamePrefix,
+      (name) => deleteTerminology(translate, name),
+    );
   } catch (err) {
     deps.log.error("orphan terminologies not listed", { error: String(err) });
   }
-  deps.log.info("cleanup done", { checked: sessions.length, ended, failed, terminologiesDeleted });
-  return { checked: sessions.length, ended, failed, terminologiesDeleted };
+  let vocabulariesDeleted: string[] = [];
+  try {
+    vocabulariesDeleted = await deleteOrphans(
+      deps,
+      policy,
+      "vocabulary",
+      await listVocabularies(transcribe, vocabularyNamePrefix),
+      vocabularyNamePrefix,
+      (name) => deleteVocabulary(transcribe, name),
+    );
+  } catch (err) {
+    deps.log.error("orphan vocabularies not listed", { error: String(err) });
+  }
+  deps.log.info("cleanup done", { checked: sessions.length, ended, failed, terminologiesDeleted, vocabulariesDeleted });
+  return { checked: sessions.length, ended, failed, terminologiesDeleted, vocabulariesDeleted };
 }
 
 /** Lambda entry of the cleanup schedule. */

@@ -11,8 +11,8 @@ import { phraseToWord, type StoredVocabulary, type VocabularyStore } from "./voc
 /**
  * The custom-vocabulary operations of Transcribe (JSON 1.1 protocol, `X-Amz-Target:
  * Transcribe.<Operation>`), enough for `@aws-sdk/client-transcribe` pointed at the embedded
- * endpoint: CreateVocabulary, UpdateVocabulary, GetVocabulary, DeleteVocabulary. Vocabularies
- * are READY at once and live in memory.
+ * endpoint: CreateVocabulary, UpdateVocabulary, GetVocabulary, DeleteVocabulary,
+ * ListVocabularies. Vocabularies are READY at once and live in memory.
  */
 
 const VocabularyRequest = z.object({
@@ -20,6 +20,51 @@ const VocabularyRequest = z.object({
   LanguageCode: z.string().optional(),
   Phrases: z.array(z.string().min(1).max(256)).max(50_000).optional(),
 });
+
+/**
+ * ListVocabularies as AWS takes it: MaxResults 1 to 100, NextToken, NameContains, StateEquals
+ * (https://docs.aws.amazon.com/transcribe/latest/APIReference/API_ListVocabularies.html).
+ */
+const ListRequest = z.object({
+  MaxResults: z.number().int().min(1).max(100).optional(),
+  NextToken: z.string().max(8192).optional(),
+  NameContains: z
+    .string()
+    .regex(/^[0-9a-zA-Z._-]{1,200}$/)
+    .optional(),
+  StateEquals: z.enum(["PENDING", "READY", "FAILED"]).optional(),
+});
+
+/** AWS does not document the page size without MaxResults; this one is small enough that paging shows. */
+const LIST_DEFAULT_PAGE = 5;
+const NEXT_TOKEN_TAG = "vocabulary:";
+
+function listVocabularies(input: z.infer<typeof ListRequest>, store: VocabularyStore): unknown {
+  // Every vocabulary here is READY; NameContains is case-insensitive on AWS.
+  const matching = store
+    .list()
+    .filter((v) => !input.NameContains || v.name.toLowerCase().includes(input.NameContains.toLowerCase()))
+    .filter(() => !input.StateEquals || input.StateEquals === "READY")
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let start = 0;
+  if (input.NextToken !== undefined) {
+    const after = Buffer.from(input.NextToken, "base64url").toString();
+    if (!after.startsWith(NEXT_TOKEN_TAG))
+      throw new AwsServiceError("BadRequestException", 400, "The NextToken is not valid.");
+    const index = matching.findIndex((v) => v.name > after.slice(NEXT_TOKEN_TAG.length));
+    start = index < 0 ? matching.length : index;
+  }
+  const max = input.MaxResults ?? LIST_DEFAULT_PAGE;
+  const page = matching.slice(start, start + max);
+  const more = start + max < matching.length;
+  return {
+    Vocabularies: page.map(describe),
+    ...(input.StateEquals ? { Status: input.StateEquals } : {}),
+    ...(more
+      ? { NextToken: Buffer.from(`${NEXT_TOKEN_TAG}${page[page.length - 1]?.name}`).toString("base64url") }
+      : {}),
+  };
+}
 
 export interface VocabularyApiDeps {
   readonly vocabularies: VocabularyStore;
@@ -102,9 +147,15 @@ export function handleVocabularyRequest(req: IncomingMessage, res: ServerRespons
       log: deps.log,
     },
     async (body) => {
+      const operation = String(req.headers["x-amz-target"] ?? "").replace(/^Transcribe\./, "");
+      if (operation === "ListVocabularies") {
+        const list = ListRequest.safeParse(parseJsonObject(body));
+        if (!list.success) throw new AwsServiceError("BadRequestException", 400, z.prettifyError(list.error));
+        sendAwsJson(res, listVocabularies(list.data, deps.vocabularies), AWS_JSON_1_1);
+        return;
+      }
       const parsed = VocabularyRequest.safeParse(parseJsonObject(body));
       if (!parsed.success) throw new AwsServiceError("BadRequestException", 400, z.prettifyError(parsed.error));
-      const operation = String(req.headers["x-amz-target"] ?? "").replace(/^Transcribe\./, "");
       sendAwsJson(res, operate(operation, parsed.data, deps.vocabularies), AWS_JSON_1_1);
     },
   );

@@ -30,6 +30,10 @@ export class VocabularyStore {
     return this.byName.get(name);
   }
 
+  list(): StoredVocabulary[] {
+    return [...this.byName.values()];
+  }
+
   delete(name: string): boolean {
     return this.byName.delete(name);
   }

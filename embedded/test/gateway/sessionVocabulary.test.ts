@@ -1,4 +1,9 @@
+import { CreateVocabularyCommand, ListVocabulariesCommand } from "@aws-sdk/client-transcribe";
+import { listVocabularies } from "@babelcast/backend/aws/transcribeVocabularies.js";
+import { cleanupStaleSessions, DEFAULT_CLEANUP_POLICY } from "@babelcast/backend/handlers/cleanup.js";
+import { createBackendDeps } from "@babelcast/backend/handlers/shared/backendDeps.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { embeddedRuntimeConfig } from "../../src/gateway/embeddedRuntime.js";
 import { vocabulariesFor } from "../../src/transcribe/vocabularyStore.js";
 import { type Harness, startHarness } from "./harness.js";
 
@@ -77,5 +82,53 @@ describe("session glossary vocabulary", () => {
     expect(cleared.status, cleared.text).toBe(200);
     expect(cleared.json.vocabulary).toBeUndefined();
     expect(stored(`babelcast-${id}`)).toBeUndefined();
+  });
+
+  it("cleanup deletes old vocabularies of ended or unknown sessions, never a live session's or another tool's", async () => {
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    const deps = createBackendDeps(embeddedRuntimeConfig(h.server.context), { log: quiet });
+    const later = createBackendDeps(embeddedRuntimeConfig(h.server.context), {
+      log: quiet,
+      now: () => Date.now() + DEFAULT_CLEANUP_POLICY.orphanTerminologyAgeMs + 60_000,
+    });
+    try {
+      const created = await h.api(
+        "POST",
+        "/sessions",
+        {
+          title: "Live",
+          sourceLanguage: "en",
+          targetLanguages: ["es"],
+          glossary: [{ source: "Babelcast", targets: {} }],
+        },
+        h.ownerToken,
+      );
+      const live = `babelcast-${created.json.id}`;
+      const orphan = "babelcast-gone-session-999";
+      const foreign = "othertool-gone-session-999";
+      for (const name of [orphan, foreign, ...Array.from({ length: 6 }, (_, i) => `babelcast-paging-${i}`)])
+        await deps.clients.transcribe.send(
+          new CreateVocabularyCommand({ VocabularyName: name, LanguageCode: "en-US", Phrases: ["Babelcast"] }),
+        );
+      // ListVocabularies pages (MaxResults up to 100, NextToken) and filters by name as AWS does.
+      const first = await deps.clients.transcribe.send(new ListVocabulariesCommand({ MaxResults: 2 }));
+      expect(first.Vocabularies).toHaveLength(2);
+      expect(first.NextToken).toBeTruthy();
+      const ours = (await listVocabularies(deps.clients.transcribe, "babelcast-")).map((v) => v.name);
+      expect(ours).toContain("babelcast-paging-5");
+      expect(ours).toContain(orphan);
+      expect(ours).not.toContain(foreign);
+
+      const keepSessions = { ...DEFAULT_CLEANUP_POLICY, idleMs: 1e12, maxAgeMs: 1e12 };
+      expect((await cleanupStaleSessions(deps, keepSessions)).vocabulariesDeleted).toEqual([]);
+      const result = await cleanupStaleSessions(later, keepSessions);
+      expect(result.vocabulariesDeleted).toContain(orphan);
+      expect(stored(orphan)).toBeUndefined();
+      expect(stored(live)).toBeDefined();
+      expect(stored(foreign)).toBeDefined();
+    } finally {
+      deps.close();
+      later.close();
+    }
   });
 });

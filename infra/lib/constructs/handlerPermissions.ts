@@ -86,6 +86,9 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
       on: "vocabularies",
     },
   ],
+  // ListVocabularies names no resource type in the Service Authorization Reference, so it takes "*"
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
+  listVocabularies: [{ actions: ["transcribe:ListVocabularies"], on: "any" }],
   polly: [{ actions: ["polly:SynthesizeSpeech"], on: "any" }],
   lifecycleEvents: [{ actions: ["events:PutEvents"], on: "eventBus" }],
   listenerTokens: [{ actions: ["secretsmanager:GetSecretValue"], on: "listenerTokenSecret" }],
@@ -162,5 +165,5 @@ export const WILDCARD_REASONS: Readonly<Record<Exclude<GrantResource, "eventBus"
   connections: "Connection ids are assigned at run time; the ARN is pinned to this API and stage.",
   terminologies: "Session glossaries become terminologies named at run time; the ARN is pinned to the prefix.",
   vocabularies: "Session glossaries become vocabularies named at run time; the ARN is pinned to the prefix.",
-  any: "translate:TranslateText without a terminology, translate:ListTerminologies and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
+  any: "translate:TranslateText without a terminology, translate:ListTerminologies, transcribe:ListVocabularies and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
 };
