@@ -29,11 +29,25 @@ test.afterAll(async () => {
 
 test("the console streams a real talk through the SDK's browser build to the embedded recognizer", async ({ page }) => {
   test.setTimeout(300_000);
+  const token = ownerTokenOf(server.ready.consoleUrl);
+  // The session glossary becomes a custom vocabulary, built by the backend; the stream names it.
+  const { apiUrl } = (await (await fetch(`${server.ready.url}/config.json`)).json()) as { apiUrl: string };
+  const created = await fetch(`${apiUrl}/sessions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      title: "Recognition",
+      sourceLanguage: "en",
+      targetLanguages: ["es"],
+      glossary: [{ source: "Dashwood" }, { source: "Babelcast" }],
+    }),
+  });
+  const session = (await created.json()) as { vocabulary?: { name: string; state: string } };
+  expect(session.vocabulary?.state).toBe("READY");
   const query = new URLSearchParams({
     server: server.ready.url,
-    token: ownerTokenOf(server.ready.consoleUrl),
-    // The session glossary, as a custom vocabulary the stream names.
-    glossary: "Dashwood,Babelcast",
+    token,
+    vocabulary: session.vocabulary?.name ?? "",
   });
   await page.goto(`${pageServer.url}?${query}`);
   await page.waitForFunction(() => window.recognition.started || window.recognition.error !== undefined, null, {

@@ -57,10 +57,10 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
     region: ctx.region,
     service: "transcribe",
   });
-  // Vocabulary calls come from backend code signed with the long-term key, or from the owner's console.
+  // Vocabulary calls come from the backend functions only: the console's role may only stream
+  // (infra/lib/constructs/presenterAuth.ts CONSOLE_ACTIONS), so its temporary credentials are refused here.
   const apiVerifier = new SigV4Verifier({
     credentials: ctx.credentials,
-    resolveCredentials: (id) => issuer.resolve(id),
     region: ctx.region,
     service: "transcribe",
   });

@@ -205,11 +205,19 @@ describe("embedded Transcribe streaming through the real SDK client", { timeout:
 
   it("adds a custom vocabulary's new words to the recognizer", async () => {
     const credentials = await issued();
-    const control = new TranscribeClient({
-      region: server.context.region,
-      endpoint: `${server.url}${PATHS.transcribe}`,
-      credentials,
-    });
+    const vocabularyClient = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
+      new TranscribeClient({
+        region: server.context.region,
+        endpoint: `${server.url}${PATHS.transcribe}`,
+        credentials: c,
+      });
+    // The console's credentials may only stream, as its cloud role; the backend builds vocabularies.
+    await expect(
+      vocabularyClient(credentials).send(
+        new CreateVocabularyCommand({ VocabularyName: "console-made", LanguageCode: "en-US", Phrases: ["Babelcast"] }),
+      ),
+    ).rejects.toMatchObject({ name: "UnrecognizedClientException" });
+    const control = vocabularyClient(server.context.credentials);
     await control.send(
       new CreateVocabularyCommand({
         VocabularyName: "glossary",

@@ -1,6 +1,4 @@
-import { CreateVocabularyCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
 import { ConfigDocument, type RecognizedSegment } from "@babelcast/protocol";
-import { consoleAwsCredentials } from "../../../../src/renderer/auth/awsCredentials.js";
 import { startConsoleRecognition } from "../../../../src/renderer/recognition/consoleRecognition.js";
 import type { RecognitionEvent } from "../../../../src/renderer/recognition/recognitionSession.js";
 import type { TimedResult } from "../../../../src/renderer/recognition/timedResult.js";
@@ -56,23 +54,13 @@ async function main(): Promise<void> {
   });
   const renewAfter = Number(params.get("renewAfterSeconds") ?? "0");
   const ownerToken = params.get("token") ?? "";
-  const glossary = (params.get("glossary") ?? "").split(",").filter(Boolean);
-  if (glossary.length > 0) {
-    const vocabularies = new TranscribeClient({
-      region: config.region,
-      endpoint: config.endpoints?.transcribe,
-      credentials: consoleAwsCredentials(config, { ownerToken }),
-    });
-    // Stands in for the backend, which builds a session's vocabulary (READY at once on the embedded recognizer).
-    await vocabularies.send(
-      new CreateVocabularyCommand({ VocabularyName: "session-glossary", LanguageCode: "en-US", Phrases: glossary }),
-    );
-  }
+  // The session's glossary vocabulary, which the backend built (the console may only stream).
+  const vocabularyName = params.get("vocabulary") ?? "";
   const recognition = await startConsoleRecognition(media, {
     config,
     ownerToken,
     languageCode: "en-US",
-    ...(glossary.length > 0 ? { vocabularyName: "session-glossary" } : {}),
+    ...(vocabularyName ? { vocabularyName } : {}),
     session: renewAfter > 0 ? { renewAfterSeconds: renewAfter, pauseWaitSeconds: 30 } : {},
     onSegment: (segment) => record.segments.push({ segment, committedAtMs: segment.committedAt }),
     onCaption: (text) => record.captions.push(text),
