@@ -5,7 +5,7 @@ import { GetIceServerConfigCommand, type IceServer } from "@aws-sdk/client-kines
 import { PATHS } from "@babelcast/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TURN_SETTINGS_SECTION } from "../../src/turn/turnSettings.js";
-import { type KvsHarness, startKvsHarness } from "../kvs/kvsHarness.js";
+import { type KvsHarness, startKvsHarness } from "./kvsHarness.js";
 
 /**
  * Runs coturn's own test client against a TURN entry: it allocates a relay with the

@@ -4,8 +4,8 @@ import {
   DEFAULT_CLEANUP_POLICY,
   selectOrphans,
   selectStaleSessions,
-} from "../../backend/src/handlers/cleanup.js";
-import type { ConnectionRecord, SessionRecord } from "../../backend/src/tables/records.js";
+} from "../../../backend/src/handlers/cleanup.js";
+import type { ConnectionRecord, SessionRecord } from "../../../backend/src/tables/records.js";
 
 // The scheduled cleanup handler the stack runs (backend/src/handlers/cleanup.ts): which sessions it ends.
 const HOUR = 3600_000;

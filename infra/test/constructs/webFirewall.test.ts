@@ -5,9 +5,9 @@ import {
   MANAGED_RULE_GROUPS,
   MIN_RATE_LIMIT,
   RATE_WINDOW_SECONDS,
-} from "../lib/constructs/webFirewall.js";
-import { CLOUDFRONT_WAF_REGION, LISTENER_SITE_TRAFFIC } from "../lib/listenerSiteFirewallStack.js";
-import { type Resources, synthBabelcast } from "./synthStack.js";
+} from "../../lib/constructs/webFirewall.js";
+import { CLOUDFRONT_WAF_REGION, LISTENER_SITE_TRAFFIC } from "../../lib/listenerSiteFirewallStack.js";
+import { type Resources, synthBabelcast } from "../synthStack.js";
 
 const { stack, template, listenerSiteFirewall, firewallTemplate } = synthBabelcast();
 

@@ -17,7 +17,7 @@ import {
   isListenerConfig,
   isSessionPublic,
   parseServerMessage,
-} from "../src/api/guards.js";
+} from "../../src/api/guards.js";
 
 // Each sample passes the protocol's zod schema, so the hand-written guards are checked against the contract.
 const session = SessionPublic.parse({

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { isFollowing } from "../src/captions/autoScroll.js";
+import { isFollowing } from "../../src/captions/autoScroll.js";
 
 it("follows while the reader is at the newest line", () => {
   expect(isFollowing({ scrollTop: 600, scrollHeight: 1000, clientHeight: 400 })).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addCaption, emptyCaptionLog, lastSeqOf, setPartial } from "../src/captions/captionLog.js";
+import { addCaption, emptyCaptionLog, lastSeqOf, setPartial } from "../../src/captions/captionLog.js";
 
 const es = (seq: number, text = `frase ${seq}`) => ({ language: "es", seq, text });
 

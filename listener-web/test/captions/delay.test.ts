@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { delaySeconds, smoothDelay } from "../src/captions/delay.js";
+import { delaySeconds, smoothDelay } from "../../src/captions/delay.js";
 
 describe("delaySeconds", () => {
   it("is the time from the end of the words to the caption's arrival, to 0.1 s", () => {

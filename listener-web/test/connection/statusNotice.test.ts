@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ListenerState } from "../src/connection/listenerSession.js";
-import { statusNotice } from "../src/connection/statusNotice.js";
+import type { ListenerState } from "../../src/connection/listenerSession.js";
+import { statusNotice } from "../../src/connection/statusNotice.js";
 
 type NoticeInput = Parameters<typeof statusNotice>[0];
 const listening: NoticeInput = {

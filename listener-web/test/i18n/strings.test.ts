@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { format, stringsFor, UI_STRINGS, uiLanguage } from "../src/i18n/strings.js";
+import { format, stringsFor, UI_STRINGS, uiLanguage } from "../../src/i18n/strings.js";
 
 describe("page strings", () => {
   const english = UI_STRINGS.en!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { preselectLanguage, primaryLanguage, sessionLanguages } from "../src/language/preselect.js";
+import { preselectLanguage, primaryLanguage, sessionLanguages } from "../../src/language/preselect.js";
 
 describe("preselectLanguage", () => {
   const offered = ["en", "es", "fr"];

@@ -6,7 +6,7 @@ import {
   rememberedLanguage,
   rememberLanguage,
   safeStore,
-} from "../src/language/storedPreferences.js";
+} from "../../src/language/storedPreferences.js";
 
 const memoryStore = (): KeyValueStore => {
   const m = new Map<string, string>();

@@ -1,8 +1,8 @@
 import type { ServerMessage } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
-import type { BackendDeps } from "../../src/handlers/shared/backendDeps.js";
-import { postToEach } from "../../src/handlers/shared/connectionSend.js";
-import type { ConnectionRecord } from "../../src/tables/records.js";
+import type { BackendDeps } from "../../../src/handlers/shared/backendDeps.js";
+import { postToEach } from "../../../src/handlers/shared/connectionSend.js";
+import type { ConnectionRecord } from "../../../src/tables/records.js";
 
 const NOW = 1_800_000_000_000;
 const message: ServerMessage = { type: "partial", text: "Hello" };
