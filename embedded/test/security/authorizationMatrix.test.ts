@@ -394,6 +394,7 @@ describe("presigned viewer URLs and listener tokens", () => {
     const url = `${server.context.config.webSocketUrl}?${new URLSearchParams({ role: "listener", sessionId: s.id, token: t })}`;
     const err = (await openSocket(url).catch((e) => e)) as { status?: number; body?: string };
     expect(err.status).toBe(401);
+    expect(err.body).toMatch(/Unauthorized/);
     const refresh = await call("POST", `/sessions/${s.id}/listeners/${listener.id}/refresh`, "anonymous", {
       listenerToken: t,
     });
