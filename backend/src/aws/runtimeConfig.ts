@@ -32,6 +32,11 @@ export const SessionLimits = z.object({
     .default(1024 * 1024),
   /** Quiet time before listener counts go to the console (0: push at once). */
   countsDebounceMs: z.number().int().min(0).max(10_000).default(250),
+  /**
+   * Longest a caption waits while no earlier segment of its language goes out (the caption
+   * order's bound, for a segment lost on the way). 4 s covers a translation with its retries.
+   */
+  captionOrderWaitMs: z.number().int().min(100).max(60_000).default(4000),
 });
 export type SessionLimits = z.infer<typeof SessionLimits>;
 

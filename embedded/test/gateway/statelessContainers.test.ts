@@ -22,7 +22,9 @@ const warnings: string[] = [];
 beforeAll(async () => {
   // The gateway's own functions run in the embedded Lambda runtime: 3 environments each, recycled often.
   h = await startHarness({
-    sessions: { joinsPerIpPerMinute: 10_000, countsDebounceMs: 0 },
+    // Order across containers is what is checked here, not the bound for lost segments (the
+    // faults tests check that): a long bound keeps a starved 2-core machine from tripping it.
+    sessions: { joinsPerIpPerMinute: 10_000, countsDebounceMs: 0, captionOrderWaitMs: 30_000 },
     lambda: { containersPerFunction: 3, recycleAfterInvocations: 7 },
   });
   const config = embeddedRuntimeConfig(h.server.context);

@@ -47,6 +47,7 @@ export async function handOffSegment(
 ): Promise<void> {
   await runSegmentJourney(segment, session, journeyPorts(deps, session, connections), {
     ...DEFAULT_JOURNEY,
+    order: { ...DEFAULT_JOURNEY.order, maxWaitMs: deps.config.limits.captionOrderWaitMs },
     terminologyNamePrefix: deps.config.terminologyNamePrefix,
   });
 }
