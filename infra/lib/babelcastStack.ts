@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
+import { FUNCTION_SETTINGS } from "../../backend/src/handlers/functionSettings.js";
 import { TABLES, type TableId } from "../../backend/src/tables/definitions.js";
 import { cloudConfigDocument } from "./cloudConfig.js";
 import { ApiGatewayLogsRole } from "./constructs/apiGatewayLogsRole.js";
@@ -32,7 +33,7 @@ import {
   unroutedHttpRoutes,
   WS_ROUTES,
 } from "./handlerEntries.js";
-import { LAMBDA_ENV, LISTENER_TOKEN_SECRET_ARN_ENV } from "./lambdaEnvironment.js";
+import { LAMBDA_ENV, LISTENER_TOKEN_SECRET_ARN_ENV, POOL_GROWTH_FUNCTION_NAME_ENV } from "./lambdaEnvironment.js";
 import { acknowledgeWildcardResource } from "./nagFindings.js";
 
 export const LISTENER_WEB_DIST = fileURLToPath(new URL("../../listener-web/dist", import.meta.url));
@@ -124,15 +125,6 @@ export class BabelcastStack extends Stack {
       [LAMBDA_ENV.vocabularyNamePrefix]: prefix,
       [LAMBDA_ENV.eventBusName]: events.bus.eventBusName,
     };
-    const targets: PermissionTargets = {
-      channelNamePrefix: prefix,
-      terminologyNamePrefix: prefix,
-      vocabularyNamePrefix: prefix,
-      webSocketApiId: webSocket.api.apiId,
-      webSocketStageName: WEBSOCKET_STAGE_NAME,
-      eventBus: events.bus,
-      listenerTokenSecret: tokenSecret,
-    };
 
     const functions = new Map<string, BackendFunction>();
     for (const entry of handlers) {
@@ -149,10 +141,28 @@ export class BabelcastStack extends Stack {
         ...(entry.memorySize ? { memorySize: entry.memorySize } : {}),
         ...(entry.timeoutSeconds ? { timeout: Duration.seconds(entry.timeoutSeconds) } : {}),
       });
+      functions.set(entry.id, fn);
+    }
+    // Grants come once every function exists: a function may be another's permission target.
+    const poolGrowth = functions.get(FUNCTION_SETTINGS.PoolGrowthFunction.id);
+    const targets: PermissionTargets = {
+      channelNamePrefix: prefix,
+      terminologyNamePrefix: prefix,
+      vocabularyNamePrefix: prefix,
+      webSocketApiId: webSocket.api.apiId,
+      webSocketStageName: WEBSOCKET_STAGE_NAME,
+      eventBus: events.bus,
+      listenerTokenSecret: tokenSecret,
+      ...(poolGrowth ? { poolGrowthFunctionArn: poolGrowth.functionArn } : {}),
+    };
+    for (const entry of handlers) {
+      const fn = functions.get(entry.id) as BackendFunction;
+      if (entry.capabilities.includes("invokePoolGrowth") && poolGrowth) {
+        fn.addEnvironment(POOL_GROWTH_FUNCTION_NAME_ENV, poolGrowth.functionName);
+      }
       data.grant(fn, entry.tables);
       grantCapabilities(fn, entry.capabilities, targets);
       acknowledgeFunctionFindings(fn, entry, data, targets);
-      functions.set(entry.id, fn);
     }
     this.functions = functions;
     const byTrigger = (trigger: HandlerEntry["trigger"]) =>

@@ -43,15 +43,17 @@ export type Capability =
   /** Put session lifecycle events on this stack's event bus. */
   | "lifecycleEvents"
   /** Read the listener-token key from Secrets Manager (sign or check listener tokens). */
-  | "listenerTokens";
+  | "listenerTokens"
+  /** Invoke the pool-growth function (and no other): the join's one way to add a channel. */
+  | "invokePoolGrowth";
 
 export type TableAccess = "read" | "readWrite";
 
 /**
  * What invokes the handler: every HTTP API route, every WebSocket API route, the
- * WebSocket `$connect` authorizer, or the cleanup schedule.
+ * WebSocket `$connect` authorizer, the cleanup schedule, or another function (Lambda Invoke).
  */
-export type HandlerTrigger = "httpApi" | "webSocketApi" | "webSocketAuthorizer" | "schedule";
+export type HandlerTrigger = "httpApi" | "webSocketApi" | "webSocketAuthorizer" | "schedule" | "functionInvoke";
 
 /**
  * File, memory and timeout come from the backend's function settings, which the embedded
@@ -120,7 +122,22 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       coordination: "readWrite",
     },
     // Public and anonymous: viewer URLs and listener tokens only; never master, channel changes or connections.
-    capabilities: ["kvsSignaling", "kvsConnectAsViewer", "listenerTokens"],
+    // A join past the pool's last free slot has the pool-growth function add the channel.
+    capabilities: ["kvsSignaling", "kvsConnectAsViewer", "listenerTokens", "invokePoolGrowth"],
+  },
+  {
+    ...FUNCTION_SETTINGS.PoolGrowthFunction,
+    description: "Invoked by the join: adds one KVS channel to a session's pool and tells the console",
+    trigger: "functionInvoke",
+    tables: {
+      sessions: "readWrite",
+      // Telling the console forgets vanished connections, which changes the (versioned) listener counts.
+      connections: "readWrite",
+      listeners: "readWrite",
+      coordination: "readWrite",
+    },
+    // Creates the channel, presigns the console's master URL for it, posts it to the console.
+    capabilities: ["kvsChannelLifecycle", "kvsSignaling", "kvsConnectAsMaster", "manageConnections"],
   },
   {
     ...FUNCTION_SETTINGS.WebSocketFunction,

@@ -1,8 +1,10 @@
 import { LISTENER_TOKEN_SECRET_ARN_ENV } from "../../backend/src/aws/listenerTokenSecret.js";
+import { POOL_GROWTH_FUNCTION_NAME_ENV } from "../../backend/src/aws/poolGrowthInvoker.js";
 import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
 
 /** Set only on functions with the "listenerTokens" capability: the secret's ARN, never its value. */
-export { LISTENER_TOKEN_SECRET_ARN_ENV };
+/** Set only on functions with the "invokePoolGrowth" capability: the pool-growth function's name. */
+export { LISTENER_TOKEN_SECRET_ARN_ENV, POOL_GROWTH_FUNCTION_NAME_ENV };
 
 /**
  * Names of the environment variables the stack gives every backend function (no secret

@@ -18,7 +18,12 @@ import {
   unroutedHttpRoutes,
   WS_ROUTES,
 } from "../lib/handlerEntries.js";
-import { LAMBDA_ENV, LISTENER_TOKEN_SECRET_ARN_ENV, TABLE_ENV_VARS } from "../lib/lambdaEnvironment.js";
+import {
+  LAMBDA_ENV,
+  LISTENER_TOKEN_SECRET_ARN_ENV,
+  POOL_GROWTH_FUNCTION_NAME_ENV,
+  TABLE_ENV_VARS,
+} from "../lib/lambdaEnvironment.js";
 import { actionsOf, type Resources, resourcesOf, type Statement, synthBabelcast } from "./synthStack.js";
 
 const { stack, template } = synthBabelcast();
@@ -227,6 +232,30 @@ describe("least privilege per function", () => {
       expect(actions, forbidden).not.toContain(forbidden);
     }
     expect(actions).toContain("kinesisvideo:ConnectAsViewer");
+  });
+
+  it("lets the listener function invoke the pool-growth function and nothing else, and names it in its environment", () => {
+    const growth = entry("PoolGrowthFunction");
+    const growthId = logicalId(functionOf(growth));
+    const invokers = HANDLER_ENTRIES.filter((h) => actionsFor(h).some((a) => a.startsWith("lambda:")));
+    expect(invokers.map((h) => h.id)).toEqual(["ListenerHttpFunction"]);
+    const listenerFn = entry("ListenerHttpFunction");
+    expect(actionsFor(listenerFn).filter((a) => a.startsWith("lambda:"))).toEqual(["lambda:InvokeFunction"]);
+    const statements = withAction(listenerFn, "lambda:InvokeFunction");
+    expect(statements.flatMap(resourcesOf)).toEqual([{ "Fn::GetAtt": [growthId, "Arn"] }]);
+    const env = (
+      resources[logicalId(functionOf(listenerFn))]?.Properties?.Environment as { Variables: object } | undefined
+    )?.Variables;
+    expect(env).toHaveProperty(POOL_GROWTH_FUNCTION_NAME_ENV, { Ref: growthId });
+    // The growth function holds what the join may not: channel creation, master URLs, connections.
+    for (const action of [
+      "kinesisvideo:CreateSignalingChannel",
+      "kinesisvideo:ConnectAsMaster",
+      "execute-api:ManageConnections",
+    ]) {
+      expect(actionsFor(growth), action).toContain(action);
+    }
+    expect(growth.trigger).toBe("functionInvoke");
   });
 
   it("lets every function that ends sessions delete this deployment's terminologies, and only cleanup list them", () => {

@@ -22,6 +22,8 @@ export const PATHS = {
   polly: "/aws/polly",
   dynamodb: "/aws/dynamodb",
   apigatewaymanagementapi: "/aws/apigateway",
+  /** Lambda's Invoke API (functions invoking one another: the join has the pool-growth function add a channel). */
+  lambda: "/aws/lambda",
   /** Embedded user pool (Cognito user pools' JSON API), served only when the `cognito` settings enable it. */
   cognitoIdp: "/aws/cognito-idp",
   /** Embedded identity pool (GetId, GetCredentialsForIdentity), beside the embedded user pool. */

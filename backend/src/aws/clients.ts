@@ -2,6 +2,7 @@ import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
 import { KinesisVideoSignalingClient } from "@aws-sdk/client-kinesis-video-signaling";
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import type { TranslateClient } from "@aws-sdk/client-translate";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -17,6 +18,8 @@ export interface AwsClients {
   readonly translate: TranslateClient;
   /** Custom vocabularies of session glossaries (streaming is the console's). */
   readonly transcribe: TranscribeClient;
+  /** Invokes the backend's other functions (the join has the pool-growth function add a channel). */
+  readonly lambda: LambdaClient;
   /** Signaling data-plane client for a channel's HTTPS endpoint (cached per endpoint). */
   signaling(endpoint: string): KinesisVideoSignalingClient;
   /** Management API client for a WebSocket API endpoint (cached per endpoint). */
@@ -51,6 +54,10 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
     ...base,
     ...(config.endpoints.transcribe ? { endpoint: config.endpoints.transcribe } : {}),
   });
+  const lambda = new LambdaClient({
+    ...base,
+    ...(config.endpoints.lambda ? { endpoint: config.endpoints.lambda } : {}),
+  });
   const signalingClients = new Map<string, KinesisVideoSignalingClient>();
   const managementClients = new Map<string, ApiGatewayManagementApiClient>();
   return {
@@ -58,6 +65,7 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
     kinesisVideo,
     translate,
     transcribe,
+    lambda,
     signaling(endpoint) {
       let c = signalingClients.get(endpoint);
       if (!c) {
@@ -84,6 +92,7 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
       kinesisVideo.destroy();
       translate.destroy();
       transcribe.destroy();
+      lambda.destroy();
       for (const c of signalingClients.values()) c.destroy();
       for (const c of managementClients.values()) c.destroy();
     },

@@ -3,6 +3,7 @@ import type { OwnerAuthConfig } from "../services/ownerAuth.js";
 import { DEFAULT_TABLE_NAMES, TABLE_IDS, TABLES, type TableNames } from "../tables/definitions.js";
 import type { LifecycleEventsConfig } from "./lifecycleEvents.js";
 import { LISTENER_TOKEN_SECRET_ARN_ENV, readSecretString, type SecretReader } from "./listenerTokenSecret.js";
+import { POOL_GROWTH_FUNCTION_NAME_ENV } from "./poolGrowthInvoker.js";
 
 /** Limits and timings of the sessions backend; every one has a sensible default. */
 export const SessionLimits = z.object({
@@ -55,6 +56,7 @@ export interface BackendRuntimeConfig {
     readonly translate?: string;
     readonly transcribe?: string;
     readonly polly?: string;
+    readonly lambda?: string;
   };
   /** Static credentials (embedded); absent: the default provider chain (Lambda role). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -71,6 +73,8 @@ export interface BackendRuntimeConfig {
   readonly terminologyNamePrefix: string;
   /** Prefix of the Transcribe vocabulary names (session glossaries) this deployment creates. */
   readonly vocabularyNamePrefix: string;
+  /** The function that adds pool channels for the join; absent on functions that may not invoke it. */
+  readonly poolGrowthFunctionName?: string;
   readonly limits: SessionLimits;
   /** Where session lifecycle events go. */
   readonly lifecycleEvents: LifecycleEventsConfig;
@@ -141,6 +145,7 @@ export function runtimeConfigFromEnv(
     channelNamePrefix: env.CHANNEL_NAME_PREFIX ?? "babelcast-",
     terminologyNamePrefix: env.TERMINOLOGY_NAME_PREFIX ?? "babelcast-",
     vocabularyNamePrefix: env.VOCABULARY_NAME_PREFIX ?? "babelcast-",
+    ...(env[POOL_GROWTH_FUNCTION_NAME_ENV] ? { poolGrowthFunctionName: env[POOL_GROWTH_FUNCTION_NAME_ENV] } : {}),
     limits: { ...limits, countsDebounceMs: 0 },
     lifecycleEvents: (env.EVENT_BUS_NAME
       ? { kind: "eventbridge", busName: env.EVENT_BUS_NAME }

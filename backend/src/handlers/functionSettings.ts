@@ -7,7 +7,12 @@ import { fileURLToPath } from "node:url";
  * containers with the same limits, so a handler that overruns here overruns in AWS too.
  */
 
-export type FunctionId = "HttpApiFunction" | "WebSocketFunction" | "ConnectAuthorizerFunction" | "CleanupFunction";
+export type FunctionId =
+  | "HttpApiFunction"
+  | "WebSocketFunction"
+  | "ConnectAuthorizerFunction"
+  | "CleanupFunction"
+  | "PoolGrowthFunction";
 
 export interface FunctionSettings {
   /** Construct id of the function (PascalCase); also its name in the embedded runtime. */
@@ -28,7 +33,7 @@ export const FUNCTION_SETTINGS: Readonly<Record<FunctionId, FunctionSettings>> =
     id: "HttpApiFunction",
     file: "lambda/httpApi.ts",
     ...DEFAULTS,
-    // A join may create a KVS channel and fetch its endpoints and ICE servers.
+    // A join may wait for the pool-growth function, then fetch a channel's endpoints and ICE servers.
     timeoutSeconds: 20,
   },
   WebSocketFunction: {
@@ -40,6 +45,8 @@ export const FUNCTION_SETTINGS: Readonly<Record<FunctionId, FunctionSettings>> =
   },
   ConnectAuthorizerFunction: { id: "ConnectAuthorizerFunction", file: "lambda/connectAuthorizer.ts", ...DEFAULTS },
   CleanupFunction: { id: "CleanupFunction", file: "cleanup.ts", ...DEFAULTS, timeoutSeconds: 300 },
+  // Creates one KVS channel and tells the console: well inside the join's own timeout.
+  PoolGrowthFunction: { id: "PoolGrowthFunction", file: "lambda/poolGrowth.ts", ...DEFAULTS },
 };
 
 export const FUNCTION_IDS = Object.keys(FUNCTION_SETTINGS) as FunctionId[];

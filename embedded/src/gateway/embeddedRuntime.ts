@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type BackendRuntimeConfig, SessionLimits } from "@babelcast/backend/aws/runtimeConfig.js";
+import { FUNCTION_SETTINGS } from "@babelcast/backend/handlers/functionSettings.js";
 import { DEFAULT_TABLE_NAMES } from "@babelcast/backend/tables/definitions.js";
 import { LIFECYCLE_EVENT_LOG_FILE, PATHS } from "@babelcast/protocol";
 import { userPoolJwksPath } from "../cognito/userPoolService.js";
@@ -32,6 +33,7 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
       translate: `${base}${PATHS.translate}`,
       transcribe: `${base}${PATHS.transcribe}`,
       polly: `${base}${PATHS.polly}`,
+      lambda: `${base}${PATHS.lambda}`,
     },
     credentials: ctx.credentials,
     tables: DEFAULT_TABLE_NAMES,
@@ -50,6 +52,7 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
     channelNamePrefix: "babelcast-",
     terminologyNamePrefix: "babelcast-",
     vocabularyNamePrefix: "babelcast-",
+    poolGrowthFunctionName: FUNCTION_SETTINGS.PoolGrowthFunction.id,
     limits: settingsSection(ctx.settings, SESSIONS_SETTINGS_SECTION, SessionLimits),
     lifecycleEvents: { kind: "file", path: join(ctx.dataDir, LIFECYCLE_EVENT_LOG_FILE) },
   };

@@ -10,6 +10,7 @@ import { settingsSection } from "../embeddedSettings.js";
 import { FaultSettings, FaultSwitch } from "../faults.js";
 import { readLimitedBody } from "../http/requestBody.js";
 import { embeddedFunctions } from "../lambda/embeddedFunctions.js";
+import { handleInvokeRequest } from "../lambda/invokeEndpoint.js";
 import { LambdaRuntime } from "../lambda/lambdaRuntime.js";
 import { LAMBDA_SETTINGS_SECTION, LambdaSettings } from "../lambda/lambdaSettings.js";
 import { underPrefix } from "../underPrefix.js";
@@ -80,7 +81,8 @@ async function clearStaleConnections(deps: BackendDeps, ctx: EmbeddedContext): P
 /**
  * The embedded API Gateway: the HTTP API under `/api`, the WebSocket API at `/ws` and the
  * Management API at `/aws/apigateway`, invoking the backend's Lambda functions (the same
- * bundles the stack deploys) in the embedded Lambda runtime.
+ * bundles the stack deploys) in the embedded Lambda runtime, whose Invoke API (functions
+ * invoking one another) answers under `/aws/lambda`.
  */
 export function createGatewayService() {
   return async (ctx: EmbeddedContext): Promise<GatewayService> => {
@@ -109,6 +111,14 @@ export function createGatewayService() {
     });
     const verifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "execute-api" });
     const faults = new FaultSwitch(settingsSection(ctx.settings, GATEWAY_SETTINGS_SECTION, GatewaySettings).faults);
+    const invoke = {
+      runtime: lambda,
+      verifier: new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "lambda" }),
+      faults: new FaultSwitch(),
+      region: ctx.region,
+      accountId: ctx.accountId,
+      log: ctx.log,
+    };
 
     async function serveHttp(req: IncomingMessage, res: ServerResponse, pathname: string, rawQuery: string) {
       if (req.method === "OPTIONS") {
@@ -186,6 +196,10 @@ export function createGatewayService() {
             ctx.log.error("management request failed", { error: String(err) });
             if (!res.headersSent) res.writeHead(500).end();
           });
+          return true;
+        }
+        if (underPrefix(url.pathname, PATHS.lambda)) {
+          void handleInvokeRequest(req, res, invoke);
           return true;
         }
         return false;

@@ -1,6 +1,7 @@
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMBEDDED_SUBSTITUTES_ENV, type EmbeddedSubstitutes } from "@babelcast/backend/aws/embeddedSubstitutes.js";
+import { POOL_GROWTH_FUNCTION_NAME_ENV } from "@babelcast/backend/aws/poolGrowthInvoker.js";
 import {
   FUNCTION_IDS,
   FUNCTION_SETTINGS,
@@ -59,6 +60,7 @@ function endpointVariables(ctx: EmbeddedContext): Record<string, string> {
     AWS_ENDPOINT_URL_TRANSLATE: `${base}${PATHS.translate}`,
     AWS_ENDPOINT_URL_TRANSCRIBE: `${base}${PATHS.transcribe}`,
     AWS_ENDPOINT_URL_POLLY: `${base}${PATHS.polly}`,
+    AWS_ENDPOINT_URL_LAMBDA: `${base}${PATHS.lambda}`,
   };
 }
 
@@ -84,6 +86,8 @@ function stackVariables(ctx: EmbeddedContext, stack: StackEnvironment, substitut
     CHANNEL_NAME_PREFIX: "babelcast-",
     TERMINOLOGY_NAME_PREFIX: "babelcast-",
     VOCABULARY_NAME_PREFIX: "babelcast-",
+    // The embedded runtime names functions by their id (the stack passes the deployed name).
+    [POOL_GROWTH_FUNCTION_NAME_ENV]: FUNCTION_SETTINGS.PoolGrowthFunction.id,
     SESSION_LIMITS: JSON.stringify(stack.sessionLimits),
     [EMBEDDED_SUBSTITUTES_ENV]: substitutesFile,
   };

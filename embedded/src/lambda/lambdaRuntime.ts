@@ -48,10 +48,10 @@ export function toEventPayload(event: unknown): string {
   return payload;
 }
 
-function fromResultPayload(payload: string): unknown {
+function checkResultPayload(payload: string): string {
   const bytes = Buffer.byteLength(payload);
   if (bytes > MAX_SYNC_PAYLOAD_BYTES) throw new PayloadTooLargeError("response", bytes);
-  return JSON.parse(payload);
+  return payload;
 }
 
 /**
@@ -104,9 +104,23 @@ export class LambdaRuntime {
    * FunctionError with the runtime's errorType and errorMessage.
    */
   async invoke<T = unknown>(functionName: string, event: unknown): Promise<T> {
-    const payload = toEventPayload(event);
+    return JSON.parse(await this.invokePayload(functionName, toEventPayload(event))) as T;
+  }
+
+  /** Whether a function of this name exists. */
+  has(functionName: string): boolean {
+    return this.definitions.has(functionName);
+  }
+
+  /**
+   * A synchronous invocation with the event as JSON text (as Lambda's Invoke API receives it):
+   * the result as JSON text, or a FunctionError; PayloadTooLargeError past the 6 MB limits.
+   */
+  async invokePayload(functionName: string, payload: string): Promise<string> {
+    const bytes = Buffer.byteLength(payload);
+    if (bytes > MAX_SYNC_PAYLOAD_BYTES) throw new PayloadTooLargeError("request", bytes);
     const pool = await this.pool(functionName);
-    return fromResultPayload(await pool.invoke(payload)) as T;
+    return checkResultPayload(await pool.invoke(payload));
   }
 
   /** What a function's pool has done so far (nothing before its first invocation). */

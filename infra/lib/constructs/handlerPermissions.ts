@@ -13,6 +13,8 @@ export interface PermissionTargets {
   readonly webSocketStageName: string;
   readonly eventBus: IEventBus;
   readonly listenerTokenSecret: ISecret;
+  /** The pool-growth function's ARN; absent when the stack deploys no such function. */
+  readonly poolGrowthFunctionArn?: string;
 }
 
 /** What a grant applies to; each kind is pinned as narrowly as its service allows. */
@@ -23,6 +25,8 @@ export type GrantResource =
   | "vocabularies"
   | "eventBus"
   | "listenerTokenSecret"
+  /** The pool-growth function, by its ARN. */
+  | "poolGrowthFunction"
   /** Actions with no resource-level permission (the reason is in WILDCARD_REASONS). */
   | "any";
 
@@ -92,6 +96,9 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
   polly: [{ actions: ["polly:SynthesizeSpeech"], on: "any" }],
   lifecycleEvents: [{ actions: ["events:PutEvents"], on: "eventBus" }],
   listenerTokens: [{ actions: ["secretsmanager:GetSecretValue"], on: "listenerTokenSecret" }],
+  // Invoke's resource is the function
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
+  invokePoolGrowth: [{ actions: ["lambda:InvokeFunction"], on: "poolGrowthFunction" }],
 };
 
 /** `channel/{name}/{creation time}`: the name prefix scopes the statement to this deployment. */
@@ -130,6 +137,11 @@ export function grantResourceArn(resource: GrantResource, targets: PermissionTar
       return targets.eventBus.eventBusArn;
     case "listenerTokenSecret":
       return targets.listenerTokenSecret.secretArn;
+    case "poolGrowthFunction":
+      if (!targets.poolGrowthFunctionArn) {
+        throw new Error("the invokePoolGrowth capability needs the PoolGrowthFunction entry in the stack's handlers");
+      }
+      return targets.poolGrowthFunctionArn;
     case "any":
       return "*";
   }
@@ -159,7 +171,9 @@ export function grantCapabilities(
 }
 
 /** Why each wildcard resource is as narrow as the service allows (cdk-nag IAM5 reasons). */
-export const WILDCARD_REASONS: Readonly<Record<Exclude<GrantResource, "eventBus" | "listenerTokenSecret">, string>> = {
+export const WILDCARD_REASONS: Readonly<
+  Record<Exclude<GrantResource, "eventBus" | "listenerTokenSecret" | "poolGrowthFunction">, string>
+> = {
   kvsChannels:
     "KVS channel ARNs end in a creation time unknown in advance; the ARN is pinned to this deployment's channel-name prefix.",
   connections: "Connection ids are assigned at run time; the ARN is pinned to this API and stage.",

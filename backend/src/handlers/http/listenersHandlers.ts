@@ -12,7 +12,7 @@ import {
 import type { ListenerRecord } from "../../tables/records.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { claimAudioSlot } from "../shared/channelPoolOps.js";
-import { holdListenerSlot, pushListenerCounts } from "../shared/listenerPresence.js";
+import { holdListenerSlot } from "../shared/listenerPresence.js";
 import { enforceRateLimit, joinsPerIp } from "../shared/rateLimit.js";
 import {
   type HttpEvent,
@@ -107,8 +107,9 @@ export async function joinSession(deps: BackendDeps, event: HttpEvent): Promise<
     lastActiveAt: now,
     expiresAt: listenerExpiry(deps),
   };
+  // No count push here: the public function may not reach connections, and the listener's
+  // WebSocket $connect pushes the counts (`listenerConnected`).
   await deps.stores.listeners.put(listener);
-  if (listener.connected) await pushListenerCounts(deps, sessionId);
   return json(200, {
     listenerId,
     listenerToken: issueToken(deps, sessionId, listenerId),

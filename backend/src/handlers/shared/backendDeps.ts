@@ -1,6 +1,7 @@
 import { type AwsClients, createAwsClients } from "../../aws/clients.js";
 import { cognitoJwtVerify } from "../../aws/cognitoJwt.js";
 import { createLifecycleEvents, type LifecycleEvents } from "../../aws/lifecycleEvents.js";
+import { lambdaPoolGrowth, type PoolGrowth } from "../../aws/poolGrowthInvoker.js";
 import type { BackendRuntimeConfig } from "../../aws/runtimeConfig.js";
 import { kvsSignalingChannels, type SignalingChannels } from "../../aws/signalingChannels.js";
 import { managementApiConnections, type WebSocketConnections } from "../../aws/webSocketConnections.js";
@@ -21,6 +22,8 @@ export interface BackendDeps {
   readonly clients: AwsClients;
   readonly stores: Stores;
   readonly channels: SignalingChannels;
+  /** Adds a pool channel through the pool-growth function (the join may not create channels itself). */
+  readonly poolGrowth: PoolGrowth;
   readonly ownerAuth: OwnerAuthenticator;
   readonly sockets: WebSocketConnections;
   readonly lifecycle: LifecycleEvents;
@@ -33,6 +36,7 @@ export interface BackendDeps {
 
 export interface BackendDepsOverrides {
   readonly channels?: SignalingChannels;
+  readonly poolGrowth?: PoolGrowth;
   readonly ownerAuth?: OwnerAuthenticator;
   readonly lifecycle?: LifecycleEvents;
   readonly now?: () => number;
@@ -64,6 +68,7 @@ export function createBackendDeps(config: BackendRuntimeConfig, overrides: Backe
         masterUrlExpirySeconds: config.limits.masterUrlExpirySeconds,
         now,
       }),
+    poolGrowth: overrides.poolGrowth ?? lambdaPoolGrowth(clients.lambda, config.poolGrowthFunctionName),
     ownerAuth: overrides.ownerAuth ?? selectOwnerAuthenticator(config.ownerAuth, cognitoJwtVerify),
     sockets: managementApiConnections(clients, managementEndpoint),
     lifecycle: overrides.lifecycle ?? createLifecycleEvents(config.lifecycleEvents, config.region),

@@ -1,5 +1,6 @@
-import { conflict } from "../../services/apiErrors.js";
+import { ApiFailure, conflict } from "../../services/apiErrors.js";
 import { planJoin, poolChannelName, SLOT_LOST_REASON, type Slot } from "../../services/channelPool.js";
+import type { PoolGrowthRequest, PoolGrowthResult } from "../../services/poolGrowthRequests.js";
 import type { SessionRecord } from "../../services/sessionRecords.js";
 import type { BackendDeps } from "./backendDeps.js";
 import { broadcast, consoles } from "./fanout.js";
@@ -8,7 +9,9 @@ import { broadcast, consoles } from "./fanout.js";
  * The channel pool's I/O: creating channels (at most one per pool size, even when joins
  * race), claiming audio slots, telling the console about new channels. Every decision is
  * made from what DynamoDB says and applied by a conditional write, so joins running in
- * different containers at once never overfill a channel.
+ * different containers at once never overfill a channel. Creating channels and telling the
+ * console are the owner side's and the pool-growth function's: the public join asks the latter
+ * (`deps.poolGrowth`).
  */
 
 /** Creates pool channel `index` and records it; returns the session as stored afterwards. */
@@ -52,6 +55,24 @@ export async function ensureFirstChannel(deps: BackendDeps, session: SessionReco
   return session.channels.length > 0 ? session : addPoolChannel(deps, session);
 }
 
+/**
+ * The pool-growth function's work: one more channel (announced to the console) while the pool
+ * still has the channels the join saw; otherwise the channels as they are now.
+ */
+export async function growPool(deps: BackendDeps, request: PoolGrowthRequest): Promise<PoolGrowthResult> {
+  const session = await deps.stores.sessions.get(request.sessionId);
+  if (!session || session.status === "ended") return { status: "ended" };
+  // Another join grew the pool since this one looked: that channel serves it too.
+  if (session.channels.length !== request.expectedChannelCount)
+    return { status: "open", channels: [...session.channels] };
+  try {
+    return { status: "open", channels: [...(await addPoolChannel(deps, session)).channels] };
+  } catch (err) {
+    if (err instanceof ApiFailure && err.status === 409) return { status: "ended" };
+    throw err;
+  }
+}
+
 export type SlotDecision =
   | { readonly kind: "slot"; readonly slot: Slot }
   | { readonly kind: "captions-only"; readonly reason: string };
@@ -84,7 +105,7 @@ export async function claimAudioSlot(
     const plan = planJoin(current.channels, holds, listenerId, limits, deps.now(), deps.random);
     if (plan.kind === "captions-only") return { decision: plan, session: current };
     if (plan.kind === "add-channel") {
-      current = await addPoolChannel(deps, current);
+      current = { ...current, channels: await deps.poolGrowth.grow(current) };
       continue;
     }
     for (const slot of plan.candidates) {
