@@ -1,6 +1,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { HANDLER_ENTRIES } from "@babelcast/backend/handlers/deployedFunctions.js";
+import {
+  CONSOLE_STATEMENTS,
+  type PolicyResource,
+  policyAllows,
+  principalStatements,
+} from "@babelcast/backend/permissions/permissionTable.js";
+import { readRecordedCalls } from "@babelcast/embedded/auth/callerDirectory.js";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { type ConsoleTestServers, fakeMicrophone, startConsoleTestServers } from "../support/consoleFixtures.js";
 import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
@@ -159,5 +167,20 @@ test("a whole talk: three languages heard and captioned, then pause, mute, switc
     [fr, "es"],
   ] as const) {
     await expect(statusOf(l)).toHaveText(NOTICES[language]!.ended, { timeout: 20_000 });
+  }
+
+  // Every AWS call the console and each function made in this talk is one its cloud role allows:
+  // the embedded server refuses the others (AccessDeniedException) and records each distinct call.
+  const calls = readRecordedCalls(servers.server.dataDir);
+  expect(calls.filter((c) => !c.allowed)).toEqual([]);
+  const callers = new Set(calls.map((c) => c.principal));
+  for (const principal of ["console", "OwnerHttpFunction", "ListenerHttpFunction", "WebSocketFunction"])
+    expect([...callers], principal).toContain(principal);
+  for (const call of calls) {
+    const entry = HANDLER_ENTRIES.find((e) => e.id === call.principal);
+    const statements = call.principal === "console" ? CONSOLE_STATEMENTS : entry && principalStatements(entry);
+    if (!statements) continue; // the account's own key (the test harness), not a role of the stack
+    const resource = call.resource === "none" ? undefined : (call.resource as PolicyResource);
+    expect(policyAllows(statements, call.action, resource), JSON.stringify(call)).toBe(true);
   }
 });

@@ -276,7 +276,12 @@ describe("least privilege per function", () => {
         for (const s of statements) expect(JSON.stringify(resourcesOf(s)), id).toMatch(/:vocabulary\/[^"]*\*/);
       }
     }
-    expect(actionsFor(entry("ListenerHttpFunction")).filter((a) => a.startsWith("transcribe:"))).toEqual([]);
+    // The public function only reads a vocabulary's state (the owner's view of GET /sessions/{id}), never builds one.
+    expect(actionsFor(entry("ListenerHttpFunction")).filter((a) => a.startsWith("transcribe:"))).toEqual([
+      "transcribe:GetVocabulary",
+    ]);
+    for (const s of withAction(entry("ListenerHttpFunction"), "transcribe:GetVocabulary"))
+      expect(JSON.stringify(resourcesOf(s))).toMatch(/:vocabulary\/[^"]*\*/);
     const listers = HANDLER_ENTRIES.filter((h) => actionsFor(h).includes("transcribe:ListVocabularies"));
     expect(listers.map((h) => h.id)).toEqual(["CleanupFunction"]);
     expect(CONSOLE_ACTIONS.filter((a) => /Vocabulary/.test(a))).toEqual([]);

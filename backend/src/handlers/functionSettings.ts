@@ -52,6 +52,6 @@ export const FUNCTION_SETTINGS: Readonly<Record<FunctionId, FunctionSettings>> =
 export const FUNCTION_IDS = Object.keys(FUNCTION_SETTINGS) as FunctionId[];
 
 /** Absolute path of a function's handler file (this table sits in `backend/src/handlers`). */
-export function handlerFile(settings: FunctionSettings): string {
+export function handlerFile(settings: Pick<FunctionSettings, "file">): string {
   return fileURLToPath(new URL(settings.file, import.meta.url));
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { PATHS } from "@babelcast/protocol";
+import { callersFor } from "../auth/callerDirectory.js";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import { temporaryCredentialsFor } from "../auth/temporaryCredentials.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
@@ -118,7 +119,13 @@ export async function createUserPoolService(ctx: EmbeddedContext): Promise<UserP
     tokens,
     credentials: temporaryCredentialsFor(ctx),
   });
-  const adminVerifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "cognito-idp" });
+  const callers = callersFor(ctx);
+  const adminVerifier = new SigV4Verifier({
+    credentials: ctx.credentials,
+    resolveCredentials: (id) => callers.resolve(id),
+    region: ctx.region,
+    service: "cognito-idp",
+  });
   const jwksPath = userPoolJwksPath(identity.userPoolId);
 
   return {
@@ -166,6 +173,14 @@ export async function createUserPoolService(ctx: EmbeddedContext): Promise<UserP
             body,
           });
           if (!verdict.ok) throw new AwsServiceError(verdict.code, verdict.status, verdict.message);
+          // No role of the stack holds a cognito-idp action: only the account (an admin) manages users.
+          const decision = callers.authorize(
+            verdict.accessKeyId,
+            `cognito-idp:${name}`,
+            undefined,
+            identity.userPoolId,
+          );
+          if (!decision.allowed) throw new AwsServiceError("AccessDeniedException", 400, decision.message);
           return admin;
         },
         ctx.log,

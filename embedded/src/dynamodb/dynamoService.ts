@@ -7,12 +7,14 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from "@aws-s
 import { createTableInput, TABLE_IDS, TABLES, type TableDefinition } from "@babelcast/backend/tables/definitions.js";
 import { PATHS } from "@babelcast/protocol";
 import dynalite from "dynalite";
+import { callersFor } from "../auth/callerDirectory.js";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { AwsServiceError, DYNAMODB_JSON, sendAwsError } from "../http/awsResponses.js";
 import { readLimitedBody } from "../http/requestBody.js";
 import { splitRequestTarget } from "../http/requestTarget.js";
 import { underPrefix } from "../underPrefix.js";
+import { dynamoCalls, tableResource } from "./dynamoCalls.js";
 
 /** Folder of the on-disk store inside the data dir. */
 export const DYNAMODB_DIR = "dynamodb";
@@ -81,7 +83,29 @@ export async function createDynamoService(ctx: EmbeddedContext): Promise<Embedde
       `the table store in ${dir} could not be opened (${(err as Error).message}): is another embedded server using this data dir?`,
     );
   }
-  const verifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "dynamodb" });
+  const callers = callersFor(ctx);
+  const verifier = new SigV4Verifier({
+    credentials: ctx.credentials,
+    resolveCredentials: (id) => callers.resolve(id),
+    region: ctx.region,
+    service: "dynamodb",
+  });
+
+  /** AWS's refusal of the first call the caller's role does not allow, if any. */
+  function refusal(accessKeyId: string, target: string, body: Buffer): string | undefined {
+    let input: unknown;
+    try {
+      input = JSON.parse(body.toString("utf8"));
+    } catch {
+      return undefined; // the store answers SerializationException
+    }
+    for (const call of dynamoCalls(target, input)) {
+      const arn = `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${call.tableName}`;
+      const decision = callers.authorize(accessKeyId, call.action, tableResource(call.tableName), arn);
+      if (!decision.allowed) return decision.message;
+    }
+    return undefined;
+  }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (closing) {
@@ -104,6 +128,11 @@ export async function createDynamoService(ctx: EmbeddedContext): Promise<Embedde
     });
     if (!verdict.ok) {
       sendDynamoError(res, 400, verdict.code, verdict.message);
+      return;
+    }
+    const denied = refusal(verdict.accessKeyId, String(req.headers["x-amz-target"] ?? ""), body);
+    if (denied !== undefined) {
+      sendDynamoError(res, 400, "AccessDeniedException", denied);
       return;
     }
     // Dynalite reads the body from the request stream: hand it a replay of the bytes already read.

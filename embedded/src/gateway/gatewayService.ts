@@ -4,6 +4,7 @@ import { type BackendDeps, createBackendDeps } from "@babelcast/backend/handlers
 import { ApiFailure } from "@babelcast/backend/services/apiErrors.js";
 import { HTTP_CORS, PATHS } from "@babelcast/protocol";
 import { z } from "zod";
+import { callersFor } from "../auth/callerDirectory.js";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
@@ -109,11 +110,23 @@ export function createGatewayService() {
       log: ctx.log,
       timeouts: settingsSection(ctx.settings, WEBSOCKET_SETTINGS_SECTION, WebSocketTimeoutSettings),
     });
-    const verifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "execute-api" });
+    const callers = callersFor(ctx);
+    const verifier = new SigV4Verifier({
+      credentials: ctx.credentials,
+      resolveCredentials: (id) => callers.resolve(id),
+      region: ctx.region,
+      service: "execute-api",
+    });
     const faults = new FaultSwitch(settingsSection(ctx.settings, GATEWAY_SETTINGS_SECTION, GatewaySettings).faults);
     const invoke = {
       runtime: lambda,
-      verifier: new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "lambda" }),
+      verifier: new SigV4Verifier({
+        credentials: ctx.credentials,
+        resolveCredentials: (id) => callers.resolve(id),
+        region: ctx.region,
+        service: "lambda",
+      }),
+      callers,
       faults: new FaultSwitch(),
       region: ctx.region,
       accountId: ctx.accountId,
@@ -192,7 +205,7 @@ export function createGatewayService() {
           return true;
         }
         if (underPrefix(url.pathname, PATHS.apigatewaymanagementapi)) {
-          handleManagementRequest(req, res, webSocket.connections, verifier, faults).catch((err) => {
+          handleManagementRequest(req, res, webSocket.connections, verifier, faults, callers).catch((err) => {
             ctx.log.error("management request failed", { error: String(err) });
             if (!res.headersSent) res.writeHead(500).end();
           });

@@ -1,3 +1,4 @@
+import { HANDLER_ENTRIES } from "@babelcast/backend/handlers/deployedFunctions.js";
 import type { FunctionId } from "@babelcast/backend/handlers/functionSettings.js";
 import type { Logger } from "@babelcast/backend/handlers/shared/logger.js";
 import type { ConnectionIdentity } from "@babelcast/backend/handlers/ws/connectAuthorizer.js";
@@ -12,7 +13,13 @@ import type {
 } from "aws-lambda";
 import { FunctionError, type LambdaRuntime } from "../lambda/lambdaRuntime.js";
 
-const HTTP_FUNCTION: FunctionId = "HttpApiFunction";
+/**
+ * Each HTTP route's function, as the stack integrates it: owner routes and listener routes are
+ * separate functions with separate roles (`backend/src/handlers/deployedFunctions.ts`).
+ */
+const HTTP_ROUTE_FUNCTIONS: ReadonlyMap<string, string> = new Map(
+  HANDLER_ENTRIES.filter((e) => e.trigger === "httpApi").flatMap((e) => (e.routes ?? []).map((r) => [r, e.id])),
+);
 const WEBSOCKET_FUNCTION: FunctionId = "WebSocketFunction";
 const AUTHORIZER_FUNCTION: FunctionId = "ConnectAuthorizerFunction";
 
@@ -41,10 +48,12 @@ export function lambdaIntegration(lambda: LambdaRuntime, where: { region: string
     });
   return {
     async httpRequest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+      const functionName = HTTP_ROUTE_FUNCTIONS.get(event.routeKey);
+      if (!functionName) throw new Error(`no function serves the HTTP route ${event.routeKey}`);
       try {
-        return await lambda.invoke<APIGatewayProxyStructuredResultV2>(HTTP_FUNCTION, event);
+        return await lambda.invoke<APIGatewayProxyStructuredResultV2>(functionName, event);
       } catch (err) {
-        logFailure(HTTP_FUNCTION, err);
+        logFailure(functionName, err);
         if (err instanceof FunctionError) return INTEGRATION_FAILURE;
         throw err;
       }

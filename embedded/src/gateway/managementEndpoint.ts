@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PATHS } from "@babelcast/protocol";
+import type { CallerDirectory } from "../auth/callerDirectory.js";
 import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { FaultSwitch } from "../faults.js";
 import { AwsServiceError, REST_JSON, requestIdHeader, sendAwsError } from "../http/awsResponses.js";
@@ -26,6 +27,8 @@ export async function handleManagementRequest(
   connections: ReadonlyMap<string, GatewayConnection>,
   verifier: SigV4Verifier,
   faults?: FaultSwitch,
+  /** Who may manage connections; absent, the verifier knows only the account's key, which may. */
+  callers?: CallerDirectory,
 ): Promise<void> {
   if (faults) {
     await faults.delay();
@@ -64,6 +67,12 @@ export async function handleManagementRequest(
   });
   if (!verdict.ok) {
     refuse(res, 403, "ForbiddenException", verdict.message);
+    return;
+  }
+  // execute-api:ManageConnections on this stage's connections; a role without it gets 403.
+  const decision = callers?.authorize(verdict.accessKeyId, "execute-api:ManageConnections", "connections", path);
+  if (decision && !decision.allowed) {
+    refuse(res, 403, "ForbiddenException", decision.message);
     return;
   }
   if (!match) {

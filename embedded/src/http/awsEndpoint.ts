@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { PolicyResource } from "@babelcast/backend/permissions/permissionTable.js";
+import type { CallerDirectory } from "../auth/callerDirectory.js";
 import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { FaultSwitch } from "../faults.js";
 import { type AwsProtocol, AwsServiceError, sendAwsError } from "./awsResponses.js";
@@ -19,6 +21,31 @@ export interface GateOptions {
   readonly internalError: () => AwsServiceError;
   /** The answer to a body past `maxBodyBytes`; by default a ValidationException (400). */
   readonly bodyTooLarge?: () => AwsServiceError;
+}
+
+/** The access key id each request was signed with, once `passGate` verified it. */
+const verifiedCallers = new WeakMap<IncomingMessage, string>();
+
+/**
+ * AccessDeniedException as most services answer it: 400 (AWS Common Errors,
+ * https://docs.aws.amazon.com/transcribe/latest/APIReference/CommonErrors.html).
+ */
+export const accessDenied = (message: string) => new AwsServiceError("AccessDeniedException", 400, message);
+
+/**
+ * Refuses (throws the service's AccessDenied) a call that the verified caller's cloud role
+ * does not allow; the operation runs only after this, as AWS authorizes before it acts.
+ */
+export function requireAllowed(
+  callers: CallerDirectory,
+  req: IncomingMessage,
+  call: { action: string; resource: PolicyResource | undefined; resourceName?: string },
+  deny: (message: string) => AwsServiceError = accessDenied,
+): void {
+  const caller = verifiedCallers.get(req);
+  if (caller === undefined) throw new Error("requireAllowed before the request's signature was verified");
+  const decision = callers.authorize(caller, call.action, call.resource, call.resourceName);
+  if (!decision.allowed) throw deny(decision.message);
 }
 
 /**
@@ -42,6 +69,7 @@ export async function passGate(req: IncomingMessage, options: GateOptions): Prom
     body,
   });
   if (!verdict.ok) throw new AwsServiceError(verdict.code, verdict.status, verdict.message);
+  verifiedCallers.set(req, verdict.accessKeyId);
   const fault = options.faults.decide();
   await options.faults.delay();
   if (fault === "drop") {

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { PATHS } from "@babelcast/protocol";
+import { callersFor, prefixedResource } from "../auth/callerDirectory.js";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { FaultSwitch } from "../faults.js";
-import { type AnswerOptions, answerAwsRequest, parseJsonObject } from "../http/awsEndpoint.js";
+import { type AnswerOptions, answerAwsRequest, parseJsonObject, requireAllowed } from "../http/awsEndpoint.js";
 import { AwsServiceError, REST_JSON, refuseAwsUpgrade, sendAwsError, sendAwsJson } from "../http/awsResponses.js";
 import { splitRequestTarget } from "../http/requestTarget.js";
 import type { CoturnServer } from "../turn/turnServer.js";
@@ -42,6 +43,13 @@ export function signalingEndpoints(baseUrl: string): SignalingEndpoints {
   };
 }
 
+/** The channel a request names: by `ChannelName`, or the name inside its channel ARN. */
+function channelNameOf(input: Record<string, unknown>): string | undefined {
+  if (typeof input.ChannelName === "string") return input.ChannelName;
+  const arn = input.ChannelARN ?? input.ResourceARN;
+  return typeof arn === "string" ? /:channel\/([^/]+)\//.exec(arn)?.[1] : undefined;
+}
+
 /**
  * The Kinesis Video Streams WebRTC emulator: the signaling-channel control plane
  * (`kinesisvideo` rest-json), GetIceServerConfig (`kinesis-video-signaling`) and the
@@ -50,7 +58,13 @@ export function signalingEndpoints(baseUrl: string): SignalingEndpoints {
 export function createKvsService(ctx: EmbeddedContext): KvsService {
   const settings = settingsSection(ctx.settings, KVS_SETTINGS_SECTION, KvsSettings);
   const faults = new FaultSwitch(settings.faults);
-  const verifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "kinesisvideo" });
+  const callers = callersFor(ctx);
+  const verifier = new SigV4Verifier({
+    credentials: ctx.credentials,
+    resolveCredentials: (id) => callers.resolve(id),
+    region: ctx.region,
+    service: "kinesisvideo",
+  });
   const store = new ChannelStore(ctx.dataDir);
   const endpoints = signalingEndpoints(ctx.url);
   const relay = new SignalingRelay({
@@ -81,13 +95,24 @@ export function createKvsService(ctx: EmbeddedContext): KvsService {
     service: "KVS",
     log: ctx.log,
   };
+  const denied = (message: string) => new KvsError("AccessDeniedException", message);
   const answer = (
     req: IncomingMessage,
     res: ServerResponse,
+    action: string,
     operation: (input: Record<string, unknown>) => unknown | Promise<unknown>,
   ) =>
     answerAwsRequest(req, res, gate, async (body) => {
-      sendAwsJson(res, await operation(parseJsonObject(body)), REST_JSON);
+      const input = parseJsonObject(body);
+      const name = channelNameOf(input);
+      // Channel actions are authorized on the channel (ListSignalingChannels on "*").
+      requireAllowed(
+        callers,
+        req,
+        { action, resource: prefixedResource("kvsChannels", name), resourceName: name ?? "*" },
+        denied,
+      );
+      sendAwsJson(res, await operation(input), REST_JSON);
     });
 
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer, role: SignalingRole) => {
@@ -107,6 +132,15 @@ export function createKvsService(ctx: EmbeddedContext): KvsService {
     if (fault === "error") throw new KvsError("InternalFailure", "Internal failure (injected fault).");
     const query = new URLSearchParams(rawQuery);
     const arn = query.get("X-Amz-ChannelARN") ?? "";
+    // A presigned URL carries its signer's permissions: the signer's role must allow the connect.
+    const connect = role === "MASTER" ? "kinesisvideo:ConnectAsMaster" : "kinesisvideo:ConnectAsViewer";
+    const decision = callers.authorize(
+      verdict.accessKeyId,
+      connect,
+      prefixedResource("kvsChannels", channelNameOf({ ChannelARN: arn })),
+      arn,
+    );
+    if (!decision.allowed) throw denied(decision.message);
     if (!CHANNEL_ARN_RE.test(arn))
       throw new KvsError("InvalidArgumentException", "X-Amz-ChannelARN is missing or not a channel ARN.");
     const clientId = query.get("X-Amz-ClientId") ?? undefined;
@@ -135,7 +169,7 @@ export function createKvsService(ctx: EmbeddedContext): KvsService {
     handleRequest(req, res) {
       const { path } = splitRequestTarget(req.url);
       if (path === ICE_CONFIG_PATH && req.method === "POST") {
-        void answer(req, res, iceConfig.getIceServerConfig);
+        void answer(req, res, "kinesisvideo:GetIceServerConfig", iceConfig.getIceServerConfig);
         return true;
       }
       if (!underPrefix(path, PATHS.kinesisvideo) && !underPrefix(path, PATHS.kinesisvideoSignaling)) return false;
@@ -150,7 +184,7 @@ export function createKvsService(ctx: EmbeddedContext): KvsService {
         );
         return true;
       }
-      void answer(req, res, operation);
+      void answer(req, res, `kinesisvideo:${name.charAt(0).toUpperCase()}${name.slice(1)}`, operation);
       return true;
     },
     handleUpgrade(req, socket, head) {

@@ -2,15 +2,13 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMBEDDED_SUBSTITUTES_ENV, type EmbeddedSubstitutes } from "@babelcast/backend/aws/embeddedSubstitutes.js";
 import { POOL_GROWTH_FUNCTION_NAME_ENV } from "@babelcast/backend/aws/poolGrowthInvoker.js";
-import {
-  FUNCTION_IDS,
-  FUNCTION_SETTINGS,
-  type FunctionId,
-  handlerFile,
-} from "@babelcast/backend/handlers/functionSettings.js";
+import { HANDLER_ENTRIES } from "@babelcast/backend/handlers/deployedFunctions.js";
+import { FUNCTION_SETTINGS, handlerFile } from "@babelcast/backend/handlers/functionSettings.js";
 import type { OwnerAuthConfig } from "@babelcast/backend/services/ownerAuth.js";
 import { DEFAULT_TABLE_NAMES, TABLE_IDS, TABLES } from "@babelcast/backend/tables/definitions.js";
 import { PATHS } from "@babelcast/protocol";
+import { callersFor } from "../auth/callerDirectory.js";
+import type { ResolvedCredentials } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext } from "../embeddedContext.js";
 import type { LambdaFunctionDefinition } from "./lambdaRuntime.js";
 
@@ -29,7 +27,12 @@ export interface StackEnvironment {
  * The variables Lambda sets in every function's environment (reserved ones), for a
  * function of `memorySize` MB. https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
  */
-function reservedVariables(ctx: EmbeddedContext, name: string, memorySize: number): Record<string, string> {
+function reservedVariables(
+  ctx: EmbeddedContext,
+  name: string,
+  memorySize: number,
+  role: ResolvedCredentials,
+): Record<string, string> {
   return {
     AWS_REGION: ctx.region,
     AWS_DEFAULT_REGION: ctx.region,
@@ -39,9 +42,10 @@ function reservedVariables(ctx: EmbeddedContext, name: string, memorySize: numbe
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-    // The function role's credentials (today the data dir's one key; the SDK's default chain reads them here).
-    AWS_ACCESS_KEY_ID: ctx.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: ctx.credentials.secretAccessKey,
+    // The function role's credentials, its own (the SDK's default chain reads them here).
+    AWS_ACCESS_KEY_ID: role.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
+    ...(role.sessionToken ? { AWS_SESSION_TOKEN: role.sessionToken } : {}),
     TZ: ":UTC",
     LANG: "en_US.UTF-8",
     NODE_OPTIONS: "--enable-source-maps",
@@ -101,21 +105,23 @@ export function writeSubstitutesFile(dataDir: string, substitutes: EmbeddedSubst
   return file;
 }
 
-/** Every backend function, as the stack deploys it, for the embedded Lambda runtime. */
+/**
+ * Every backend function, as the stack deploys it (one per row of the deployed-function table:
+ * the HTTP API's owner and listener routes are two functions with two roles), for the embedded
+ * Lambda runtime; each with its own credentials, which may call only what its role allows.
+ */
 export function embeddedFunctions(ctx: EmbeddedContext, stack: StackEnvironment): LambdaFunctionDefinition[] {
   const substitutesFile = writeSubstitutesFile(ctx.dataDir, stack.substitutes);
-  return FUNCTION_IDS.map((id: FunctionId) => {
-    const settings = FUNCTION_SETTINGS[id];
-    return {
-      name: id,
-      entry: handlerFile(settings),
-      memorySize: settings.memorySize,
-      timeoutSeconds: settings.timeoutSeconds,
-      environment: {
-        ...reservedVariables(ctx, id, settings.memorySize),
-        ...endpointVariables(ctx),
-        ...stackVariables(ctx, stack, substitutesFile),
-      },
-    };
-  });
+  const callers = callersFor(ctx);
+  return HANDLER_ENTRIES.map((entry) => ({
+    name: entry.id,
+    entry: handlerFile(entry),
+    memorySize: entry.memorySize,
+    timeoutSeconds: entry.timeoutSeconds,
+    environment: {
+      ...reservedVariables(ctx, entry.id, entry.memorySize, callers.functionCredentials(entry.id)),
+      ...endpointVariables(ctx),
+      ...stackVariables(ctx, stack, substitutesFile),
+    },
+  }));
 }

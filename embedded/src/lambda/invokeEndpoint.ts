@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { FUNCTION_SETTINGS } from "@babelcast/backend/handlers/functionSettings.js";
 import { PATHS } from "@babelcast/protocol";
+import type { CallerDirectory } from "../auth/callerDirectory.js";
 import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { FaultSwitch } from "../faults.js";
-import { answerAwsRequest } from "../http/awsEndpoint.js";
+import { answerAwsRequest, requireAllowed } from "../http/awsEndpoint.js";
 import { AwsServiceError, REST_JSON, requestIdHeader } from "../http/awsResponses.js";
 import { splitRequestTarget } from "../http/requestTarget.js";
 import { FunctionError } from "./lambdaContainer.js";
@@ -20,11 +22,15 @@ import { type LambdaRuntime, MAX_SYNC_PAYLOAD_BYTES, PayloadTooLargeError } from
 export interface InvokeEndpointOptions {
   readonly runtime: LambdaRuntime;
   readonly verifier: SigV4Verifier;
+  readonly callers: CallerDirectory;
   readonly faults: FaultSwitch;
   readonly region: string;
   readonly accountId: string;
   readonly log: { error(message: string, fields?: Record<string, unknown>): void };
 }
+
+/** The one function another function may invoke (the permission table's "poolGrowthFunction" resource). */
+const POOL_GROWTH_FUNCTION: string = FUNCTION_SETTINGS.PoolGrowthFunction.id;
 
 const INVOCATIONS_RE = new RegExp(`^${PATHS.lambda}/2015-03-31/functions/([^/]+)/invocations$`);
 
@@ -91,6 +97,17 @@ export async function handleInvokeRequest(
       if (!options.runtime.has(target.name) || (qualifier !== undefined && qualifier !== "$LATEST")) {
         throw notFound(qualifier ? `${target.name}:${qualifier}` : target.name, options);
       }
+      // lambda:InvokeFunction is authorized on the function (403 AccessDeniedException, Lambda's common errors).
+      requireAllowed(
+        options.callers,
+        req,
+        {
+          action: "lambda:InvokeFunction",
+          resource: target.name === POOL_GROWTH_FUNCTION ? "poolGrowthFunction" : undefined,
+          resourceName: `arn:aws:lambda:${options.region}:${options.accountId}:function:${target.name}`,
+        },
+        (message) => new AwsServiceError("AccessDeniedException", 403, message),
+      );
       const invocationType = req.headers["x-amz-invocation-type"] ?? "RequestResponse";
       if (invocationType !== "RequestResponse" && invocationType !== "DryRun") {
         // Event (asynchronous) invocations need a retrying queue this runtime does not have: refused, never half-done.

@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PATHS } from "@babelcast/protocol";
+import { callersFor } from "../auth/callerDirectory.js";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
-import { temporaryCredentialsFor } from "../auth/temporaryCredentials.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { encodeMp3, encodeOggVorbis, pcm16LeBytes } from "../engines/audioEncoding.js";
 import { EspeakPool } from "../engines/espeakEngine.js";
 import { resamplePcm16 } from "../engines/resample.js";
 import { FaultSwitch } from "../faults.js";
-import { answerAwsRequest, parseJsonObject } from "../http/awsEndpoint.js";
+import { answerAwsRequest, parseJsonObject, requireAllowed } from "../http/awsEndpoint.js";
 import { AwsServiceError, REST_JSON, requestIdHeader, sendAwsJson } from "../http/awsResponses.js";
 import { splitRequestTarget } from "../http/requestTarget.js";
 import { underPrefix } from "../underPrefix.js";
@@ -111,12 +111,12 @@ export function createPollyService(ctx: EmbeddedContext): PollyService {
   const faults = new FaultSwitch(settings.faults);
   // The console synthesizes each language itself with its own temporary credentials (as with
   // the identity pool role in the cloud, which grants polly:SynthesizeSpeech).
-  const issuer = temporaryCredentialsFor(ctx);
+  const callers = callersFor(ctx);
   const verifier = new SigV4Verifier({
     credentials: ctx.credentials,
     region: ctx.region,
     service: "polly",
-    resolveCredentials: (id) => issuer.resolve(id),
+    resolveCredentials: (id) => callers.resolve(id),
   });
   const engine = new EspeakPool(settings.engineWorkers, { timeoutMs: settings.engineTimeoutMs });
   if (settings.warmUp) engine.start().catch((err) => ctx.log.warn("eSpeak NG failed to start", { error: String(err) }));
@@ -200,12 +200,15 @@ export function createPollyService(ctx: EmbeddedContext): PollyService {
       const { path, rawQuery } = splitRequestTarget(req.url);
       const route = path.slice(PATHS.polly.length);
       if (req.method === "GET" && route === "/v1/voices") {
+        requireAllowed(callers, req, { action: "polly:DescribeVoices", resource: undefined });
         describeVoices(new URLSearchParams(rawQuery), res);
         return;
       }
       if (req.method !== "POST" || route !== "/v1/speech") {
         throw new AwsServiceError("UnknownOperationException", 404, `No Polly operation at ${req.method} ${route}.`);
       }
+      // SynthesizeSpeech without lexicons has no resource-level permission.
+      requireAllowed(callers, req, { action: "polly:SynthesizeSpeech", resource: undefined });
       await synthesizeSpeech(parseJsonObject(body), res);
     });
 

@@ -4,8 +4,8 @@ import type { Duplex } from "node:stream";
 import { PATHS } from "@babelcast/protocol";
 import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
+import { callersFor } from "../auth/callerDirectory.js";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
-import { temporaryCredentialsFor } from "../auth/temporaryCredentials.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { FaultSettings, FaultSwitch } from "../faults.js";
@@ -48,19 +48,21 @@ export interface TranscribeService extends EmbeddedService {
 export function createTranscribeService(ctx: EmbeddedContext): TranscribeService {
   const settings = settingsSection(ctx.settings, "transcribe", TranscribeSettings);
   const faults = new FaultSwitch(settings.faults);
-  const issuer = temporaryCredentialsFor(ctx);
   const vocabularies = vocabulariesFor(ctx);
+  const callers = callersFor(ctx);
   const verifier = new SigV4Verifier({
     credentials: ctx.credentials,
     acceptStaticCredentials: settings.acceptLongTermCredentials,
-    resolveCredentials: (id) => issuer.resolve(id),
+    resolveCredentials: (id) => callers.resolve(id),
     region: ctx.region,
     service: "transcribe",
   });
-  // Vocabulary calls come from the backend functions only: the console's role may only stream
-  // (infra/lib/constructs/presenterAuth.ts CONSOLE_ACTIONS), so its temporary credentials are refused here.
+  // Vocabulary calls are the backend functions' (and the account's): the console's role may only
+  // stream (CONSOLE_ACTIONS in backend/src/permissions/permissionTable.ts), so its calls there
+  // are refused with AccessDeniedException, as its role would be refused in the cloud.
   const apiVerifier = new SigV4Verifier({
     credentials: ctx.credentials,
+    resolveCredentials: (id) => callers.resolve(id),
     region: ctx.region,
     service: "transcribe",
   });
@@ -183,6 +185,11 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
     if (!verdict.ok) {
       return refuseAwsUpgrade(socket, new AwsServiceError(verdict.code, verdict.status, verdict.message), REST_JSON);
     }
+    // Streaming has no resource-level permission.
+    const decision = callers.authorize(verdict.accessKeyId, "transcribe:StartStreamTranscriptionWebSocket", undefined);
+    if (!decision.allowed) {
+      return refuseAwsUpgrade(socket, new AwsServiceError("AccessDeniedException", 403, decision.message), REST_JSON);
+    }
     await faults.delay();
     const fault = faults.decide();
     if (fault === "drop") return socket.destroy();
@@ -200,7 +207,7 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
     faults,
     openStreams: () => streams.size,
     handleRequest(req, res) {
-      return handleVocabularyRequest(req, res, { vocabularies, verifier: apiVerifier, faults, log: ctx.log });
+      return handleVocabularyRequest(req, res, { vocabularies, verifier: apiVerifier, callers, faults, log: ctx.log });
     },
     handleUpgrade(req, socket, head) {
       const { path, rawQuery } = splitRequestTarget(req.url);

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PATHS } from "@babelcast/protocol";
 import { z } from "zod";
+import { type CallerDirectory, prefixedResource } from "../auth/callerDirectory.js";
 import type { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { FaultSwitch } from "../faults.js";
-import { answerAwsRequest, parseJsonObject } from "../http/awsEndpoint.js";
+import { answerAwsRequest, parseJsonObject, requireAllowed } from "../http/awsEndpoint.js";
 import { AWS_JSON_1_1, AwsServiceError, sendAwsJson } from "../http/awsResponses.js";
 import { splitRequestTarget } from "../http/requestTarget.js";
 import { phraseToWord, type StoredVocabulary, type VocabularyStore } from "./vocabularyStore.js";
@@ -69,6 +70,7 @@ function listVocabularies(input: z.infer<typeof ListRequest>, store: VocabularyS
 export interface VocabularyApiDeps {
   readonly vocabularies: VocabularyStore;
   readonly verifier: SigV4Verifier;
+  readonly callers: CallerDirectory;
   readonly faults: FaultSwitch;
   readonly log: { error(message: string, fields?: Record<string, unknown>): void };
 }
@@ -148,13 +150,20 @@ export function handleVocabularyRequest(req: IncomingMessage, res: ServerRespons
     },
     async (body) => {
       const operation = String(req.headers["x-amz-target"] ?? "").replace(/^Transcribe\./, "");
+      const input = parseJsonObject(body);
+      // Vocabulary actions are authorized on the vocabulary; ListVocabularies on "*".
+      requireAllowed(deps.callers, req, {
+        action: `transcribe:${operation}`,
+        resource: operation === "ListVocabularies" ? undefined : prefixedResource("vocabularies", input.VocabularyName),
+        resourceName: typeof input.VocabularyName === "string" ? `vocabulary/${input.VocabularyName}` : "*",
+      });
       if (operation === "ListVocabularies") {
-        const list = ListRequest.safeParse(parseJsonObject(body));
+        const list = ListRequest.safeParse(input);
         if (!list.success) throw new AwsServiceError("BadRequestException", 400, z.prettifyError(list.error));
         sendAwsJson(res, listVocabularies(list.data, deps.vocabularies), AWS_JSON_1_1);
         return;
       }
-      const parsed = VocabularyRequest.safeParse(parseJsonObject(body));
+      const parsed = VocabularyRequest.safeParse(input);
       if (!parsed.success) throw new AwsServiceError("BadRequestException", 400, z.prettifyError(parsed.error));
       sendAwsJson(res, operate(operation, parsed.data, deps.vocabularies), AWS_JSON_1_1);
     },

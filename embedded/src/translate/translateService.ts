@@ -2,11 +2,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { PATHS } from "@babelcast/protocol";
+import { callersFor, prefixedResource } from "../auth/callerDirectory.js";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { FaultSwitch } from "../faults.js";
-import { answerAwsRequest, parseJsonObject } from "../http/awsEndpoint.js";
+import { answerAwsRequest, parseJsonObject, requireAllowed } from "../http/awsEndpoint.js";
 import { AWS_JSON_1_1, AwsServiceError, sendAwsJson } from "../http/awsResponses.js";
 import { splitRequestTarget } from "../http/requestTarget.js";
 import { underPrefix } from "../underPrefix.js";
@@ -78,7 +79,13 @@ function baseLanguage(code: string): string {
 export function createTranslateService(ctx: EmbeddedContext): TranslateService {
   const settings = settingsSection(ctx.settings, TRANSLATE_SETTINGS_SECTION, TranslateSettings);
   const faults = new FaultSwitch(settings.faults);
-  const verifier = new SigV4Verifier({ credentials: ctx.credentials, region: ctx.region, service: "translate" });
+  const callers = callersFor(ctx);
+  const verifier = new SigV4Verifier({
+    credentials: ctx.credentials,
+    resolveCredentials: (id) => callers.resolve(id),
+    region: ctx.region,
+    service: "translate",
+  });
   const translator = new ApertiumTranslator({ timeoutMs: settings.engineTimeoutMs });
   const terminologyFile = join(ctx.dataDir, TERMINOLOGY_FILE);
   const terminologies = new Map<string, Terminology>();
@@ -259,7 +266,15 @@ export function createTranslateService(ctx: EmbeddedContext): TranslateService {
           `Unknown operation ${target || "(no X-Amz-Target)"}.`,
         );
       }
-      sendAwsJson(res, await operation(parseJsonObject(body)), AWS_JSON_1_1);
+      const input = parseJsonObject(body);
+      const name = target.slice(TARGET_PREFIX.length);
+      // Terminology actions are authorized on the terminology; TranslateText and ListTerminologies on "*".
+      requireAllowed(callers, req, {
+        action: `translate:${name}`,
+        resource: name.endsWith("Terminology") ? prefixedResource("terminologies", input.Name) : undefined,
+        resourceName: typeof input.Name === "string" ? arn(input.Name) : "*",
+      });
+      sendAwsJson(res, await operation(input), AWS_JSON_1_1);
     });
 
   const warmRoutes = settings.warmLanguages

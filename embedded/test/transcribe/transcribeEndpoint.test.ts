@@ -216,7 +216,7 @@ describe("embedded Transcribe streaming through the real SDK client", { timeout:
       vocabularyClient(credentials).send(
         new CreateVocabularyCommand({ VocabularyName: "console-made", LanguageCode: "en-US", Phrases: ["Babelcast"] }),
       ),
-    ).rejects.toMatchObject({ name: "UnrecognizedClientException" });
+    ).rejects.toMatchObject({ name: "AccessDeniedException" });
     const control = vocabularyClient(server.context.credentials);
     await control.send(
       new CreateVocabularyCommand({

@@ -2,6 +2,7 @@ import { RemovalPolicy } from "aws-cdk-lib";
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
 import type { IGrantable } from "aws-cdk-lib/aws-iam";
 import { Construct } from "constructs";
+import { TABLE_ACTIONS, type TableAccess } from "../../../backend/src/permissions/permissionTable.js";
 import {
   type KeyAttribute,
   TABLE_IDS,
@@ -9,7 +10,6 @@ import {
   type TableDefinition,
   type TableId,
 } from "../../../backend/src/tables/definitions.js";
-import type { TableAccess } from "../handlerEntries.js";
 
 const ATTRIBUTE_TYPES = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY } as const;
 
@@ -67,8 +67,8 @@ export class DataTables extends Construct {
   grant(grantee: IGrantable, access: Partial<Record<TableId, TableAccess>>): void {
     for (const [tableId, mode] of Object.entries(access) as [TableId, TableAccess][]) {
       const table = this.tables[tableId];
-      if (mode === "read") table.grantReadData(grantee);
-      else table.grantReadWriteData(grantee);
+      // The table and its indexes; the actions are the permission table's, which the embedded DynamoDB enforces.
+      table.grant(grantee, ...TABLE_ACTIONS[mode]);
     }
   }
 }

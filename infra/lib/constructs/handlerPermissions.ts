@@ -2,7 +2,14 @@ import { Aws } from "aws-cdk-lib";
 import type { IEventBus } from "aws-cdk-lib/aws-events";
 import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
-import type { Capability } from "../handlerEntries.js";
+import {
+  CAPABILITY_GRANTS,
+  type Capability,
+  type GrantResource,
+} from "../../../backend/src/permissions/permissionTable.js";
+
+/** The permission table lives in the backend, which the embedded server's authorization also reads. */
+export { CAPABILITY_GRANTS, type Grant, type GrantResource } from "../../../backend/src/permissions/permissionTable.js";
 
 export interface PermissionTargets {
   /** Every KVS signaling channel this deployment creates is named with this prefix. */
@@ -16,90 +23,6 @@ export interface PermissionTargets {
   /** The pool-growth function's ARN; absent when the stack deploys no such function. */
   readonly poolGrowthFunctionArn?: string;
 }
-
-/** What a grant applies to; each kind is pinned as narrowly as its service allows. */
-export type GrantResource =
-  | "kvsChannels"
-  | "connections"
-  | "terminologies"
-  | "vocabularies"
-  | "eventBus"
-  | "listenerTokenSecret"
-  /** The pool-growth function, by its ARN. */
-  | "poolGrowthFunction"
-  /** Actions with no resource-level permission (the reason is in WILDCARD_REASONS). */
-  | "any";
-
-export interface Grant {
-  readonly actions: readonly string[];
-  readonly on: GrantResource;
-}
-
-/**
- * The permission table: the IAM actions behind each capability a handler entry names
- * (`infra/lib/handlerEntries.ts`). A new need is one row here and one capability on the
- * entries that have it; the stack and the least-privilege tests read only this table.
- */
-export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> = {
-  kvsChannelLifecycle: [
-    {
-      actions: [
-        "kinesisvideo:CreateSignalingChannel",
-        "kinesisvideo:DeleteSignalingChannel",
-        "kinesisvideo:DescribeSignalingChannel",
-        "kinesisvideo:TagResource",
-      ],
-      on: "kvsChannels",
-    },
-  ],
-  kvsSignaling: [
-    {
-      actions: [
-        "kinesisvideo:DescribeSignalingChannel",
-        "kinesisvideo:GetSignalingChannelEndpoint",
-        "kinesisvideo:GetIceServerConfig",
-      ],
-      on: "kvsChannels",
-    },
-  ],
-  // A presigned URL carries its signer's permissions: only the owner side may sign as master.
-  kvsConnectAsMaster: [{ actions: ["kinesisvideo:ConnectAsMaster"], on: "kvsChannels" }],
-  kvsConnectAsViewer: [{ actions: ["kinesisvideo:ConnectAsViewer"], on: "kvsChannels" }],
-  manageConnections: [{ actions: ["execute-api:ManageConnections"], on: "connections" }],
-  translate: [
-    // TranslateText without a terminology is authorized on "*" only.
-    { actions: ["translate:TranslateText"], on: "any" },
-    {
-      actions: ["translate:ImportTerminology", "translate:GetTerminology", "translate:DeleteTerminology"],
-      on: "terminologies",
-    },
-  ],
-  deleteTerminologies: [{ actions: ["translate:DeleteTerminology"], on: "terminologies" }],
-  // ListTerminologies names no resource type in the Service Authorization Reference, so it takes "*"
-  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_translate.html).
-  listTerminologies: [{ actions: ["translate:ListTerminologies"], on: "any" }],
-  // The console's role may only stream; the glossary's vocabulary is the owner side's.
-  glossaryVocabularies: [
-    {
-      actions: [
-        "transcribe:CreateVocabulary",
-        "transcribe:UpdateVocabulary",
-        "transcribe:GetVocabulary",
-        "transcribe:DeleteVocabulary",
-      ],
-      on: "vocabularies",
-    },
-  ],
-  // ListVocabularies names no resource type in the Service Authorization Reference, so it takes "*"
-  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
-  listVocabularies: [{ actions: ["transcribe:ListVocabularies"], on: "any" }],
-  polly: [{ actions: ["polly:SynthesizeSpeech"], on: "any" }],
-  lifecycleEvents: [{ actions: ["events:PutEvents"], on: "eventBus" }],
-  listenerTokens: [{ actions: ["secretsmanager:GetSecretValue"], on: "listenerTokenSecret" }],
-  // Invoke's resource is the function
-  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
-  invokePoolGrowth: [{ actions: ["lambda:InvokeFunction"], on: "poolGrowthFunction" }],
-};
 
 /** `channel/{name}/{creation time}`: the name prefix scopes the statement to this deployment. */
 export function channelArnPattern(prefix: string): string {

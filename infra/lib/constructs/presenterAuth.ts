@@ -3,16 +3,10 @@ import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from "aws-cdk-lib
 import { IdentityPool, UserPoolAuthenticationProvider } from "aws-cdk-lib/aws-cognito-identitypool";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Construct } from "constructs";
+import { CONSOLE_ACTIONS } from "../../../backend/src/permissions/permissionTable.js";
 
-/**
- * The only actions a signed-in presenter's console may call with AWS credentials: streaming
- * recognition, and speech synthesis of each active language (the console plays the tracks).
- */
-export const CONSOLE_ACTIONS = [
-  "transcribe:StartStreamTranscription",
-  "transcribe:StartStreamTranscriptionWebSocket",
-  "polly:SynthesizeSpeech",
-];
+/** The console role's actions come from the permission table the embedded server enforces too. */
+export { CONSOLE_ACTIONS } from "../../../backend/src/permissions/permissionTable.js";
 
 /**
  * Presenters arriving at a venue to sign in behind its one NAT: the SRP sign-in is two
@@ -84,7 +78,7 @@ export class PresenterAuth extends Construct {
       },
     });
     this.identityPool.authenticatedRole.addToPrincipalPolicy(
-      new PolicyStatement({ actions: CONSOLE_ACTIONS, resources: ["*"] }),
+      new PolicyStatement({ actions: [...CONSOLE_ACTIONS], resources: ["*"] }),
     );
     Validations.of(this.identityPool.authenticatedRole).acknowledge({
       id: "AwsSolutions-IAM5[Resource::*]",
