@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       "{protocol,backend,embedded,listener-web,electron,infra}/{src,test}/**/*.test.{ts,tsx}",
       "scripts/test/**/*.test.ts",
+      "e2e/bench/test/**/*.test.ts",
     ],
     environment: "node",
     testTimeout: 30_000,

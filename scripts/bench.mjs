@@ -1,5 +1,6 @@
 // `npm run bench [-- NAME ...]`: installs what is missing, builds, then runs every benchmark
-// (or the named ones) and writes bench/results.json, bench/report.md and SVG plots.
+// (or the named ones) and writes bench/results.json, bench/report.md and SVG plots from that
+// run alone (e2e/bench/run.ts: earlier results are replaced, a metric not measured says why).
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPocketsphinx } from "@babelcast/embedded/transcribe/pocketsphinxRecognizer.js";
 import { chromium } from "@playwright/test";
@@ -8,6 +8,7 @@ import { serveEmbedded } from "../support/embeddedServer.js";
 import { type Clip, loadClips, normalizeWords, wordErrorRate, writeTalk } from "../support/transcribeClips.js";
 import { ownerTokenOf, serveRecognitionPage } from "../support/transcribeHarness.js";
 import { percentile } from "./report/percentile.js";
+import { type RunConditions, startConditions, withConditions } from "./report/runConditions.js";
 
 /**
  * Speech recognition, measured end to end the way the console runs it: Chromium plays the
@@ -36,7 +37,9 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-async function realTimeFactor(clips: readonly Clip[]): Promise<{ wall: number; cpu: number }> {
+async function realTimeFactor(
+  clips: readonly Clip[],
+): Promise<{ wall: number; cpu: number; conditions: RunConditions }> {
   let finals = 0;
   const recognizer = startPocketsphinx(
     { python: "/usr/bin/python3", partialMs: 200 },
@@ -46,18 +49,20 @@ async function realTimeFactor(clips: readonly Clip[]): Promise<{ wall: number; c
   await new Promise((r) => setTimeout(r, 3000));
   const silence = Buffer.alloc(16000);
   const audio = Buffer.concat(clips.flatMap((c) => [c.pcm, silence]));
+  const rtfWindow = startConditions();
   const started = performance.now();
   const cpuBefore = cpuSeconds(recognizer.pid);
   for (let i = 0; i < audio.length; i += 3200) recognizer.write(audio.subarray(i, i + 3200));
   await recognizer.finish();
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(recognizer.pid) - cpuBefore;
+  const conditions = rtfWindow.end();
   recognizer.close();
   const audioSeconds = audio.length / 32000;
   log(
     `recognizer: ${audioSeconds.toFixed(1)} s of audio in ${seconds.toFixed(1)} s (${cpu.toFixed(1)} s of CPU), ${finals} finals`,
   );
-  return { wall: seconds / audioSeconds, cpu: cpu / audioSeconds };
+  return { wall: seconds / audioSeconds, cpu: cpu / audioSeconds, conditions };
 }
 
 async function main(): Promise<void> {
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
     const query = new URLSearchParams({ server: server.ready.url, token: ownerTokenOf(server.ready.consoleUrl) });
     await tab.goto(`${page.url}?${query}`);
     await tab.waitForFunction(() => window.recognition.started || window.recognition.error !== undefined);
+    const streamWindow = startConditions();
     log(`streaming ${talk.seconds.toFixed(1)} s of speech in real time`);
     const lastSpeechEnd = talk.clipEnds.at(-1) ?? talk.seconds;
     await tab.waitForFunction(
@@ -95,6 +101,7 @@ async function main(): Promise<void> {
       { timeout: 240_000, polling: 200 },
     );
     await tab.evaluate(() => window.recognition.stop());
+    const streamConditions = streamWindow.end();
     const recorded = await tab.evaluate(() => {
       const { error, audioClockOffsetMs, segments, results } = window.recognition;
       return { error, audioClockOffsetMs, segments, results };
@@ -120,20 +127,29 @@ async function main(): Promise<void> {
     const rtf = await realTimeFactor(clips);
 
     const metrics = {
-      asr_wer: {
-        value: round(wer.wer),
-        words: wer.words,
-        errors: wer.errors,
-        committed_words: normalizeWords(hypothesis).length,
-      },
+      asr_wer: withConditions(
+        {
+          value: round(wer.wer),
+          words: wer.words,
+          errors: wer.errors,
+          committed_words: normalizeWords(hypothesis).length,
+        },
+        streamConditions,
+      ),
       // value: wall time (what a listener waits for on this machine, load included); cpu: the decoder's own cost.
-      asr_rtf: { value: round(rtf.wall), cpu: round(rtf.cpu), load_avg_1m: round(loadavg()[0] ?? 0) },
-      engine_ms: { recognize_final: { p50: Math.round(percentile(finalMs, 50)), n: finalMs.length } },
-      word_commit_ms: {
-        p50: Math.round(percentile(commitMs, 50)),
-        p99: Math.round(percentile(commitMs, 99)),
-        n: commitMs.length,
-      },
+      asr_rtf: withConditions({ value: round(rtf.wall), cpu: round(rtf.cpu) }, rtf.conditions),
+      engine_ms: withConditions(
+        { recognize_final: { p50: Math.round(percentile(finalMs, 50)), n: finalMs.length } },
+        streamConditions,
+      ),
+      word_commit_ms: withConditions(
+        {
+          p50: Math.round(percentile(commitMs, 50)),
+          p99: Math.round(percentile(commitMs, 99)),
+          n: commitMs.length,
+        },
+        streamConditions,
+      ),
     };
     log(JSON.stringify(metrics));
     console.log(JSON.stringify({ metrics, series: { word_commit_ms: commitMs.map(Math.round) } }));

@@ -11,7 +11,7 @@
 // Run alone: `npx tsx e2e/bench/audio.bench.ts` (prints the metrics as JSON).
 
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ConfigDocument } from "@babelcast/protocol";
@@ -23,6 +23,7 @@ import { type ConsoleTestViewer, openConsoleViewer, serveViewerPage } from "../s
 import { serveEmbedded } from "../support/embeddedServer.js";
 import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
 import { percentile } from "./report/percentile.js";
+import { startConditions } from "./report/runConditions.js";
 
 /** Seconds of markers collected at the listener (the first DROP_MS of them are left out). */
 const COLLECT_S = Number(process.env.AUDIO_BENCH_SECONDS ?? 30);
@@ -136,8 +137,9 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
       }
     });
     log(`listening; collecting markers for ${COLLECT_S} s`);
-    const load0 = loadavg()[0] as number;
+    const collectWindow = startConditions();
     await new Promise((r) => setTimeout(r, COLLECT_S * 1000));
+    const conditions = collectWindow.end();
     const [sentTaps, receivedTaps] = [await readTaps(consolePage), await readTaps(listener)];
     const errors = [...(await readTapErrors(consolePage)), ...(await readTapErrors(listener))];
     if (errors.length > 0) log(`tap errors: ${errors.join("; ")}`);
@@ -165,7 +167,7 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
       unpaired,
       path: "console page (browser mode, fake mic) → listener page, loopback",
       measured_at: "capture track → listener's decoded track (output playout buffer not included)",
-      load1: round1((load0 + (loadavg()[0] as number)) / 2),
+      conditions,
       samples,
     };
   } finally {
@@ -252,7 +254,7 @@ async function maxListeners(
   let value = 0;
   let broke: string | undefined;
   let timeCapped = false;
-  const load0 = loadavg()[0] as number;
+  const stepsWindow = startConditions();
   try {
     const base = await cpuOver(STEP_WINDOW_MS / 2, serverPid);
     const baseline = base.total;
@@ -322,7 +324,7 @@ async function maxListeners(
       baseline_server_cpu_pct: round1(base.server),
       steps,
       viewer: "KVS viewer test page (consoleViewerPage.ts), one page each, one browser context",
-      load1: round1((load0 + (loadavg()[0] as number)) / 2),
+      conditions: stepsWindow.end(),
     };
   } finally {
     await context.close();

@@ -1,35 +1,25 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, freemem, totalmem } from "node:os";
 import { basename, join } from "node:path";
+import { BENCH_METRICS, UNMEASURED_METRICS } from "./metricCatalog.js";
+import {
+  addBenchOutput,
+  type BenchOutput,
+  catalogDuplicates,
+  emptyResults,
+  skipMissing,
+} from "./report/benchResults.js";
+import { formatConditions, formatFields, type ResultsFile, renderReport } from "./report/renderReport.js";
+import { cpusAvailable, type RunConditions, startConditions } from "./report/runConditions.js";
 import { cdfPoints, lineChartSvg } from "./report/svgPlot.js";
 
 /**
  * Runs every `e2e/bench/*.bench.ts` (or those named on the command line), each in its own
  * process: each prints progress to stderr and one JSON line `{"metrics": {...}, "series": {...}}`
- * to stdout. Writes bench/results.json, bench/report.md and bench/*.svg.
+ * to stdout. Writes bench/results.json, bench/report.md and bench/*.svg from this run alone:
+ * earlier results are replaced, never merged, and a metric this run could not measure says why.
  */
-
-type Metric = Record<string, unknown>;
-type Series = Record<string, (readonly [number, number])[] | number[]>;
-
-/** Every metric the product promises to measure; absent ones are reported as skipped. */
-const REQUIRED_METRICS = [
-  "audio_glass_to_glass_ms",
-  "caption_latency_ms",
-  "speech_latency_ms",
-  "stage_ms",
-  "pipeline_overhead_ms",
-  "lag_drift_s",
-  "max_audio_listeners",
-  "max_caption_clients",
-  "listener_page_gzip_bytes",
-  "tap_to_audio_ms",
-  "signaling_relay_ms",
-  "asr_wer",
-  "asr_rtf",
-  "engine_ms",
-];
 
 const root = join(import.meta.dirname, "..", "..");
 const benchDir = import.meta.dirname;
@@ -40,131 +30,143 @@ function benchFiles(names: string[]): string[] {
   const all = readdirSync(benchDir)
     .filter((f) => f.endsWith(".bench.ts"))
     .sort();
+  const uncatalogued = all.map((f) => basename(f, ".bench.ts")).filter((b) => !(b in BENCH_METRICS));
+  if (uncatalogued.length > 0)
+    throw new Error(`${uncatalogued.join(", ")}: list the metrics of each bench in e2e/bench/metricCatalog.ts`);
   if (names.length === 0) return all;
-  const chosen = all.filter((f) => names.includes(basename(f, ".bench.ts")));
   const unknown = names.filter((n) => !all.includes(`${n}.bench.ts`));
   if (unknown.length > 0) {
     throw new Error(
       `unknown benchmark ${unknown.join(", ")}; known: ${all.map((f) => basename(f, ".bench.ts")).join(", ")}`,
     );
   }
-  return chosen;
+  return all.filter((f) => names.includes(basename(f, ".bench.ts")));
 }
 
-function runOne(file: string): Promise<{ metrics: Record<string, Metric>; series: Series; error?: string }> {
+/** One bench's output, or why it has none; the bench's stderr passes through and its last line is kept. */
+function runOne(file: string): Promise<{ output?: BenchOutput; failure?: string }> {
+  const bench = basename(file, ".bench.ts");
   return new Promise((resolve) => {
     const child = spawn(join(root, "node_modules", ".bin", "tsx"), [join(benchDir, file)], {
       cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
+    let errTail = "";
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), PER_BENCH_TIMEOUT_MS);
+    child.stderr.on("data", (d: Buffer) => {
+      process.stderr.write(d);
+      errTail = (errTail + d.toString()).slice(-4000);
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, PER_BENCH_TIMEOUT_MS);
     child.on("exit", (code) => {
       clearTimeout(timer);
-      const last = out.trim().split("\n").at(-1) ?? "";
+      const lastErr = errTail.trim().split("\n").at(-1)?.trim().slice(0, 300) ?? "";
+      const why = timedOut
+        ? `the ${bench} bench was stopped after ${PER_BENCH_TIMEOUT_MS / 60_000} min`
+        : `the ${bench} bench exited ${code}${lastErr ? `: ${lastErr}` : ""}`;
+      let output: BenchOutput | undefined;
       try {
-        const parsed = JSON.parse(last) as { metrics?: Record<string, Metric>; series?: Series };
-        resolve({ metrics: parsed.metrics ?? {}, series: parsed.series ?? {} });
+        const parsed = JSON.parse(out.trim().split("\n").at(-1) ?? "") as Partial<BenchOutput>;
+        output = { metrics: parsed.metrics ?? {}, series: parsed.series ?? {} };
       } catch {
-        resolve({ metrics: {}, series: {}, error: `exited ${code} without a JSON result line` });
+        // no result line: every metric of this bench is reported as skipped with `why`
       }
+      resolve({
+        ...(output ? { output } : {}),
+        ...(code !== 0 || timedOut || !output ? { failure: output ? why : `${why} (no result line)` } : {}),
+      });
     });
   });
 }
 
-function previousMetrics(): Record<string, Metric> {
+function chromiumVersion(): string {
   try {
-    const previous = JSON.parse(readFileSync(join(outDir, "results.json"), "utf8")) as {
-      metrics?: Record<string, Metric>;
-    };
-    return previous.metrics ?? {};
-  } catch {
-    return {};
-  }
-}
-
-function machine(): Record<string, unknown> {
-  let chromium = "absent";
-  try {
-    chromium = execFileSync("/usr/bin/chromium", ["--version"], {
+    return execFileSync("/usr/bin/chromium", ["--version"], {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"],
     }).trim();
   } catch {
-    // reported as absent
+    return "absent";
   }
-  return {
-    cpu: cpus()[0]?.model ?? "unknown",
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    freeMemoryGiB: Math.round(freemem() / 2 ** 30),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-    chromium,
-    date: new Date().toISOString(),
-  };
 }
 
-function formatFields(m: Metric): string {
-  return Object.entries(m)
-    .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
-    .join(" ");
+function plotSeries(name: string, data: BenchOutput["series"][string]): string {
+  const isSamples = data.length > 0 && typeof data[0] === "number";
+  const points = isSamples ? cdfPoints(data as number[]) : (data as [number, number][]);
+  const svg = lineChartSvg({
+    title: isSamples ? `${name} (distribution)` : name,
+    xLabel: isSamples ? name : "x",
+    yLabel: isSamples ? "share of samples ≤ x" : name,
+    points,
+  });
+  const svgFile = `${name}.svg`;
+  writeFileSync(join(outDir, svgFile), svg);
+  return svgFile;
 }
 
 async function main(): Promise<void> {
+  const twice = catalogDuplicates(BENCH_METRICS);
+  if (twice.length > 0)
+    throw new Error(`e2e/bench/metricCatalog.ts lists ${twice.join(", ")} under two benches: one name, one bench`);
   const names = process.argv.slice(2);
   const files = benchFiles(names);
-  // Running some benches updates their metrics in the last results and keeps the others.
-  const metrics: Record<string, Metric> = names.length > 0 ? previousMetrics() : {};
-  const plots: string[] = [];
-  mkdirSync(outDir, { recursive: true });
+  const ran = files.map((f) => basename(f, ".bench.ts"));
+  const runWindow = startConditions("the whole run");
+  const started = new Date().toISOString();
+
+  const results = emptyResults();
+  const failures = new Map<string, string>();
   for (const file of files) {
+    const bench = basename(file, ".bench.ts");
     process.stderr.write(`\n=== bench ${file} ===\n`);
-    const started = Date.now();
+    const benchWindow = startConditions(`the whole ${bench} bench`);
+    const t0 = Date.now();
     const result = await runOne(file);
-    process.stderr.write(`=== ${file}: ${((Date.now() - started) / 1000).toFixed(1)} s ===\n`);
-    if (result.error) metrics[`${basename(file, ".bench.ts")}_error`] = { skipped: result.error };
-    Object.assign(metrics, result.metrics);
-    for (const [name, data] of Object.entries(result.series)) {
-      const isSamples = data.length > 0 && typeof data[0] === "number";
-      const points = isSamples ? cdfPoints(data as number[]) : (data as [number, number][]);
-      const svg = lineChartSvg({
-        title: isSamples ? `${name} (distribution)` : name,
-        xLabel: isSamples ? name : "x",
-        yLabel: isSamples ? "share of samples ≤ x" : name,
-        points,
-      });
-      const svgFile = `${name}.svg`;
-      writeFileSync(join(outDir, svgFile), svg);
-      plots.push(svgFile);
-    }
+    process.stderr.write(`=== ${file}: ${((Date.now() - t0) / 1000).toFixed(1)} s ===\n`);
+    if (result.failure) failures.set(bench, result.failure);
+    if (result.output) addBenchOutput(results, bench, result.output, BENCH_METRICS, benchWindow.end());
   }
-  for (const name of REQUIRED_METRICS) metrics[name] ??= { skipped: "no benchmark on this machine produced it" };
-  const results = { machine: machine(), metrics };
-  writeFileSync(join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  skipMissing(results, BENCH_METRICS, UNMEASURED_METRICS, ran, failures);
+  mkdirSync(outDir, { recursive: true });
+  // This run replaces the last one: plots from earlier runs would describe other figures.
+  for (const f of readdirSync(outDir)) if (f.endsWith(".svg")) rmSync(join(outDir, f));
+  const plots = Object.entries(results.series).map(([name, data]) => plotSeries(name, data));
 
-  for (const f of readdirSync(outDir)) if (f.endsWith(".svg") && !plots.includes(f)) plots.push(f);
-  const rows = Object.entries(metrics).map(([name, m]) => `| ${name} | ${formatFields(m)} |`);
-  const report = [
-    "# Babelcast benchmark report",
-    "",
-    `Machine: ${formatFields(results.machine)}`,
-    "",
-    "| metric | figures |",
-    "|---|---|",
-    ...rows,
-    "",
-    ...plots.map((p) => `![${p}](${p})`),
-    "",
-  ].join("\n");
-  writeFileSync(join(outDir, "report.md"), report);
+  const file: ResultsFile = {
+    machine: {
+      cpu: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+      cpus_available: cpusAvailable(),
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      freeMemoryGiB: Math.round(freemem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      chromium: chromiumVersion(),
+      date: started,
+      finished: new Date().toISOString(),
+      benches_run: ran,
+      complete_run: names.length === 0,
+      run_conditions: runWindow.end(),
+    },
+    metrics: results.metrics,
+    plots,
+  };
+  writeFileSync(join(outDir, "results.json"), `${JSON.stringify(file, null, 2)}\n`);
+  writeFileSync(join(outDir, "report.md"), renderReport(file));
 
-  const width = Math.max(...Object.keys(metrics).map((k) => k.length), 10);
+  const width = Math.max(...Object.keys(file.metrics).map((k) => k.length), 10);
   process.stdout.write(`\n${"metric".padEnd(width)}  figures\n`);
-  for (const [name, m] of Object.entries(metrics)) process.stdout.write(`${name.padEnd(width)}  ${formatFields(m)}\n`);
+  for (const [name, m] of Object.entries(file.metrics))
+    process.stdout.write(
+      `${name.padEnd(width)}  ${formatFields(m)}  ${formatConditions(m.conditions as RunConditions | undefined)}\n`,
+    );
   process.stdout.write(`\nwrote bench/results.json, bench/report.md and ${plots.length} plot(s)\n`);
 }
 

@@ -16,14 +16,20 @@ import { PATHS } from "@babelcast/protocol";
 import WebSocket from "ws";
 import { channelPresigner } from "../support/kvsPresign.js";
 import { percentile } from "./report/percentile.js";
+import { type RunConditions, startConditions, withConditions } from "./report/runConditions.js";
 
 export interface SignalingBenchResult {
   metrics: {
-    signaling_relay_ms: { p50: number; p99: number; n: number };
+    signaling_relay_ms: { p50: number; p99: number; n: number; conditions: RunConditions };
     /** value: server RSS growth per connection (after a full GC); heap_kb: JS heap + external. */
-    signaling_memory_per_connection_kb: { value: number; heap_kb: number; connections: number };
+    signaling_memory_per_connection_kb: {
+      value: number;
+      heap_kb: number;
+      connections: number;
+      conditions: RunConditions;
+    };
     /** The backend's master grant for a console reconnecting to 100 channels, from a cold container. */
-    master_grant_100_channels_ms: { p50: number; p99: number; n: number; channels: number };
+    master_grant_100_channels_ms: { p50: number; p99: number; n: number; channels: number; conditions: RunConditions };
   };
   /** Every relay latency sample, ms. */
   series: { signaling_relay_ms: number[] };
@@ -148,12 +154,15 @@ export async function runSignalingBench(): Promise<SignalingBenchResult> {
       arns.push(out.ChannelARN ?? "");
     }
     control.destroy();
+    const grantWindow = startConditions();
     const grantSamples = await timeMasterGrants(url, arns, credentials, region);
+    const grantConditions = grantWindow.end();
     const presign = (channelArn: string, role: "MASTER" | "VIEWER", clientId?: string) =>
       channelPresigner(url, channelArn, credentials, region).presign(role, clientId);
 
     log(`${CHANNELS} channels created; connecting ${CHANNELS * (VIEWERS + 1)} clients`);
     await new Promise((r) => setTimeout(r, 500));
+    const relayWindow = startConditions();
     const before = await memory();
     const samples: number[] = [];
     const onMessage = (data: WebSocket.RawData) => {
@@ -211,27 +220,33 @@ export async function runSignalingBench(): Promise<SignalingBenchResult> {
     const deadline = Date.now() + 10_000;
     while (samples.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     samples.sort((a, b) => a - b);
+    const relayConditions = relayWindow.end();
     log(`${samples.length} of ${expected} messages relayed`);
     return {
       metrics: {
-        signaling_relay_ms: {
-          p50: round2(percentile(samples, 50)),
-          p99: round2(percentile(samples, 99)),
-          n: samples.length,
-        },
-        master_grant_100_channels_ms: {
-          p50: round2(percentile(grantSamples, 50)),
-          p99: round2(percentile(grantSamples, 99)),
-          n: grantSamples.length,
-          channels: arns.length,
-        },
-        signaling_memory_per_connection_kb: {
-          value: round2((after.rss - before.rss) / 1024 / sockets.length),
-          heap_kb: round2(
-            (after.heapUsed + after.external - before.heapUsed - before.external) / 1024 / sockets.length,
-          ),
-          connections: sockets.length,
-        },
+        signaling_relay_ms: withConditions(
+          { p50: round2(percentile(samples, 50)), p99: round2(percentile(samples, 99)), n: samples.length },
+          relayConditions,
+        ),
+        master_grant_100_channels_ms: withConditions(
+          {
+            p50: round2(percentile(grantSamples, 50)),
+            p99: round2(percentile(grantSamples, 99)),
+            n: grantSamples.length,
+            channels: arns.length,
+          },
+          grantConditions,
+        ),
+        signaling_memory_per_connection_kb: withConditions(
+          {
+            value: round2((after.rss - before.rss) / 1024 / sockets.length),
+            heap_kb: round2(
+              (after.heapUsed + after.external - before.heapUsed - before.external) / 1024 / sockets.length,
+            ),
+            connections: sockets.length,
+          },
+          relayConditions,
+        ),
       },
       series: { signaling_relay_ms: samples.map(round2) },
     };

@@ -19,6 +19,7 @@ import { serveEmbedded } from "../support/embeddedServer.js";
 import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
 import { loadClips, writeTalk } from "../support/transcribeClips.js";
 import { percentile } from "./report/percentile.js";
+import { startConditions, withConditions } from "./report/runConditions.js";
 
 const log = (m: string) => process.stderr.write(`[talk] ${m}\n`);
 /** How long the talk is listened to (the five clips with pauses last about a minute; the fake microphone loops). */
@@ -83,7 +84,9 @@ async function main(): Promise<void> {
     await listener.getByRole("combobox").selectOption("es");
     await listener.locator("button.listen").click();
     log(`session ${id}: listening for ${LISTEN_MS / 1000} s`);
+    const talkWindow = startConditions();
     await listener.waitForTimeout(LISTEN_MS);
+    const conditions = talkWindow.end();
 
     const arrivals = await listener.evaluate(
       () =>
@@ -110,12 +113,16 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${JSON.stringify({
         metrics: {
-          caption_latency_ms: captionMs.length > 0 ? summary(captionMs) : skipped("caption"),
+          caption_latency_ms:
+            captionMs.length > 0 ? withConditions(summary(captionMs), conditions) : skipped("caption"),
           speech_latency_ms:
             speechMs.length > 0
-              ? { ...summary(speechMs), to: "console starts playing into the language track" }
+              ? withConditions(
+                  { ...summary(speechMs), to: "console starts playing into the language track" },
+                  conditions,
+                )
               : skipped("speech"),
-          stage_ms: Object.keys(stages).length > 0 ? stages : skipped("segment progress"),
+          stage_ms: Object.keys(stages).length > 0 ? withConditions(stages, conditions) : skipped("segment progress"),
         },
         series: { caption_latency_ms: captionMs, speech_latency_ms: speechMs },
       })}\n`,
