@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EventApiEndpoints } from "./captionChannels.js";
 
 /** Where every AWS-compatible service of the embedded server (or AWS itself) answers. */
 export const ServiceEndpoints = z.object({
@@ -41,8 +42,10 @@ export const ConfigDocument = z.object({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1"),
   /** Base URL of the HTTP API (sessions, join, transcript). */
   apiUrl: z.url(),
-  /** WebSocket API URL (control messages, captions, speech frames). */
+  /** WebSocket API URL: the console's control channel, listeners' presence, language and caption replay. */
   webSocketUrl,
+  /** The caption Event API (AppSync Events, or the embedded server's): live captions, partials and status per language. */
+  events: EventApiEndpoints,
   /** Base URL of the listener page; a session's page is `${listenerUrl}/s/{sessionId}`. */
   listenerUrl: z.url(),
   auth: AuthConfig,

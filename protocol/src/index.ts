@@ -1,5 +1,6 @@
 export * from "./api.js";
 export * from "./backoff.js";
+export * from "./captionChannels.js";
 export * from "./config.js";
 export * from "./costEstimate.js";
 export * from "./grantExpiry.js";

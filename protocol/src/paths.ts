@@ -28,4 +28,6 @@ export const PATHS = {
   cognitoIdp: "/aws/cognito-idp",
   /** Embedded identity pool (GetId, GetCredentialsForIdentity), beside the embedded user pool. */
   cognitoIdentity: "/aws/cognito-identity",
+  /** The caption Event API (AppSync Events' wire protocol): `POST {prefix}/event`, WebSocket `{prefix}/event/realtime`. */
+  appsyncEvents: "/aws/appsync-events",
 } as const;
