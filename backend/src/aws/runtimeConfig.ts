@@ -67,6 +67,12 @@ export interface BackendRuntimeConfig {
   readonly listenerUrl: string;
   /** WebSocket API URL handed to listeners and the console. */
   readonly webSocketUrl: string;
+  /**
+   * The caption Event API's HTTP publish URL (`https://<http-domain>/event`; embedded: the
+   * loopback `/aws/appsync-events/event`): captions, partials and session status are published
+   * there, once per language.
+   */
+  readonly captionEventsUrl: string;
   /** Prefix of the KVS channel names this deployment creates. */
   readonly channelNamePrefix: string;
   /** Prefix of the Translate terminology names (session glossaries) this deployment imports. */
@@ -79,6 +85,9 @@ export interface BackendRuntimeConfig {
   /** Where session lifecycle events go. */
   readonly lifecycleEvents: LifecycleEventsConfig;
 }
+
+/** The environment variable the stack sets to the caption Event API's HTTP publish URL. */
+export const CAPTION_EVENTS_URL_ENV = "CAPTION_EVENTS_URL";
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
@@ -142,6 +151,7 @@ export function runtimeConfigFromEnv(
     },
     listenerUrl: required(env, "LISTENER_URL"),
     webSocketUrl: required(env, "WEBSOCKET_URL"),
+    captionEventsUrl: required(env, CAPTION_EVENTS_URL_ENV),
     channelNamePrefix: env.CHANNEL_NAME_PREFIX ?? "babelcast-",
     terminologyNamePrefix: env.TERMINOLOGY_NAME_PREFIX ?? "babelcast-",
     vocabularyNamePrefix: env.VOCABULARY_NAME_PREFIX ?? "babelcast-",

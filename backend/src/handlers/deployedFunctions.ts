@@ -13,9 +13,17 @@ import { FUNCTION_SETTINGS, type FunctionSettings } from "./functionSettings.js"
 
 /**
  * What invokes the handler: every HTTP API route, every WebSocket API route, the
- * WebSocket `$connect` authorizer, the cleanup schedule, or another function (Lambda Invoke).
+ * WebSocket `$connect` authorizer, the caption Event API's Lambda authorizer (AppSync Events,
+ * AWS_LAMBDA mode: listeners' connects and subscribes), the cleanup schedule, or another
+ * function (Lambda Invoke).
  */
-export type HandlerTrigger = "httpApi" | "webSocketApi" | "webSocketAuthorizer" | "schedule" | "functionInvoke";
+export type HandlerTrigger =
+  | "httpApi"
+  | "webSocketApi"
+  | "webSocketAuthorizer"
+  | "eventApiAuthorizer"
+  | "schedule"
+  | "functionInvoke";
 
 /**
  * File, memory and timeout come from the backend's function settings, which the embedded
@@ -53,11 +61,13 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       coordination: "readWrite",
     },
     // Creates the first channel, presigns the console's master URLs, deletes channels and the terminology when the session ends.
+    // Ending a session publishes its status to every language's caption channel.
     capabilities: [
       "kvsChannelLifecycle",
       "kvsSignaling",
       "kvsConnectAsMaster",
       "manageConnections",
+      "publishCaptions",
       "lifecycleEvents",
       "deleteTerminologies",
       "glossaryVocabularies",
@@ -99,7 +109,8 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
   },
   {
     ...FUNCTION_SETTINGS.WebSocketFunction,
-    description: "WebSocket API: console segments (translate, fan out text), status, listener messages",
+    description:
+      "WebSocket API: console segments (translate, publish captions per language), partials, status, listener messages",
     trigger: "webSocketApi",
     tables: {
       sessions: "readWrite",
@@ -109,13 +120,29 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       // Caption order marks, audio slot holds, listener count versions.
       coordination: "readWrite",
     },
-    // `end` deletes the session's channels; segments are translated and fanned out as text (the console speaks them).
-    capabilities: ["kvsChannelLifecycle", "manageConnections", "translate", "lifecycleEvents", "glossaryVocabularies"],
+    // `end` deletes the session's channels; segments are translated and published as text, once per
+    // language, to the caption Event API (the console speaks them); the console's own messages go by its connection.
+    capabilities: [
+      "kvsChannelLifecycle",
+      "manageConnections",
+      "publishCaptions",
+      "translate",
+      "lifecycleEvents",
+      "glossaryVocabularies",
+    ],
   },
   {
     ...FUNCTION_SETTINGS.ConnectAuthorizerFunction,
     description: "WebSocket $connect authorizer: presenter JWT or listener token",
     trigger: "webSocketAuthorizer",
+    tables: { sessions: "read", listeners: "read" },
+    capabilities: ["listenerTokens"],
+  },
+  {
+    ...FUNCTION_SETTINGS.CaptionAuthorizerFunction,
+    description:
+      "Caption Event API authorizer (AWS_LAMBDA): a listener token connects; it subscribes to its own session's languages only",
+    trigger: "eventApiAuthorizer",
     tables: { sessions: "read", listeners: "read" },
     capabilities: ["listenerTokens"],
   },
@@ -126,9 +153,11 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
     trigger: "schedule",
     // A vanished listener found while fanning out changes the (versioned) listener counts.
     tables: { sessions: "readWrite", listeners: "readWrite", connections: "readWrite", coordination: "readWrite" },
+    // Ending a stale session publishes its status to every language's caption channel.
     capabilities: [
       "kvsChannelLifecycle",
       "manageConnections",
+      "publishCaptions",
       "lifecycleEvents",
       "deleteTerminologies",
       "listTerminologies",

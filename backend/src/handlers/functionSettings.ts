@@ -11,6 +11,7 @@ export type FunctionId =
   | "HttpApiFunction"
   | "WebSocketFunction"
   | "ConnectAuthorizerFunction"
+  | "CaptionAuthorizerFunction"
   | "CleanupFunction"
   | "PoolGrowthFunction";
 
@@ -44,6 +45,14 @@ export const FUNCTION_SETTINGS: Readonly<Record<FunctionId, FunctionSettings>> =
     timeoutSeconds: 29,
   },
   ConnectAuthorizerFunction: { id: "ConnectAuthorizerFunction", file: "lambda/connectAuthorizer.ts", ...DEFAULTS },
+  // One token check and two key reads per connect or subscribe: small and quick, because every
+  // listener's connect and subscribe waits for it (AppSync Events calls it before answering).
+  CaptionAuthorizerFunction: {
+    id: "CaptionAuthorizerFunction",
+    file: "lambda/captionAuthorizer.ts",
+    memorySize: 256,
+    timeoutSeconds: 5,
+  },
   CleanupFunction: { id: "CleanupFunction", file: "cleanup.ts", ...DEFAULTS, timeoutSeconds: 300 },
   // Creates one KVS channel and tells the console: well inside the join's own timeout.
   PoolGrowthFunction: { id: "PoolGrowthFunction", file: "lambda/poolGrowth.ts", ...DEFAULTS },

@@ -38,7 +38,9 @@ export type Capability =
   /** Read the listener-token key from Secrets Manager (sign or check listener tokens). */
   | "listenerTokens"
   /** Invoke the pool-growth function (and no other): the join's one way to add a channel. */
-  | "invokePoolGrowth";
+  | "invokePoolGrowth"
+  /** Publish captions, partials and session status to the caption Event API's namespace (AppSync Events, HTTP). */
+  | "publishCaptions";
 
 /** What a grant applies to; each kind is pinned as narrowly as its service allows (ARNs: infra). */
 export type GrantResource =
@@ -50,6 +52,14 @@ export type GrantResource =
   | "listenerTokenSecret"
   /** The pool-growth function, by its ARN. */
   | "poolGrowthFunction"
+  /**
+   * The caption Event API's `captions` channel namespace:
+   * `arn:aws:appsync:<region>:<account>:apis/<apiId>/channelNamespace/captions`. AppSync Events
+   * authorizes `appsync:EventPublish` (and `EventSubscribe`) on the namespace, `EventConnect` on
+   * the API (https://docs.aws.amazon.com/appsync/latest/eventapi/configure-event-api-auth.html,
+   * "IAM authorization"; https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsappsync.html).
+   */
+  | "captionNamespace"
   /** Actions with no resource-level permission (the reason is in infra's WILDCARD_REASONS). */
   | "any";
 
@@ -122,6 +132,8 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
   // Invoke's resource is the function
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
   invokePoolGrowth: [{ actions: ["lambda:InvokeFunction"], on: "poolGrowthFunction" }],
+  // HTTP publish is signed with the function's role; no connect is needed for it.
+  publishCaptions: [{ actions: ["appsync:EventPublish"], on: "captionNamespace" }],
 };
 
 export type TableAccess = "read" | "readWrite";

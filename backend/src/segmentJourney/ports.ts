@@ -5,7 +5,7 @@ import type { SegmentTranslation } from "../tables/records.js";
 /**
  * What the segment journey works through, bound to one session. Narrow on purpose: the
  * journey never sees a table, an SDK client or a socket, so tests pass in-memory ports and
- * the handlers pass DynamoDB, Translate and the API Gateway Management API.
+ * the handlers pass DynamoDB, Translate, the caption Event API and the API Gateway Management API.
  */
 
 /** Where the journey reads and writes what outlives one invocation. */
@@ -34,7 +34,7 @@ export interface SessionTerminology {
 
 /** How a segment reaches people. */
 export interface JourneyPublisher {
-  /** A caption to every listener of `caption.language`; resolves with how many got it. */
+  /** A caption to every listener of `caption.language` (one publish); resolves with how many publishes went out (0 or 1). */
   caption(caption: CaptionMessage): Promise<number>;
   /** The translated text and stage times to the console (it synthesizes speech from them). */
   progress(progress: SegmentProgressMessage): Promise<number>;

@@ -39,7 +39,7 @@ export interface LanguageOutcome {
   readonly text?: string;
   readonly stages: LanguageStages;
   readonly turn: Turn;
-  /** How many listeners got the caption. */
+  /** Publishes of the caption that went out: 1 (to its language's channel), 0 when none did. */
   readonly delivered: number;
   readonly error?: string;
 }

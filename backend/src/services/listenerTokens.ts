@@ -27,6 +27,26 @@ export function createListenerToken(claims: ListenerClaims, secret: string): str
   return `v1.${payload}.${sign(payload, secret)}`;
 }
 
+/** The claims of a token whose signature holds, whatever its session and expiry. */
+function signedClaims(token: string, secret: string): ListenerClaims | "malformed" | "signature" {
+  const parts = token.split(".");
+  if (parts.length !== 3 || parts[0] !== "v1") return "malformed";
+  const [, payload = "", signature = ""] = parts;
+  const expected = Buffer.from(sign(payload, secret));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return "signature";
+  let claims: ListenerClaims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as ListenerClaims;
+  } catch {
+    return "malformed";
+  }
+  if (typeof claims.s !== "string" || typeof claims.l !== "string" || typeof claims.exp !== "number") {
+    return "malformed";
+  }
+  return claims;
+}
+
 /**
  * Checks a token for `sessionId`. An expired token still proves who the listener was within
  * `acceptExpiredForMs` (a rejoin after the phone slept), reported with `expired: true`.
@@ -38,24 +58,22 @@ export function verifyListenerToken(
   now: number,
   acceptExpiredForMs = 0,
 ): TokenVerdict {
-  const parts = token.split(".");
-  if (parts.length !== 3 || parts[0] !== "v1") return { ok: false, reason: "malformed" };
-  const [, payload = "", signature = ""] = parts;
-  const expected = Buffer.from(sign(payload, secret));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: "signature" };
-  let claims: ListenerClaims;
-  try {
-    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as ListenerClaims;
-  } catch {
-    return { ok: false, reason: "malformed" };
-  }
-  if (typeof claims.s !== "string" || typeof claims.l !== "string" || typeof claims.exp !== "number") {
-    return { ok: false, reason: "malformed" };
-  }
+  const claims = signedClaims(token, secret);
+  if (typeof claims === "string") return { ok: false, reason: claims };
   if (claims.s !== sessionId) return { ok: false, reason: "wrong-session" };
   if (now >= claims.exp + acceptExpiredForMs) return { ok: false, reason: "expired" };
   return { ok: true, claims, expired: now >= claims.exp };
+}
+
+/**
+ * Checks a token that names its own session (the claims carry it): for callers that learn the
+ * session from the token, such as the caption Event API's authorizer. Expired tokens fail.
+ */
+export function verifyListenerTokenOfAnySession(token: string, secret: string, now: number): TokenVerdict {
+  const claims = signedClaims(token, secret);
+  if (typeof claims === "string") return { ok: false, reason: claims };
+  if (now >= claims.exp) return { ok: false, reason: "expired" };
+  return { ok: true, claims, expired: false };
 }
 
 /** What to tell a listener whose token failed. */

@@ -8,6 +8,7 @@ const env = {
   USER_POOL_CLIENT_ID: "client123",
   LISTENER_URL: "https://listen.example.org",
   WEBSOCKET_URL: "wss://abc.execute-api.eu-west-1.amazonaws.com/live",
+  CAPTION_EVENTS_URL: "https://abcdefghij.appsync-api.eu-west-1.amazonaws.com/event",
 };
 const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ListenerTokenSecret-AbCdEf";
 

@@ -8,6 +8,7 @@ const env = {
   USER_POOL_CLIENT_ID: "client123",
   LISTENER_URL: "https://listen.example.org",
   WEBSOCKET_URL: "wss://abc.execute-api.eu-west-1.amazonaws.com/prod",
+  CAPTION_EVENTS_URL: "https://abcdefghij.appsync-api.eu-west-1.amazonaws.com/event",
   WEBSOCKET_MANAGEMENT_ENDPOINT: "https://abc.execute-api.eu-west-1.amazonaws.com/prod",
   TABLE_SESSIONS: "Stack-Sessions-1",
   EVENT_BUS_NAME: "babelcast-bus",
@@ -23,6 +24,7 @@ describe("Lambda runtime config", () => {
     expect(config.tables.sessions).toBe("Stack-Sessions-1");
     expect(config.tables.segments).toBe("BabelcastSegments");
     expect(config.endpoints.apigatewaymanagementapi).toBe(env.WEBSOCKET_MANAGEMENT_ENDPOINT);
+    expect(config.captionEventsUrl).toBe(env.CAPTION_EVENTS_URL);
     expect(config.lifecycleEvents).toEqual({ kind: "eventbridge", busName: "babelcast-bus" });
     // Lambda cannot hold a timer across invocations: counts are pushed at once.
     expect(config.limits.countsDebounceMs).toBe(0);
@@ -37,6 +39,11 @@ describe("Lambda runtime config", () => {
   it("names the missing variable", () => {
     const { USER_POOL_ID: _, ...missing } = env;
     expect(() => runtimeConfigFromEnv(missing)).toThrow(/USER_POOL_ID is not set/);
+  });
+
+  it("requires the caption Event API's publish URL", () => {
+    const { CAPTION_EVENTS_URL: _, ...missing } = env;
+    expect(() => runtimeConfigFromEnv(missing)).toThrow(/CAPTION_EVENTS_URL is not set/);
   });
 
   it("refuses a viewer URL lifetime over 5 minutes", () => {

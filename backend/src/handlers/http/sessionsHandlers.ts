@@ -15,7 +15,7 @@ import {
 } from "../../services/sessionRecords.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { ensureFirstChannel } from "../shared/channelPoolOps.js";
-import { broadcast } from "../shared/fanout.js";
+import { publishToSession, sendToConsoles } from "../shared/fanout.js";
 import { announceLifecycle } from "../shared/lifecycle.js";
 import { enforceRateLimit, sessionsPerOwner } from "../shared/rateLimit.js";
 import {
@@ -142,7 +142,9 @@ export async function endSessionNow(
   // Undefined: another request ended it first (and announced it).
   if (updated) await announceLifecycle(deps, updated, "ended", reason);
   const ended = updated ?? (await loadSession(deps, session.sessionId));
-  await broadcast(deps, session.sessionId, { type: "session-status", status: "ended", muted: ended.muted });
+  const status = { type: "session-status", status: "ended", muted: ended.muted } as const;
+  // Every language's listeners by its caption channel; the console(s) on their connection.
+  await Promise.all([publishToSession(deps, ended, status), sendToConsoles(deps, session.sessionId, status)]);
   await Promise.all(
     ended.channels.map((c) =>
       deps.channels

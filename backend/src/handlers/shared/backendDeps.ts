@@ -1,3 +1,4 @@
+import { type CaptionPublisher, httpCaptionPublisher } from "../../aws/captionPublisher.js";
 import { type AwsClients, createAwsClients } from "../../aws/clients.js";
 import { cognitoJwtVerify } from "../../aws/cognitoJwt.js";
 import { createLifecycleEvents, type LifecycleEvents } from "../../aws/lifecycleEvents.js";
@@ -25,7 +26,10 @@ export interface BackendDeps {
   /** Adds a pool channel through the pool-growth function (the join may not create channels itself). */
   readonly poolGrowth: PoolGrowth;
   readonly ownerAuth: OwnerAuthenticator;
+  /** The console's (and a listener's own) WebSocket: replies, progress, counts, channel grants. */
   readonly sockets: WebSocketConnections;
+  /** Captions, partials and session status to listeners: one publish per language (the caption Event API). */
+  readonly captions: CaptionPublisher;
   readonly lifecycle: LifecycleEvents;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -53,6 +57,15 @@ const consoleLog: BackendLog = {
 export function createBackendDeps(config: BackendRuntimeConfig, overrides: BackendDepsOverrides = {}): BackendDeps {
   const clients = createAwsClients(config);
   const now = overrides.now ?? Date.now;
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const random = overrides.random ?? Math.random;
+  const captions = httpCaptionPublisher({
+    url: config.captionEventsUrl,
+    region: config.region,
+    credentials: () => clients.credentials(),
+    sleep,
+    random,
+  });
   const managementEndpoint = config.endpoints.apigatewaymanagementapi;
   if (!managementEndpoint)
     throw new Error("no WebSocket management endpoint configured (WEBSOCKET_MANAGEMENT_ENDPOINT)");
@@ -71,13 +84,15 @@ export function createBackendDeps(config: BackendRuntimeConfig, overrides: Backe
     poolGrowth: overrides.poolGrowth ?? lambdaPoolGrowth(clients.lambda, config.poolGrowthFunctionName),
     ownerAuth: overrides.ownerAuth ?? selectOwnerAuthenticator(config.ownerAuth, cognitoJwtVerify),
     sockets: managementApiConnections(clients, managementEndpoint),
+    captions,
     lifecycle: overrides.lifecycle ?? createLifecycleEvents(config.lifecycleEvents, config.region),
     now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: overrides.random ?? Math.random,
+    sleep,
+    random,
     log: overrides.log ?? consoleLog,
     close() {
       clients.destroy();
+      captions.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import { planJoin, poolChannelName, SLOT_LOST_REASON, type Slot } from "../../se
 import type { PoolGrowthRequest, PoolGrowthResult } from "../../services/poolGrowthRequests.js";
 import type { SessionRecord } from "../../services/sessionRecords.js";
 import type { BackendDeps } from "./backendDeps.js";
-import { broadcast, consoles } from "./fanout.js";
+import { sendToConsoles } from "./fanout.js";
 
 /**
  * The channel pool's I/O: creating channels (at most one per pool size, even when joins
@@ -44,7 +44,7 @@ export async function addPoolChannel(deps: BackendDeps, session: SessionRecord):
 async function announceChannel(deps: BackendDeps, sessionId: string, channelArn: string): Promise<void> {
   try {
     const signaling = await deps.channels.grant(channelArn, "MASTER");
-    await broadcast(deps, sessionId, { type: "channel-added", signaling }, consoles);
+    await sendToConsoles(deps, sessionId, { type: "channel-added", signaling });
   } catch (err) {
     deps.log.warn("channel-added not sent", { sessionId, channelArn, error: String(err) });
   }

@@ -4,17 +4,18 @@ import { DEFAULT_JOURNEY, runSegmentJourney } from "../../segmentJourney/runSegm
 import type { SessionRecord } from "../../services/sessionRecords.js";
 import type { ConnectionRecord, SegmentRecord } from "../../tables/records.js";
 import type { BackendDeps } from "./backendDeps.js";
-import { consoles, listenersOf, sendToConnections } from "./fanout.js";
+import { publishToLanguage, sendToConnections } from "./fanout.js";
 
 /**
- * The segment journey's ports on the real services, bound to one session. `connections` is
- * the session's connection list read when the segment arrived: one table read per segment,
- * not one per caption.
+ * The segment journey's ports on the real services, bound to one session. Captions are
+ * published once per language to the caption Event API; progress goes to `consoles`, the
+ * session's console connections read when the segment arrived (one read per segment, not one
+ * per caption).
  */
 export function journeyPorts(
   deps: BackendDeps,
   session: SessionRecord,
-  connections: readonly ConnectionRecord[],
+  consoles: readonly ConnectionRecord[],
 ): JourneyPorts {
   const { sessionId } = session;
   return {
@@ -29,8 +30,8 @@ export function journeyPorts(
       languagesBetween: (from, to) => deps.stores.segments.languagesBetween(sessionId, from, to),
     },
     publisher: {
-      caption: (caption) => sendToConnections(deps, connections.filter(listenersOf(caption.language)), caption),
-      progress: (progress) => sendToConnections(deps, connections.filter(consoles), progress),
+      caption: async (caption) => ((await publishToLanguage(deps, sessionId, caption.language, caption)) ? 1 : 0),
+      progress: (progress) => sendToConnections(deps, consoles, progress),
     },
     engines: translateEngine(deps.clients.translate),
     clock: { now: deps.now, sleep: deps.sleep, random: deps.random },
@@ -43,9 +44,9 @@ export async function handOffSegment(
   deps: BackendDeps,
   segment: SegmentRecord,
   session: SessionRecord,
-  connections: readonly ConnectionRecord[],
+  consoles: readonly ConnectionRecord[],
 ): Promise<void> {
-  await runSegmentJourney(segment, session, journeyPorts(deps, session, connections), {
+  await runSegmentJourney(segment, session, journeyPorts(deps, session, consoles), {
     ...DEFAULT_JOURNEY,
     order: { ...DEFAULT_JOURNEY.order, maxWaitMs: deps.config.limits.captionOrderWaitMs },
     terminologyNamePrefix: deps.config.terminologyNamePrefix,

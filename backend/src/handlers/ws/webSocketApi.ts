@@ -14,12 +14,17 @@ import type { APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
 import type { z } from "zod";
 import { storedCaption } from "../../segmentJourney/captionMessage.js";
 import { ApiFailure, badRequest, conflict, forbidden, notFound, parseOrThrow } from "../../services/apiErrors.js";
-import { activeLanguages, countConnectedByLanguage } from "../../services/listenerCounts.js";
 import { type SessionRecord, sessionLanguages } from "../../services/sessionRecords.js";
 import type { SegmentRecord } from "../../tables/records.js";
 import { endSessionNow } from "../http/sessionsHandlers.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
-import { broadcast, listenersOf } from "../shared/fanout.js";
+import {
+  consoleConnections,
+  languagesWithListeners,
+  publishToLanguage,
+  publishToSession,
+  sendToConsoles,
+} from "../shared/fanout.js";
 import { announceLifecycle } from "../shared/lifecycle.js";
 import {
   listenerConnected,
@@ -79,7 +84,10 @@ async function onSegment(ctx: MessageContext): Promise<void> {
   if (message.endTime < message.startTime) throw badRequest("endTime must not be before startTime");
   const receivedAt = ctx.deps.now();
   const session = await liveSession(ctx);
-  const connections = await ctx.deps.stores.connections.listBySession(session.sessionId);
+  const [languages, consoles] = await Promise.all([
+    languagesWithListeners(ctx.deps, session),
+    consoleConnections(ctx.deps, session.sessionId),
+  ]);
   const segment: SegmentRecord = {
     sessionId: session.sessionId,
     seq: message.seq,
@@ -87,24 +95,20 @@ async function onSegment(ctx: MessageContext): Promise<void> {
     startTime: message.startTime,
     endTime: message.endTime,
     stages: { ...message.stages, receivedAt, persistedAt: ctx.deps.now() },
-    languages: activeLanguages(sessionLanguages(session), countConnectedByLanguage(connections)),
+    languages,
     translations: {},
   };
   // Stored once per seq: a re-sent segment is already stored (and on its way): nothing more to do.
   if (!(await ctx.deps.stores.segments.create(segment))) return;
-  await handOffSegment(ctx.deps, segment, session, connections);
+  await handOffSegment(ctx.deps, segment, session, consoles);
 }
 
 async function onPartial(ctx: MessageContext): Promise<void> {
   requireRole(ctx, "console", "partials");
   const message = parse(ctx, ConsolePartialMessage, "the partial");
   const session = await liveSession(ctx);
-  await broadcast(
-    ctx.deps,
-    session.sessionId,
-    { type: "partial", text: message.text },
-    listenersOf(session.sourceLanguage),
-  );
+  // Partials are the source language's only: the source channel's listeners read along.
+  await publishToLanguage(ctx.deps, session.sessionId, session.sourceLanguage, { type: "partial", text: message.text });
 }
 
 async function onStatus(ctx: MessageContext): Promise<void> {
@@ -118,11 +122,9 @@ async function onStatus(ctx: MessageContext): Promise<void> {
   });
   if (!updated) throw conflict(`session ${session.sessionId} has ended`);
   if (updated.status !== session.status) await announceLifecycle(ctx.deps, updated, message.status);
-  await broadcast(ctx.deps, session.sessionId, {
-    type: "session-status",
-    status: updated.status,
-    muted: updated.muted,
-  });
+  const status = { type: "session-status", status: updated.status, muted: updated.muted } as const;
+  // Listeners by their language's channel; the console(s) get the echo on their connection.
+  await Promise.all([publishToSession(ctx.deps, updated, status), sendToConsoles(ctx.deps, session.sessionId, status)]);
 }
 
 async function onEnd(ctx: MessageContext): Promise<void> {
