@@ -50,4 +50,23 @@ describe("the permission table", () => {
     ])
       expect(policyAllows(listener, action, action.startsWith("execute") ? "connections" : "kvsChannels")).toBe(false);
   });
+
+  it("lets exactly the functions that end sessions or send captions publish to the caption namespace, and no other resource", () => {
+    const publishers = HANDLER_ENTRIES.filter((e) =>
+      policyAllows(principalStatements(e), "appsync:EventPublish", "captionNamespace"),
+    ).map((e) => e.id);
+    expect(publishers.sort()).toEqual(["CleanupFunction", "OwnerHttpFunction", "WebSocketFunction"]);
+    expect(policyAllows(statementsOf("WebSocketFunction"), "appsync:EventPublish", undefined)).toBe(false);
+    expect(policyAllows(statementsOf("WebSocketFunction"), "appsync:EventSubscribe", "captionNamespace")).toBe(false);
+  });
+
+  it("gives the caption authorizer read access to sessions and listeners and the token key, nothing else", () => {
+    const entry = HANDLER_ENTRIES.find((e) => e.id === "CaptionAuthorizerFunction");
+    expect(entry?.trigger).toBe("eventApiAuthorizer");
+    expect(entry?.capabilities).toEqual(["listenerTokens"]);
+    expect(entry?.tables).toEqual({ sessions: "read", listeners: "read" });
+    const statements = statementsOf("CaptionAuthorizerFunction");
+    expect(policyAllows(statements, "dynamodb:PutItem", "table/listeners")).toBe(false);
+    expect(policyAllows(statements, "appsync:EventPublish", "captionNamespace")).toBe(false);
+  });
 });

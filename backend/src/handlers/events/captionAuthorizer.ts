@@ -62,7 +62,8 @@ export function captionAuthorizerDeps(deps: BackendDeps): CaptionAuthorizerDeps 
     },
     now: deps.now,
     session: (sessionId) => deps.stores.sessions.get(sessionId),
-    listenerKnown: async (sessionId, listenerId) => (await deps.stores.listeners.get(sessionId, listenerId)) !== undefined,
+    listenerKnown: async (sessionId, listenerId) =>
+      (await deps.stores.listeners.get(sessionId, listenerId)) !== undefined,
   };
 }
 
@@ -103,7 +104,8 @@ export async function judgeCaptionRequest(
   if (operation === "EVENT_SUBSCRIBE") {
     // A wildcard (`/captions/<session>/*`) does not parse: one language per subscription.
     const parsed = parseCaptionChannel(channel ?? "");
-    if (!parsed) return { allow: false, reason: `"${channel}" is not a /${CAPTION_NAMESPACE}/<session>/<language> channel` };
+    if (!parsed)
+      return { allow: false, reason: `"${channel}" is not a /${CAPTION_NAMESPACE}/<session>/<language> channel` };
     if (parsed.sessionId !== sessionId) return { allow: false, reason: `channel ${channel} is another session's` };
     if (!sessionLanguages(session).includes(parsed.language)) {
       return { allow: false, reason: `session ${sessionId} does not offer ${parsed.language}` };

@@ -11,8 +11,9 @@ const SEND_CONCURRENCY = 64;
  * established yet: aws/aws-sdk-js#3773, and "API Gateway does not open a connection until the
  * $connect integration returns", docs.aws.amazon.com/apigateway/latest/developerguide/
  * apigateway-websocket-api-route-keys-connect-disconnect.html). Forgetting such a connection
- * would cut a listener off every later caption, so a Gone within the integration timeout
- * (29 s) of its `$connect` is not taken as gone; its client asks for what it missed (hello).
+ * would cut its client off every later message (a console's progress, a listener's presence),
+ * so a Gone within the integration timeout (29 s) of its `$connect` is not taken as gone; its
+ * client asks for what it missed (hello).
  */
 const CONNECTING_MS = 30_000;
 

@@ -28,13 +28,10 @@ const deps: CaptionAuthorizerDeps = {
 };
 const authorize = createCaptionAuthorizer(deps);
 
-const token = (s: string, l: string, exp = NOW + 600_000, secret = SECRET) => createListenerToken({ s, l, exp }, secret);
+const token = (s: string, l: string, exp = NOW + 600_000, secret = SECRET) =>
+  createListenerToken({ s, l, exp }, secret);
 
-function request(
-  operation: string,
-  authorizationToken: string | undefined,
-  channel?: string,
-): EventApiAuthorizerEvent {
+function request(operation: string, authorizationToken: string | undefined, channel?: string): EventApiAuthorizerEvent {
   return {
     ...(authorizationToken === undefined ? {} : { authorizationToken }),
     requestContext: {
