@@ -11,6 +11,9 @@ import { createPollyService } from "./polly/pollyService.js";
 import { createTranscribeService } from "./transcribe/transcribeService.js";
 import { createTranslateService } from "./translate/translateService.js";
 
+/** The gateway (API Gateway, Lambda, the caption Event API); tests swap it for one with fixture functions. */
+export const gatewayService = createGatewayService();
+
 /**
  * The parts of the embedded server, in the order requests are offered to them.
  * Each later capability adds its factory here.
@@ -27,5 +30,5 @@ export const EMBEDDED_SERVICES: readonly EmbeddedServiceFactory[] = [
   createListenerPageService,
   createConsolePageService,
   createDynamoService,
-  createGatewayService(),
+  gatewayService,
 ];

@@ -4,6 +4,8 @@ import { type BackendDeps, createBackendDeps } from "@babelcast/backend/handlers
 import { ApiFailure } from "@babelcast/backend/services/apiErrors.js";
 import { HTTP_CORS, PATHS } from "@babelcast/protocol";
 import { z } from "zod";
+import { EVENT_API_REALTIME_PATH, EventApi } from "../appsyncEvents/eventApi.js";
+import { EVENT_API_SETTINGS_SECTION, EventApiSettings } from "../appsyncEvents/eventApiSettings.js";
 import { callersFor } from "../auth/callerDirectory.js";
 import { SigV4Verifier } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext, EmbeddedService } from "../embeddedContext.js";
@@ -12,7 +14,7 @@ import { FaultSettings, FaultSwitch } from "../faults.js";
 import { readLimitedBody } from "../http/requestBody.js";
 import { embeddedFunctions } from "../lambda/embeddedFunctions.js";
 import { handleInvokeRequest } from "../lambda/invokeEndpoint.js";
-import { LambdaRuntime } from "../lambda/lambdaRuntime.js";
+import { type LambdaFunctionDefinition, LambdaRuntime } from "../lambda/lambdaRuntime.js";
 import { LAMBDA_SETTINGS_SECTION, LambdaSettings } from "../lambda/lambdaSettings.js";
 import { underPrefix } from "../underPrefix.js";
 import { embeddedRuntimeConfig } from "./embeddedRuntime.js";
@@ -32,6 +34,16 @@ export interface GatewayService extends EmbeddedService {
   readonly webSocket: WebSocketGateway;
   /** Faults injected into the Management API (settings section `gateway.faults`; flip live in tests). */
   readonly faults: FaultSwitch;
+  /** The AppSync Events API of the caption channels (settings section `appsyncEvents`). */
+  readonly events: EventApi;
+}
+
+export interface GatewayServiceOptions {
+  /**
+   * Changes the functions the Lambda runtime runs (tests add a fixture function here, run by the
+   * same runtime); by default every deployed function.
+   */
+  readonly functions?: (deployed: LambdaFunctionDefinition[]) => LambdaFunctionDefinition[];
 }
 
 /** Section of `D/embedded.json` for the gateway itself. */
@@ -83,17 +95,19 @@ async function clearStaleConnections(deps: BackendDeps, ctx: EmbeddedContext): P
  * The embedded API Gateway: the HTTP API under `/api`, the WebSocket API at `/ws` and the
  * Management API at `/aws/apigateway`, invoking the backend's Lambda functions (the same
  * bundles the stack deploys) in the embedded Lambda runtime, whose Invoke API (functions
- * invoking one another) answers under `/aws/lambda`.
+ * invoking one another) answers under `/aws/lambda`. The caption Event API (AppSync Events,
+ * under `/aws/appsync-events`) lives here too: its Lambda authorizer runs in the same runtime.
  */
-export function createGatewayService() {
+export function createGatewayService(options: GatewayServiceOptions = {}) {
   return async (ctx: EmbeddedContext): Promise<GatewayService> => {
     const config = embeddedRuntimeConfig(ctx);
+    const deployed = embeddedFunctions(ctx, {
+      listenerTokenSecret: config.listenerTokenSecret,
+      sessionLimits: config.limits,
+      substitutes: { ownerAuth: config.ownerAuth, lifecycleEvents: config.lifecycleEvents },
+    });
     const lambda = await LambdaRuntime.start({
-      functions: embeddedFunctions(ctx, {
-        listenerTokenSecret: config.listenerTokenSecret,
-        sessionLimits: config.limits,
-        substitutes: { ownerAuth: config.ownerAuth, lifecycleEvents: config.lifecycleEvents },
-      }),
+      functions: options.functions ? options.functions(deployed) : deployed,
       settings: settingsSection(ctx.settings, LAMBDA_SETTINGS_SECTION, LambdaSettings),
       region: ctx.region,
       accountId: ctx.accountId,
@@ -118,6 +132,22 @@ export function createGatewayService() {
       service: "execute-api",
     });
     const faults = new FaultSwitch(settingsSection(ctx.settings, GATEWAY_SETTINGS_SECTION, GatewaySettings).faults);
+    const events = new EventApi({
+      lambda,
+      settings: settingsSection(ctx.settings, EVENT_API_SETTINGS_SECTION, EventApiSettings),
+      verifier: new SigV4Verifier({
+        credentials: ctx.credentials,
+        resolveCredentials: (id) => callers.resolve(id),
+        region: ctx.region,
+        service: "appsync",
+      }),
+      callers,
+      hosts: [new URL(ctx.url).host, new URL(ctx.loopbackUrl).host],
+      apiId: "embedded",
+      region: ctx.region,
+      accountId: ctx.accountId,
+      log: ctx.log,
+    });
     const invoke = {
       runtime: lambda,
       verifier: new SigV4Verifier({
@@ -192,6 +222,7 @@ export function createGatewayService() {
       lambda,
       webSocket,
       faults,
+      events,
       handleRequest(req, res) {
         const url = new URL(req.url ?? "/", "http://local");
         if (underPrefix(url.pathname, PATHS.api)) {
@@ -215,16 +246,25 @@ export function createGatewayService() {
           void handleInvokeRequest(req, res, invoke);
           return true;
         }
+        if (underPrefix(url.pathname, PATHS.appsyncEvents)) {
+          events.handleRequest(req, res);
+          return true;
+        }
         return false;
       },
       handleUpgrade(req, socket, head) {
         const pathname = new URL(req.url ?? "/", "http://local").pathname;
+        if (pathname === EVENT_API_REALTIME_PATH) {
+          events.handleUpgrade(req, socket, head);
+          return true;
+        }
         if (pathname !== PATHS.webSocket) return false;
         void ensureCleared().then(() => webSocket.handleUpgrade(req, socket, head));
         return true;
       },
       async close() {
         await cleared;
+        await events.close();
         await webSocket.close();
         await lambda.close();
         deps.close();

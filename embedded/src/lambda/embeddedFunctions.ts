@@ -87,6 +87,8 @@ function stackVariables(ctx: EmbeddedContext, stack: StackEnvironment, substitut
     LISTENER_URL: ctx.config.listenerUrl,
     WEBSOCKET_URL: ctx.config.webSocketUrl,
     WEBSOCKET_MANAGEMENT_ENDPOINT: `${ctx.loopbackUrl}${PATHS.apigatewaymanagementapi}`,
+    // The caption Event API's HTTP publish URL (cloud: `https://<http-domain>/event`).
+    CAPTION_EVENTS_URL: `${ctx.loopbackUrl}${PATHS.appsyncEvents}/event`,
     CHANNEL_NAME_PREFIX: "babelcast-",
     TERMINOLOGY_NAME_PREFIX: "babelcast-",
     VOCABULARY_NAME_PREFIX: "babelcast-",
