@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { CAPTION_NAMESPACE } from "@babelcast/protocol";
 import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
@@ -7,6 +8,7 @@ import { TABLES, type TableId } from "../../backend/src/tables/definitions.js";
 import { cloudConfigDocument } from "./cloudConfig.js";
 import { ApiGatewayLogsRole } from "./constructs/apiGatewayLogsRole.js";
 import { BackendFunction } from "./constructs/backendFunction.js";
+import { CaptionEventApi, realtimeHostWildcard } from "./constructs/captionEventApi.js";
 import { DataTables } from "./constructs/dataTables.js";
 import {
   CAPABILITY_GRANTS,
@@ -33,7 +35,12 @@ import {
   unroutedHttpRoutes,
   WS_ROUTES,
 } from "./handlerEntries.js";
-import { LAMBDA_ENV, LISTENER_TOKEN_SECRET_ARN_ENV, POOL_GROWTH_FUNCTION_NAME_ENV } from "./lambdaEnvironment.js";
+import {
+  CAPTION_EVENTS_URL_ENV,
+  LAMBDA_ENV,
+  LISTENER_TOKEN_SECRET_ARN_ENV,
+  POOL_GROWTH_FUNCTION_NAME_ENV,
+} from "./lambdaEnvironment.js";
 import { acknowledgeWildcardResource } from "./nagFindings.js";
 
 export const LISTENER_WEB_DIST = fileURLToPath(new URL("../../listener-web/dist", import.meta.url));
@@ -99,6 +106,10 @@ export class BabelcastStack extends Stack {
       connectSources: [
         httpApi.url,
         `wss://${webSocket.api.apiId}.execute-api.${region}.${Aws.URL_SUFFIX}`,
+        // Caption channels. Not the API's exact realtime host: the authorizer function's
+        // environment holds this site's URL, the API holds the authorizer's ARN, so the site's
+        // CSP naming the API's host would be a circular dependency in the template.
+        realtimeHostWildcard(region),
         `wss://*.kinesisvideo.${region}.${Aws.URL_SUFFIX}`,
         `https://*.kinesisvideo.${region}.${Aws.URL_SUFFIX}`,
       ],
@@ -143,6 +154,14 @@ export class BabelcastStack extends Stack {
       });
       functions.set(entry.id, fn);
     }
+    // The caption Event API needs its authorizer function; publishers need the API.
+    const [captionAuthorizer] = handlers
+      .filter((h) => h.trigger === "eventApiAuthorizer")
+      .map((h) => functions.get(h.id) as BackendFunction);
+    if (!captionAuthorizer) {
+      throw new Error("the caption Event API needs a handler entry with the eventApiAuthorizer trigger");
+    }
+    const captionEvents = new CaptionEventApi(this, "CaptionEvents", { authorizer: captionAuthorizer });
     // Grants come once every function exists: a function may be another's permission target.
     const poolGrowth = functions.get(FUNCTION_SETTINGS.PoolGrowthFunction.id);
     const targets: PermissionTargets = {
@@ -154,11 +173,15 @@ export class BabelcastStack extends Stack {
       eventBus: events.bus,
       listenerTokenSecret: tokenSecret,
       ...(poolGrowth ? { poolGrowthFunctionArn: poolGrowth.functionArn } : {}),
+      captionNamespaceArn: captionEvents.namespaceArn,
     };
     for (const entry of handlers) {
       const fn = functions.get(entry.id) as BackendFunction;
       if (entry.capabilities.includes("invokePoolGrowth") && poolGrowth) {
         fn.addEnvironment(POOL_GROWTH_FUNCTION_NAME_ENV, poolGrowth.functionName);
+      }
+      if (entry.capabilities.includes("publishCaptions")) {
+        fn.addEnvironment(CAPTION_EVENTS_URL_ENV, captionEvents.httpUrl);
       }
       data.grant(fn, entry.tables);
       grantCapabilities(fn, entry.capabilities, targets);
@@ -183,6 +206,7 @@ export class BabelcastStack extends Stack {
       userPoolId: auth.userPool.userPoolId,
       userPoolClientId: auth.client.userPoolClientId,
       identityPoolId: auth.identityPool.identityPoolId,
+      events: { httpUrl: captionEvents.httpUrl, realtimeUrl: captionEvents.realtimeUrl },
     });
     this.site.publish({ config, siteDir: props.listenerSiteDir ?? LISTENER_WEB_DIST });
 
@@ -191,6 +215,7 @@ export class BabelcastStack extends Stack {
       httpApi: httpApi.api,
       webSocketApi: webSocket.api,
       webSocketStageName: WEBSOCKET_STAGE_NAME,
+      captionEvents: { apiId: captionEvents.api.apiId, namespace: CAPTION_NAMESPACE },
       tables: Object.values(data.tables),
       monthlyBudgetUsd: props.monthlyBudgetUsd ?? 50,
       ...(props.alarmEmail ? { alarmEmail: props.alarmEmail } : {}),
@@ -205,6 +230,8 @@ export class BabelcastStack extends Stack {
     new CfnOutput(this, "WebSocketUrl", { value: webSocket.url });
     new CfnOutput(this, "UserPoolId", { value: auth.userPool.userPoolId });
     new CfnOutput(this, "EventBusName", { value: events.bus.eventBusName });
+    new CfnOutput(this, "CaptionEventsHttpUrl", { value: captionEvents.httpUrl });
+    new CfnOutput(this, "CaptionEventsRealtimeUrl", { value: captionEvents.realtimeUrl });
   }
 }
 
@@ -238,6 +265,7 @@ function acknowledgeFunctionFindings(
     );
   }
   const wildcards = new Set(grants.map((g) => g.on));
+  // The caption namespace's ARN has no wildcard: no finding to acknowledge.
   for (const resource of ["kvsChannels", "connections", "terminologies", "vocabularies"] as const) {
     if (wildcards.has(resource)) {
       acknowledgeWildcardResource(fn, grantResourceArn(resource, targets), WILDCARD_REASONS[resource]);

@@ -1,4 +1,4 @@
-import type { ConfigDocument } from "@babelcast/protocol";
+import type { ConfigDocument, EventApiEndpoints } from "@babelcast/protocol";
 
 export interface CloudConfigValues {
   readonly region: string;
@@ -8,6 +8,8 @@ export interface CloudConfigValues {
   readonly userPoolId: string;
   readonly userPoolClientId: string;
   readonly identityPoolId: string;
+  /** The caption Event API: `https://<http-domain>/event` and `wss://<realtime-domain>/event/realtime`. */
+  readonly events: EventApiEndpoints;
 }
 
 /** The `config.json` of a cloud deployment: what the console imports and the listener page reads. */
@@ -19,6 +21,7 @@ export function cloudConfigDocument(values: CloudConfigValues): ConfigDocument {
     apiUrl: values.apiUrl,
     webSocketUrl: values.webSocketUrl,
     listenerUrl: values.listenerUrl,
+    events: { httpUrl: values.events.httpUrl, realtimeUrl: values.events.realtimeUrl },
     auth: {
       kind: "cognito",
       userPoolId: values.userPoolId,

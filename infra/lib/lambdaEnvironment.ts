@@ -2,6 +2,12 @@ import { LISTENER_TOKEN_SECRET_ARN_ENV } from "../../backend/src/aws/listenerTok
 import { POOL_GROWTH_FUNCTION_NAME_ENV } from "../../backend/src/aws/poolGrowthInvoker.js";
 import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
 
+/**
+ * Set only on functions with the "publishCaptions" capability: the caption Event API's HTTP
+ * publish URL, `https://<http-domain>/event` (the backend signs its POSTs with SigV4).
+ */
+export const CAPTION_EVENTS_URL_ENV = "CAPTION_EVENTS_URL";
+
 /** Set only on functions with the "listenerTokens" capability: the secret's ARN, never its value. */
 /** Set only on functions with the "invokePoolGrowth" capability: the pool-growth function's name. */
 export { LISTENER_TOKEN_SECRET_ARN_ENV, POOL_GROWTH_FUNCTION_NAME_ENV };

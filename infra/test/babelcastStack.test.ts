@@ -325,6 +325,7 @@ describe("least privilege per function", () => {
     expect(HANDLER_ENTRIES.filter((h) => has(h, "listenerTokens")).map((h) => h.id)).toEqual([
       "ListenerHttpFunction",
       "ConnectAuthorizerFunction",
+      "CaptionAuthorizerFunction",
     ]);
   });
 

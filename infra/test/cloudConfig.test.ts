@@ -12,10 +12,15 @@ describe("cloud config document", () => {
       userPoolId: "eu-west-1_AbCdEf123",
       userPoolClientId: "1example23456789",
       identityPoolId: "eu-west-1:11111111-2222-3333-4444-555555555555",
+      events: {
+        httpUrl: "https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/event",
+        realtimeUrl: "wss://abcdefghijklmnopqrstuvwxyz.appsync-realtime-api.eu-west-1.amazonaws.com/event/realtime",
+      },
     });
     expect(ConfigDocument.parse(doc)).toEqual(doc);
     expect(doc.mode).toBe("aws");
     expect(doc.endpoints).toBeUndefined();
+    expect(doc.events.realtimeUrl).toMatch(/^wss:\/\/.+\/event\/realtime$/);
     expect(doc.auth).toMatchObject({ kind: "cognito", identityPoolId: expect.stringContaining(":") });
   });
 });

@@ -22,6 +22,8 @@ export interface PermissionTargets {
   readonly listenerTokenSecret: ISecret;
   /** The pool-growth function's ARN; absent when the stack deploys no such function. */
   readonly poolGrowthFunctionArn?: string;
+  /** `arn:aws:appsync:<region>:<account>:apis/<apiId>/channelNamespace/captions`. */
+  readonly captionNamespaceArn: string;
 }
 
 /** `channel/{name}/{creation time}`: the name prefix scopes the statement to this deployment. */
@@ -65,6 +67,8 @@ export function grantResourceArn(resource: GrantResource, targets: PermissionTar
         throw new Error("the invokePoolGrowth capability needs the PoolGrowthFunction entry in the stack's handlers");
       }
       return targets.poolGrowthFunctionArn;
+    case "captionNamespace":
+      return targets.captionNamespaceArn;
     case "any":
       return "*";
   }
@@ -95,7 +99,7 @@ export function grantCapabilities(
 
 /** Why each wildcard resource is as narrow as the service allows (cdk-nag IAM5 reasons). */
 export const WILDCARD_REASONS: Readonly<
-  Record<Exclude<GrantResource, "eventBus" | "listenerTokenSecret" | "poolGrowthFunction">, string>
+  Record<Exclude<GrantResource, "eventBus" | "listenerTokenSecret" | "poolGrowthFunction" | "captionNamespace">, string>
 > = {
   kvsChannels:
     "KVS channel ARNs end in a creation time unknown in advance; the ARN is pinned to this deployment's channel-name prefix.",

@@ -26,6 +26,8 @@ export interface MonitoringProps {
   readonly httpApi: HttpApi;
   readonly webSocketApi: WebSocketApi;
   readonly webSocketStageName: string;
+  /** The caption Event API and the channel namespace listeners subscribe to. */
+  readonly captionEvents?: { readonly apiId: string; readonly namespace: string };
   readonly tables: readonly Table[];
   /** Monthly cost, in USD, past which the budget alarm fires (80 % actual, 100 % forecast). */
   readonly monthlyBudgetUsd: number;
@@ -39,8 +41,8 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * One dashboard and the alarms that matter for a live talk: function errors, throttles and
- * p99 duration, API 5xx and p99 latency, WebSocket integration errors, table throttles; a
- * monthly cost budget. Alarms and the budget notify one encrypted SNS topic.
+ * p99 duration, API 5xx and p99 latency, WebSocket integration errors, caption Event API
+ * errors (publishes refused or failed, deliveries failing), table throttles; a monthly cost budget. Alarms and the budget notify one encrypted SNS topic.
  */
 export class Monitoring extends Construct {
   readonly topic: Topic;
@@ -128,6 +130,8 @@ export class Monitoring extends Construct {
     alarm("WebSocketIntegrationErrors", wsMetric("IntegrationError"), 5, "WebSocket API: integration errors");
     alarm("WebSocketExecutionErrors", wsMetric("ExecutionError"), 5, "WebSocket API: execution errors (throttling)");
 
+    const captionWidgets = props.captionEvents ? captionEventWidgets(props.captionEvents, alarm) : [];
+
     const tableThrottles = props.tables.map((table, i) => {
       const throttles = new MathExpression({
         expression: `r${i} + w${i}`,
@@ -164,6 +168,7 @@ export class Monitoring extends Construct {
         width: 12,
       }),
     );
+    if (captionWidgets.length > 0) this.dashboard.addWidgets(...captionWidgets);
     this.dashboard.addWidgets(...functionRows);
     this.dashboard.addWidgets(new GraphWidget({ title: "DynamoDB throttles", left: tableThrottles, width: 24 }));
 
@@ -189,4 +194,77 @@ export class Monitoring extends Construct {
       })),
     });
   }
+}
+
+/**
+ * The caption Event API's metrics (https://docs.aws.amazon.com/appsync/latest/eventapi/cw-metrics.html):
+ * the HTTP endpoint's (dimension EventAPIId) count the backend's publishes, which nothing but
+ * our functions send, so any 4XX is a refused publish (signing, permission, throttling) and
+ * any 5XX a failed one; the real-time endpoint's (EventAPIId and ChannelNamespaceName) count
+ * listeners' connections, subscriptions and deliveries.
+ */
+export const CAPTION_EVENT_ALARMS = {
+  publishRefused: { metric: "4XXError", threshold: 5 },
+  publishFailed: { metric: "5XXError", threshold: 1 },
+  deliveryFailed: { metric: "PublishDataMessageServerError", threshold: 1 },
+} as const;
+
+function captionEventWidgets(
+  api: { readonly apiId: string; readonly namespace: string },
+  alarm: (alarmId: string, metric: IMetric, threshold: number, description: string) => Alarm,
+): GraphWidget[] {
+  const http = (metricName: string, statistic = "Sum") =>
+    new Metric({
+      namespace: "AWS/AppSync",
+      metricName,
+      dimensionsMap: { EventAPIId: api.apiId },
+      statistic,
+      period: FIVE_MINUTES,
+    });
+  const realtime = (metricName: string, statistic = "Sum") =>
+    new Metric({
+      namespace: "AWS/AppSync",
+      metricName,
+      dimensionsMap: { EventAPIId: api.apiId, ChannelNamespaceName: api.namespace },
+      statistic,
+      period: FIVE_MINUTES,
+    });
+  const { publishRefused, publishFailed, deliveryFailed } = CAPTION_EVENT_ALARMS;
+  alarm(
+    "CaptionEventsPublish4xx",
+    http(publishRefused.metric),
+    publishRefused.threshold,
+    "Caption Event API: publishes refused (4XX: signature, permission or throttling); captions are not reaching listeners",
+  );
+  alarm(
+    "CaptionEventsPublish5xx",
+    http(publishFailed.metric),
+    publishFailed.threshold,
+    "Caption Event API: publishes failed (5XX)",
+  );
+  alarm(
+    "CaptionEventsDeliveryErrors",
+    realtime(deliveryFailed.metric),
+    deliveryFailed.threshold,
+    "Caption Event API: deliveries to subscribers failed on AppSync's side",
+  );
+  return [
+    new GraphWidget({
+      title: "Caption Event API: publishes",
+      left: [http("Requests"), http(publishRefused.metric), http(publishFailed.metric)],
+      right: [http("Latency", "p99")],
+      width: 12,
+    }),
+    new GraphWidget({
+      title: "Caption Event API: listeners",
+      left: [realtime("ActiveConnections", "Maximum"), realtime("ActiveSubscriptions", "Maximum")],
+      right: [
+        realtime("PublishDataMessageSuccess"),
+        realtime("PublishDataMessageClientError"),
+        realtime(deliveryFailed.metric),
+        realtime("SubscribeClientError"),
+      ],
+      width: 12,
+    }),
+  ];
 }

@@ -4,9 +4,10 @@ import { Construct } from "constructs";
 /**
  * A WAF web ACL: AWS managed rule groups against known-bad sources and common exploits,
  * and a rate-based rule per client IP. Resources WAF can protect: CloudFront (a web ACL of
- * scope CLOUDFRONT, created in us-east-1), and regional ones such as a Cognito user pool;
- * API Gateway HTTP and WebSocket APIs are not among them:
- * https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html
+ * scope CLOUDFRONT, created in us-east-1), and regional ones such as a Cognito user pool or
+ * an AppSync Event API; API Gateway HTTP and WebSocket APIs are not among them:
+ * https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html ,
+ * https://docs.aws.amazon.com/appsync/latest/eventapi/using-waf-protect-apis.html
  */
 
 /** Rate-based rules count over 60, 120, 300 or 600 s; the limit is at least 10:
@@ -51,6 +52,11 @@ export interface WebFirewallProps {
   readonly requestsPerIpLimit: number;
   /** Rules of a managed group to only count, not block (e.g. a body-size rule a legitimate request trips). */
   readonly countOnly?: Partial<Record<(typeof MANAGED_RULE_GROUPS)[number], readonly string[]>>;
+  /**
+   * Rate-limit only requests whose URI path starts with this (a scope-down statement); others
+   * are not counted. Default: every request counts.
+   */
+  readonly rateLimitedPathPrefix?: string;
 }
 
 export class WebFirewall extends Construct {
@@ -72,6 +78,18 @@ export class WebFirewall extends Construct {
           aggregateKeyType: "IP",
           limit: props.requestsPerIpLimit,
           evaluationWindowSec: RATE_WINDOW_SECONDS,
+          ...(props.rateLimitedPathPrefix
+            ? {
+                scopeDownStatement: {
+                  byteMatchStatement: {
+                    fieldToMatch: { uriPath: {} },
+                    positionalConstraint: "STARTS_WITH",
+                    searchString: props.rateLimitedPathPrefix,
+                    textTransformations: [{ priority: 0, type: "NONE" }],
+                  },
+                },
+              }
+            : {}),
         },
       },
       visibilityConfig: visibility("RequestsPerIp"),
@@ -108,7 +126,7 @@ export class WebFirewall extends Construct {
     return this.webAcl.attrArn;
   }
 
-  /** Protects a regional resource (a Cognito user pool, ...) with this web ACL. */
+  /** Protects a regional resource (a Cognito user pool, an AppSync API, ...) with this web ACL. */
   protect(id: string, resourceArn: string): CfnWebACLAssociation {
     if (this.webAcl.scope !== "REGIONAL") throw new Error("a CLOUDFRONT web ACL is attached by the distribution");
     return new CfnWebACLAssociation(this, id, { resourceArn, webAclArn: this.webAclArn });
