@@ -15,6 +15,12 @@ export interface AwsPrices {
   readonly kvsTurnMinute: number;
   readonly webSocketMessage: number;
   readonly webSocketConnectionMinute: number;
+  /**
+   * AppSync Events: one operation is a connect, a subscribe, an inbound published event or
+   * one outbound delivery (5 KB units); connection minutes are billed apart.
+   */
+  readonly eventApiOperation: number;
+  readonly eventApiConnectionMinute: number;
   readonly httpApiRequest: number;
   readonly lambdaRequest: number;
   /** Arm64 (Graviton) duration price. */
@@ -33,6 +39,8 @@ export const US_EAST_1_PRICES: AwsPrices = {
   kvsTurnMinute: 0.12 / 1000,
   webSocketMessage: 1 / 1e6,
   webSocketConnectionMinute: 0.25 / 1e6,
+  eventApiOperation: 1 / 1e6,
+  eventApiConnectionMinute: 0.08 / 1e6,
   httpApiRequest: 1 / 1e6,
   lambdaRequest: 0.2 / 1e6,
   lambdaGbSecond: 0.0000133334,
@@ -48,6 +56,8 @@ export const COST_ASSUMPTIONS = {
   segmentsPerMinute: 12,
   /** Partial transcripts the console sends (captions-in-progress). */
   partialsPerMinute: 60,
+  /** Share of listeners who follow the source language: partials are delivered to them only. */
+  sourceLanguageListenerShare: 0.2,
   /** WebSocket frames (32 KB billing increments) of synthesized speech per segment and language. */
   speechFramesPerSegment: 4,
   /** Share of WebRTC listeners whose audio is relayed through KVS TURN. */
@@ -66,13 +76,11 @@ export const COST_ASSUMPTIONS = {
   lambdaSecondsPerInvocation: 0.05,
   /** Segment handler: persist, Translate and Polly per language in parallel, fan-out. */
   lambdaSecondsPerSegment: 1.5,
-  lambdaSecondsPerCaptionDelivery: 0.004,
   /** Writes per segment besides one per translation; per join (listener, connection). */
   dynamoWritesPerSegment: 1,
   dynamoWritesPerJoin: 2,
-  /** Reads per segment (session, connections of each language: 1 unit per 4 KB, 40 listeners each). */
+  /** Reads per segment (the session); captions are published once per language, not per listener. */
   dynamoReadsPerSegment: 1,
-  listenersPerReadUnit: 40,
 } as const;
 
 export interface SessionUsage {
@@ -98,6 +106,7 @@ export type CostService =
   | "Polly"
   | "Kinesis Video Streams"
   | "API Gateway"
+  | "AppSync Events"
   | "Lambda"
   | "DynamoDB";
 
@@ -124,10 +133,14 @@ export interface CostEstimate {
  * - KVS        = channels x channel-month + connects x messages/connect x price/message
  *                + relayed listeners x minutes x TURN price/min,
  *                channels = ceil(audio listeners / 10), connects = (audio listeners + channels) x ceil(minutes / 60)
- * - API Gateway = WebSocket messages (console segments and partials, captions to every
- *                listener, speech frames to the console) + connection minutes + HTTP requests
+ * - API Gateway = WebSocket messages (console segments and partials, listeners' hello and
+ *                language, speech frames to the console) + connection minutes + HTTP requests
+ * - AppSync Events = operations (each listener's connect and subscribe every hour, one
+ *                published event per caption and language and per partial, one delivery per
+ *                caption to every listener and per partial to source-language listeners)
+ *                + listener connection minutes
  * - Lambda     = invocations x request price + GB-seconds x duration price
- * - DynamoDB   = write units (segment, its translations, joins) + read units (fan-out queries)
+ * - DynamoDB   = write units (segment, its translations, joins) + read units
  */
 export function estimateSessionCost(usage: SessionUsage, prices: AwsPrices = US_EAST_1_PRICES): CostEstimate {
   const a = COST_ASSUMPTIONS;
@@ -149,26 +162,30 @@ export function estimateSessionCost(usage: SessionUsage, prices: AwsPrices = US_
   const signalingMessages = connects * a.signalingMessagesPerConnect;
   const turnMinutes = audioListeners * a.relayedShare * minutes;
 
-  const captionDeliveries = segments * listeners;
   const speechFrames = segments * languages * a.speechFramesPerSegment;
   // Listeners send hello and a language choice; the console sends segments and partials.
   const inboundMessages = segments + partials + listeners * 2;
-  const webSocketMessages = inboundMessages + captionDeliveries + speechFrames;
+  const webSocketMessages = inboundMessages + speechFrames;
   const connectionMinutes = (listeners + 1) * minutes;
+
+  // Captions, partials and status reach listeners through the caption Event API.
+  const eventConnects = listeners * 2 * hours;
+  const publishedEvents = segments * languages + partials;
+  const eventDeliveries = segments * listeners + partials * listeners * a.sourceLanguageListenerShare;
+  const eventOperations = eventConnects + publishedEvents + eventDeliveries;
+  const eventConnectionMinutes = listeners * minutes;
   const httpRequests = minutes > 0 ? listeners * a.joinRequestsPerListenerHour * hours + a.ownerRequestsPerSession : 0;
 
   const connectEvents = (listeners + 1) * 2 * hours;
   const shortInvocations = partials + listeners * 2 + httpRequests + connectEvents;
-  const invocations = shortInvocations + segments;
+  const invocations = shortInvocations + segments + eventConnects;
+  // The caption authorizer runs for each listener's connect and subscribe.
   const gbSeconds =
     a.lambdaMemoryGb *
-    (shortInvocations * a.lambdaSecondsPerInvocation +
-      segments * a.lambdaSecondsPerSegment +
-      captionDeliveries * a.lambdaSecondsPerCaptionDelivery);
+    ((shortInvocations + eventConnects) * a.lambdaSecondsPerInvocation + segments * a.lambdaSecondsPerSegment);
 
   const writeUnits = segments * (a.dynamoWritesPerSegment + languages) + listeners * a.dynamoWritesPerJoin * hours;
-  const readUnits =
-    segments * (a.dynamoReadsPerSegment + Math.ceil(listeners / a.listenersPerReadUnit)) + shortInvocations;
+  const readUnits = segments * a.dynamoReadsPerSegment + shortInvocations + eventConnects;
 
   const lines: CostLine[] = [
     {
@@ -203,6 +220,11 @@ export function estimateSessionCost(usage: SessionUsage, prices: AwsPrices = US_
         webSocketMessages * prices.webSocketMessage +
         connectionMinutes * prices.webSocketConnectionMinute +
         httpRequests * prices.httpApiRequest,
+    },
+    {
+      service: "AppSync Events",
+      detail: `${round(eventOperations)} operations (${round(publishedEvents)} published, ${round(eventDeliveries)} deliveries), ${round(eventConnectionMinutes)} connection minutes`,
+      usd: eventOperations * prices.eventApiOperation + eventConnectionMinutes * prices.eventApiConnectionMinute,
     },
     {
       service: "Lambda",

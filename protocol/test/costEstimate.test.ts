@@ -13,14 +13,26 @@ describe("session cost estimate", () => {
     expect(usd(talk, "Polly")).toBeCloseTo(48_000 * 3 * 16e-6, 6);
     // 10 channels: 0.30 a channel-month, 110 connects x 24 messages, 20 relayed listeners x 60 min.
     expect(usd(talk, "Kinesis Video Streams")).toBeCloseTo(0.3 + 2640 * 2.25e-6 + 1200 * 0.12e-3, 6);
-    expect(talk.totalUsd).toBeGreaterThan(6.3);
-    expect(talk.totalUsd).toBeLessThan(6.8);
+    // 200 connects and subscribes, 720 captions x 3 languages + 3,600 partials published,
+    // 720 captions x 100 listeners + 3,600 partials x 20 source-language listeners delivered.
+    expect(usd(talk, "AppSync Events")).toBeCloseTo((200 + 5760 + 144_000) * 1e-6 + 6000 * 0.08e-6, 9);
+    expect(talk.totalUsd).toBeCloseTo(6.5315, 4);
     expect(talk.perHourUsd).toBeCloseTo(talk.totalUsd, 9);
   });
 
   it("is dominated by Transcribe, Translate and Polly, not by the serverless plumbing", () => {
     const engines = usd(talk, "Transcribe") + usd(talk, "Translate") + usd(talk, "Polly");
     expect(engines / talk.totalUsd).toBeGreaterThan(0.85);
+  });
+
+  it("delivers captions through the Event API, once per listener, not as API Gateway messages", () => {
+    const small = estimateSessionCost({ minutes: 60, targetLanguages: 3, listeners: 100 });
+    const large = estimateSessionCost({ minutes: 60, targetLanguages: 3, listeners: 10_000 });
+    // WebSocket messages grow only by each listener's hello and language (2 per listener).
+    expect(large.lines.find((l) => l.service === "API Gateway")?.detail).toMatch(/^32960 WebSocket messages/);
+    // Deliveries grow linearly with listeners: 720 captions + 3,600 partials x 0.2 per listener.
+    const perListener = (usd(large, "AppSync Events") - usd(small, "AppSync Events")) / 9_900;
+    expect(perListener).toBeCloseTo((2 + 720 + 720) * 1e-6 + 60 * 0.08e-6, 9);
   });
 
   it("charges standard voices at the standard price", () => {
