@@ -11,8 +11,11 @@ import { Construct } from "constructs";
 export const WEBSOCKET_STAGE_NAME = "live";
 
 /**
- * The WebSocket API: console and listener messages, routed by their `action`. Captions,
- * listener counts and speech frames go back through the Management API.
+ * The WebSocket API: console and listener messages, routed by their `action`. Listener counts,
+ * segment progress and speech frames go back to the console through the Management API. For
+ * listeners it is presence (counts), language changes and caption replay after a reconnect;
+ * live captions, partials and status reach them through the caption Event API
+ * (`captionEventApi.ts`, docs/scaling.md).
  */
 export class SessionsWebSocketApi extends Construct {
   readonly api: WebSocketApi;
