@@ -24,7 +24,10 @@ export function embeddedConfigDocument(url: string, region: string, userPool?: U
     region,
     apiUrl: `${url}${PATHS.api}`,
     webSocketUrl: `${ws}${PATHS.webSocket}`,
-    events: { httpUrl: `${url}${PATHS.appsyncEvents}/event`, realtimeUrl: `${ws}${PATHS.appsyncEvents}/event/realtime` },
+    events: {
+      httpUrl: `${url}${PATHS.appsyncEvents}/event`,
+      realtimeUrl: `${ws}${PATHS.appsyncEvents}/event/realtime`,
+    },
     listenerUrl: url,
     auth: userPool
       ? {

@@ -57,7 +57,7 @@ function loadBuiltPage(distDir: string): BuiltPage | undefined {
   return { builtAt, html: asset(html, "html"), assets };
 }
 
-/** Every origin the page may talk to: config, HTTP API, WebSocket API, KVS signaling. */
+/** Every origin the page may talk to: config, HTTP API, WebSocket API, caption Event API, KVS signaling. */
 export function connectSources(ctx: Pick<EmbeddedContext, "url" | "loopbackUrl" | "config">): string[] {
   const origins = new Set<string>();
   const add = (u: string | undefined) => {
@@ -72,6 +72,7 @@ export function connectSources(ctx: Pick<EmbeddedContext, "url" | "loopbackUrl" 
     ctx.loopbackUrl,
     ctx.config.apiUrl,
     ctx.config.webSocketUrl,
+    ctx.config.events.realtimeUrl,
     ctx.config.endpoints?.kinesisvideo,
   ])
     add(u);

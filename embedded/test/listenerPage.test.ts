@@ -101,6 +101,10 @@ describe("connect-src", () => {
         region: "us-east-1",
         apiUrl: "http://192.168.1.20:8080/api",
         webSocketUrl: "ws://192.168.1.20:8080/ws",
+        events: {
+          httpUrl: "http://192.168.1.20:8080/aws/appsync-events/event",
+          realtimeUrl: "ws://192.168.1.20:8080/aws/appsync-events/event/realtime",
+        },
         listenerUrl: "http://192.168.1.20:8080",
         auth: { kind: "owner-token" },
       },

@@ -49,6 +49,8 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
         : { kind: "owner-token", token: ctx.ownerToken },
     listenerUrl: ctx.config.listenerUrl,
     webSocketUrl: ctx.config.webSocketUrl,
+    // Functions publish over loopback, as they reach every other embedded service.
+    captionEventsUrl: `${base}${PATHS.appsyncEvents}/event`,
     channelNamePrefix: "babelcast-",
     terminologyNamePrefix: "babelcast-",
     vocabularyNamePrefix: "babelcast-",

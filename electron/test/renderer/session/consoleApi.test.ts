@@ -13,6 +13,10 @@ const config: ConfigDocument = {
   region: "us-east-1",
   apiUrl: "http://127.0.0.1:8080/api",
   webSocketUrl: "ws://127.0.0.1:8080/ws",
+  events: {
+    httpUrl: "http://127.0.0.1:8080/aws/appsync-events/event",
+    realtimeUrl: "ws://127.0.0.1:8080/aws/appsync-events/event/realtime",
+  },
   listenerUrl: "http://127.0.0.1:8080",
   auth: { kind: "owner-token" },
 };
