@@ -310,6 +310,7 @@ describe("AppSync Events: publish and delivery", () => {
     const publishers = HANDLER_ENTRIES.filter((e) =>
       policyAllows(principalStatements(e), EVENT_PUBLISH_ACTION, "captionNamespace" as never),
     );
+    expect(publishers.map((e) => e.id).sort()).toEqual(["CleanupFunction", "OwnerHttpFunction", "WebSocketFunction"]);
     for (const entry of publishers) {
       const reply = await publishEvents(
         endpoints().httpUrl,
