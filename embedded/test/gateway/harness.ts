@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ServerMessage } from "@babelcast/protocol";
+import { captionChannel, type ServerMessage } from "@babelcast/protocol";
 import WebSocket from "ws";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embeddedServer.js";
 import type { EmbeddedSettings } from "../../src/embeddedSettings.js";
 import { WEBSOCKET_LIMITS } from "../../src/gateway/webSocketLimits.js";
+import { type EventSubscriber as EventApiSubscriber, openSubscriber } from "../appsyncEvents/eventApiClient.js";
 
 /** A real embedded server on a temp data dir, with small helpers to call its API as the pages do. */
 export interface Harness {
@@ -93,6 +94,8 @@ export interface TestSocket {
   send(message: unknown): void;
   /** Sends as a client that splits messages into frames of at most API Gateway's frame size (browsers do not). */
   sendInFrames(message: unknown): void;
+  /** Adds a message as if it had arrived (a listener's caption feed delivers into the same list). */
+  deliver(message: ServerMessage): void;
   /** Resolves with the first message (already received or later) that matches. */
   next<T extends ServerMessage["type"]>(
     type: T,
@@ -112,10 +115,15 @@ export function openSocket(url: string): Promise<TestSocket> {
     const messages: ServerMessage[] = [];
     const binary: Buffer[] = [];
     const waiters: (() => void)[] = [];
-    ws.on("message", (data, isBinary) => {
-      if (isBinary) binary.push(data as Buffer);
-      else messages.push(JSON.parse(data.toString()));
+    const deliver = (message: ServerMessage) => {
+      messages.push(message);
       for (const w of waiters.splice(0)) w();
+    };
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) {
+        binary.push(data as Buffer);
+        for (const w of waiters.splice(0)) w();
+      } else deliver(JSON.parse(data.toString()));
     });
     ws.once("unexpected-response", (_req, res) => {
       let body = "";
@@ -136,6 +144,7 @@ export function openSocket(url: string): Promise<TestSocket> {
         binary,
         send: (m) => ws.send(typeof m === "string" ? m : JSON.stringify(m)),
         sendInFrames: (m) => sendInFrames(ws, typeof m === "string" ? m : JSON.stringify(m)),
+        deliver,
         next(type, timeoutMs = 5000, where = () => true) {
           return new Promise((res, rej) => {
             const seen = new Set<unknown>();
@@ -169,6 +178,65 @@ export function openSocket(url: string): Promise<TestSocket> {
       resolve(socket);
     });
   });
+}
+
+/**
+ * A listener as the page is one: its WebSocket (presence, language, replay) and its
+ * language's caption channel on the Event API. Captions, partials and status from the
+ * channel land in the same `messages` as the WebSocket's replies, so a test reads one list.
+ */
+export interface TestListener extends TestSocket {
+  readonly feed: EventApiSubscriber;
+  /** Moves to another language as the page does: subscribes to its channel, drops the old one, tells the WebSocket. */
+  switchLanguage(language: string): Promise<void>;
+}
+
+export async function openListener(
+  h: Harness,
+  sessionId: string,
+  token: string,
+  language: string,
+): Promise<TestListener> {
+  const socket = await openSocket(wsUrl(h, { role: "listener", sessionId, token }));
+  const feed = await openSubscriber(h.server.context.config.events, token).catch(async (err) => {
+    await socket.close();
+    throw err;
+  });
+  let subscription = 0;
+  let current = "";
+  feed.ws.on("message", (data) => {
+    const frame = JSON.parse(data.toString()) as { type: string; id?: string; event?: string };
+    if (frame.type === "data" && frame.id === current && frame.event) socket.deliver(JSON.parse(frame.event));
+  });
+  const subscribe = async (lang: string) => {
+    const id = `sub-${++subscription}`;
+    const answer = await feed.subscribe(id, captionChannel(sessionId, lang));
+    if (answer.type !== "subscribe_success") throw new Error(`subscription refused: ${JSON.stringify(answer)}`);
+    const previous = current;
+    current = id;
+    if (previous) feed.send({ type: "unsubscribe", id: previous });
+  };
+  try {
+    const ack = await feed.init();
+    if (ack.type !== "connection_ack") throw new Error(`caption feed refused: ${JSON.stringify(ack)}`);
+    await subscribe(language);
+  } catch (err) {
+    feed.close();
+    await socket.close();
+    throw err;
+  }
+  return {
+    ...socket,
+    feed,
+    async switchLanguage(lang) {
+      await subscribe(lang);
+      socket.send({ action: "language", language: lang });
+    },
+    async close() {
+      feed.close();
+      await socket.close();
+    },
+  };
 }
 
 /** The API Gateway connection id of a session's first socket: only the gateway and the connections table know it. */

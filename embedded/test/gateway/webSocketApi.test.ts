@@ -4,7 +4,15 @@ import { createListenerToken } from "@babelcast/backend/services/listenerTokens.
 import { LIFECYCLE_EVENT_LOG_FILE, MAX_CLIENT_MESSAGE_BYTES, parseLifecycleEvent } from "@babelcast/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LISTENER_SECRET_FILE } from "../../src/gateway/embeddedRuntime.js";
-import { type Harness, openSocket, startHarness, type TestSocket, wsUrl } from "./harness.js";
+import {
+  type Harness,
+  openListener,
+  openSocket,
+  startHarness,
+  type TestListener,
+  type TestSocket,
+  wsUrl,
+} from "./harness.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -31,10 +39,14 @@ async function liveSession(): Promise<Session> {
   return { id, console: await openSocket(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken })) };
 }
 
-async function listen(id: string, language = "en"): Promise<{ socket: TestSocket; listenerId: string; token: string }> {
+/** A listener as the page is one: its WebSocket and its language's caption channel. */
+async function listen(
+  id: string,
+  language = "en",
+): Promise<{ socket: TestListener; listenerId: string; token: string }> {
   const j = await h.api("POST", `/sessions/${id}/listeners`, { language });
   expect(j.status, j.text).toBe(200);
-  const socket = await openSocket(wsUrl(h, { role: "listener", sessionId: id, token: j.json.listenerToken }));
+  const socket = await openListener(h, id, j.json.listenerToken, language);
   return { socket, listenerId: j.json.listenerId, token: j.json.listenerToken };
 }
 
@@ -101,7 +113,7 @@ describe("$connect", () => {
 });
 
 describe("console messages", () => {
-  it("a segment is stored once and captioned to source-language listeners only", async () => {
+  it("a segment is stored once and published once to each listened language's caption channel", async () => {
     const s = await liveSession();
     const en = await listen(s.id, "en");
     const es = await listen(s.id, "es");
@@ -129,12 +141,17 @@ describe("console messages", () => {
     for (const x of [en.socket, es.socket, s.console]) await x.close();
   });
 
-  it("partials reach source-language listeners", async () => {
+  it("partials reach source-language listeners through the caption channel, not other languages", async () => {
     const s = await liveSession();
     const en = await listen(s.id, "en");
+    const es = await listen(s.id, "es");
     s.console.send({ action: "partial", text: "and now" });
     expect((await en.socket.next("partial")).text).toBe("and now");
+    s.console.send(segment(0, "And now."));
+    await es.socket.next("caption");
+    expect(es.socket.messages.filter((m) => m.type === "partial")).toHaveLength(0);
     await en.socket.close();
+    await es.socket.close();
     await s.console.close();
   });
 
@@ -231,7 +248,7 @@ describe("listener messages", () => {
     const s = await liveSession();
     const l = await listen(s.id, "es");
     await s.console.next("listener-counts", 5000, (m) => m.byLanguage.es === 1);
-    l.socket.send({ action: "language", language: "en" });
+    await l.socket.switchLanguage("en");
     expect((await l.socket.next("language-changed")).language).toBe("en");
     const counts = await s.console.next("listener-counts", 5000, (m) => m.byLanguage.en === 1);
     expect(counts.byLanguage.es ?? 0).toBe(0);
