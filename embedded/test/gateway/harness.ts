@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { captionChannel, type ServerMessage } from "@babelcast/protocol";
+import { type ConfigDocument, captionChannel, type ServerMessage } from "@babelcast/protocol";
 import WebSocket from "ws";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embeddedServer.js";
 import type { EmbeddedSettings } from "../../src/embeddedSettings.js";
@@ -192,13 +192,15 @@ export interface TestListener extends TestSocket {
 }
 
 export async function openListener(
-  h: Harness,
+  config: Pick<ConfigDocument, "webSocketUrl" | "events">,
   sessionId: string,
   token: string,
   language: string,
 ): Promise<TestListener> {
-  const socket = await openSocket(wsUrl(h, { role: "listener", sessionId, token }));
-  const feed = await openSubscriber(h.server.context.config.events, token).catch(async (err) => {
+  const socket = await openSocket(
+    `${config.webSocketUrl}?${new URLSearchParams({ role: "listener", sessionId, token })}`,
+  );
+  const feed = await openSubscriber(config.events, token).catch(async (err) => {
     await socket.close();
     throw err;
   });

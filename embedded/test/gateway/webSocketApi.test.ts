@@ -46,7 +46,7 @@ async function listen(
 ): Promise<{ socket: TestListener; listenerId: string; token: string }> {
   const j = await h.api("POST", `/sessions/${id}/listeners`, { language });
   expect(j.status, j.text).toBe(200);
-  const socket = await openListener(h, id, j.json.listenerToken, language);
+  const socket = await openListener(h.server.context.config, id, j.json.listenerToken, language);
   return { socket, listenerId: j.json.listenerId, token: j.json.listenerToken };
 }
 

@@ -9,7 +9,7 @@ import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embed
 import type { EmbeddedSettings } from "../../src/embeddedSettings.js";
 import { EMBEDDED_SERVICES } from "../../src/services.js";
 import { createTranslateService, type TranslateService } from "../../src/translate/translateService.js";
-import { openSocket, type TestSocket } from "../gateway/harness.js";
+import { openListener, openSocket, type TestListener, type TestSocket } from "../gateway/harness.js";
 import { b64, nextMessage, rawConnect } from "../kvs/kvsHarness.js";
 
 /**
@@ -30,6 +30,8 @@ interface Server {
   // biome-ignore lint/suspicious/noExplicitAny: replies are checked by the tests' assertions and schemas
   api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: any }>;
   ws(query: Record<string, string>): Promise<TestSocket>;
+  /** A listener as the page is one: its WebSocket and its language's caption channel. */
+  listen(sessionId: string, token: string, language: string): Promise<TestListener>;
   /** Stops and starts again on the same port and data dir, as a restarted laptop server would. */
   restart(): Promise<void>;
 }
@@ -62,6 +64,9 @@ async function start(settings: EmbeddedSettings = {}, services = EMBEDDED_SERVIC
     },
     ws(query) {
       return openSocket(`${server.running.context.config.webSocketUrl}?${new URLSearchParams(query)}`);
+    },
+    listen(sessionId, token, language) {
+      return openListener(server.running.context.config, sessionId, token, language);
     },
     async restart() {
       await server.running.close();
@@ -102,7 +107,7 @@ describe("the embedded server restarted mid-talk", () => {
     const slot = join.audio.mode === "webrtc" ? join.audio.signaling.channelArn : undefined;
     expect(slot).toBeDefined();
     let consoleWs = await s.ws({ role: "console", sessionId: id, token: owner });
-    let listener = await s.ws({ role: "listener", sessionId: id, token: join.listenerToken });
+    let listener = await s.listen(id, join.listenerToken, "en");
     consoleWs.send({ action: "status", status: "live", muted: false });
     // Applied before the talk starts: a restart must not be what drops the go-live (a cold container takes ~0.5 s).
     await consoleWs.next("session-status", 30_000, (m) => m.status === "live");
@@ -133,7 +138,7 @@ describe("the embedded server restarted mid-talk", () => {
     expect(rejoin.audio.mode === "webrtc" ? rejoin.audio.signaling.channelArn : undefined).toBe(slot);
 
     // The listener reconnects and asks for what it missed; the console resends everything not confirmed.
-    listener = await s.ws({ role: "listener", sessionId: id, token: rejoin.listenerToken });
+    listener = await s.listen(id, rejoin.listenerToken, "en");
     listener.send({ action: "hello", lastSeq: 4 });
     await listener.next("session-status");
     await new Promise((r) => setTimeout(r, 300)); // the missed captions follow the status
@@ -165,11 +170,13 @@ describe("dropped sockets", () => {
     const id = (await s.api("POST", "/sessions", { title: "Drops", sourceLanguage: "en" }, owner)).json.id as string;
     const join = JoinResponse.parse((await s.api("POST", `/sessions/${id}/listeners`, { language: "en" })).json);
     const consoleWs = await s.ws({ role: "console", sessionId: id, token: owner });
-    let listener = await s.ws({ role: "listener", sessionId: id, token: join.listenerToken });
+    let listener = await s.listen(id, join.listenerToken, "en");
     await consoleWs.next("listener-counts", 10_000, (m) => m.total === 1);
-    listener.ws.terminate(); // no close frame: the phone went out of range
+    // No close frame on either socket: the phone went out of range.
+    listener.ws.terminate();
+    listener.feed.ws.terminate();
     await consoleWs.next("listener-counts", 10_000, (m) => m.total === 0);
-    listener = await s.ws({ role: "listener", sessionId: id, token: join.listenerToken });
+    listener = await s.listen(id, join.listenerToken, "en");
     await consoleWs.next(
       "listener-counts",
       10_000,
@@ -252,7 +259,7 @@ describe("engines throttling, failing and slow", () => {
     ).json.id as string;
     const join = JoinResponse.parse((await s.api("POST", `/sessions/${id}/listeners`, { language: "es" })).json);
     const consoleWs = await s.ws({ role: "console", sessionId: id, token: owner });
-    const listener = await s.ws({ role: "listener", sessionId: id, token: join.listenerToken });
+    const listener = await s.listen(id, join.listenerToken, "es");
     await consoleWs.next("listener-counts", 10_000, (m) => m.total === 1);
     for (let seq = 0; seq < segments; seq++) consoleWs.send(segment(seq));
     return { consoleWs, listener };
