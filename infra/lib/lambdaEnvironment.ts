@@ -6,7 +6,7 @@ import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
  * Set only on functions with the "publishCaptions" capability: the caption Event API's HTTP
  * publish URL, `https://<http-domain>/event` (the backend signs its POSTs with SigV4).
  */
-export const CAPTION_EVENTS_URL_ENV = "CAPTION_EVENTS_URL";
+export { CAPTION_EVENTS_URL_ENV } from "../../backend/src/aws/runtimeConfig.js";
 
 /** Set only on functions with the "listenerTokens" capability: the secret's ARN, never its value. */
 /** Set only on functions with the "invokePoolGrowth" capability: the pool-growth function's name. */

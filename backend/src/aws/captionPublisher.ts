@@ -90,6 +90,21 @@ export interface HttpCaptionPublisher extends CaptionPublisher {
   close(): void;
 }
 
+/**
+ * A function without the "publishCaptions" capability has no CAPTION_EVENTS_URL (the stack sets
+ * it only where the role may publish): a publish there is a wiring mistake, said plainly.
+ */
+export function unconfiguredCaptionPublisher(): HttpCaptionPublisher {
+  return {
+    async publish(channel) {
+      throw new Error(
+        `cannot publish to ${channel}: no caption Event API is configured; give this function the "publishCaptions" capability (backend/src/handlers/deployedFunctions.ts) so the stack sets CAPTION_EVENTS_URL`,
+      );
+    },
+    close() {},
+  };
+}
+
 export function httpCaptionPublisher(options: HttpCaptionPublisherOptions): HttpCaptionPublisher {
   const url = new URL(options.url);
   if (url.protocol !== "https:" && url.protocol !== "http:") {

@@ -72,7 +72,8 @@ export interface BackendRuntimeConfig {
    * loopback `/aws/appsync-events/event`): captions, partials and session status are published
    * there, once per language.
    */
-  readonly captionEventsUrl: string;
+  /** The caption Event API's HTTP publish URL: set only on functions that publish (capability "publishCaptions"). */
+  readonly captionEventsUrl?: string;
   /** Prefix of the KVS channel names this deployment creates. */
   readonly channelNamePrefix: string;
   /** Prefix of the Translate terminology names (session glossaries) this deployment imports. */
@@ -151,7 +152,7 @@ export function runtimeConfigFromEnv(
     },
     listenerUrl: required(env, "LISTENER_URL"),
     webSocketUrl: required(env, "WEBSOCKET_URL"),
-    captionEventsUrl: required(env, CAPTION_EVENTS_URL_ENV),
+    ...(env[CAPTION_EVENTS_URL_ENV] ? { captionEventsUrl: env[CAPTION_EVENTS_URL_ENV] } : {}),
     channelNamePrefix: env.CHANNEL_NAME_PREFIX ?? "babelcast-",
     terminologyNamePrefix: env.TERMINOLOGY_NAME_PREFIX ?? "babelcast-",
     vocabularyNamePrefix: env.VOCABULARY_NAME_PREFIX ?? "babelcast-",

@@ -4,6 +4,7 @@ import {
   CaptionPublishError,
   type HttpCaptionPublisher,
   httpCaptionPublisher,
+  unconfiguredCaptionPublisher,
 } from "../../src/aws/captionPublisher.js";
 import { PUBLISH_CREDENTIALS, PUBLISH_REGION, PublishEndpoint } from "../support/publishEndpoint.js";
 
@@ -114,5 +115,13 @@ describe("caption publisher (HTTP, SigV4)", () => {
     const huge = { ...caption(1), text: "x".repeat(240 * 1024) };
     await expect(publisher().publish(CHANNEL, [caption(2), huge])).rejects.toThrow(/event 1 .* at most 245760/);
     expect(endpoint.received).toEqual([]);
+  });
+});
+
+describe("a function the stack gives no publish URL", () => {
+  it("refuses to publish and names the missing capability", async () => {
+    await expect(unconfiguredCaptionPublisher().publish("/captions/amber-harbor-482/en", [])).rejects.toThrow(
+      /publishCaptions/,
+    );
   });
 });

@@ -41,9 +41,9 @@ describe("Lambda runtime config", () => {
     expect(() => runtimeConfigFromEnv(missing)).toThrow(/USER_POOL_ID is not set/);
   });
 
-  it("requires the caption Event API's publish URL", () => {
-    const { CAPTION_EVENTS_URL: _, ...missing } = env;
-    expect(() => runtimeConfigFromEnv(missing)).toThrow(/CAPTION_EVENTS_URL is not set/);
+  it("reads the caption Event API's publish URL only where the stack sets it (publishing functions)", () => {
+    const { CAPTION_EVENTS_URL: _, ...withoutIt } = env;
+    expect(runtimeConfigFromEnv(withoutIt).captionEventsUrl).toBeUndefined();
   });
 
   it("refuses a viewer URL lifetime over 5 minutes", () => {

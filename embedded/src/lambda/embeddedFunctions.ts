@@ -2,6 +2,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMBEDDED_SUBSTITUTES_ENV, type EmbeddedSubstitutes } from "@babelcast/backend/aws/embeddedSubstitutes.js";
 import { POOL_GROWTH_FUNCTION_NAME_ENV } from "@babelcast/backend/aws/poolGrowthInvoker.js";
+import { CAPTION_EVENTS_URL_ENV } from "@babelcast/backend/aws/runtimeConfig.js";
 import { HANDLER_ENTRIES } from "@babelcast/backend/handlers/deployedFunctions.js";
 import { FUNCTION_SETTINGS, handlerFile } from "@babelcast/backend/handlers/functionSettings.js";
 import type { OwnerAuthConfig } from "@babelcast/backend/services/ownerAuth.js";
@@ -88,7 +89,6 @@ function stackVariables(ctx: EmbeddedContext, stack: StackEnvironment, substitut
     WEBSOCKET_URL: ctx.config.webSocketUrl,
     WEBSOCKET_MANAGEMENT_ENDPOINT: `${ctx.loopbackUrl}${PATHS.apigatewaymanagementapi}`,
     // The caption Event API's HTTP publish URL (cloud: `https://<http-domain>/event`).
-    CAPTION_EVENTS_URL: `${ctx.loopbackUrl}${PATHS.appsyncEvents}/event`,
     CHANNEL_NAME_PREFIX: "babelcast-",
     TERMINOLOGY_NAME_PREFIX: "babelcast-",
     VOCABULARY_NAME_PREFIX: "babelcast-",
@@ -124,6 +124,10 @@ export function embeddedFunctions(ctx: EmbeddedContext, stack: StackEnvironment)
       ...reservedVariables(ctx, entry.id, entry.memorySize, callers.functionCredentials(entry.id)),
       ...endpointVariables(ctx),
       ...stackVariables(ctx, stack, substitutesFile),
+      // As the stack: only functions whose role may publish captions are told where.
+      ...(entry.capabilities.includes("publishCaptions")
+        ? { [CAPTION_EVENTS_URL_ENV]: `${ctx.loopbackUrl}${PATHS.appsyncEvents}/event` }
+        : {}),
     },
   }));
 }

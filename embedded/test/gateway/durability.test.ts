@@ -1,6 +1,6 @@
 import { JoinResponse } from "@babelcast/protocol";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Harness, openSocket, startHarness, wsUrl } from "./harness.js";
+import { type Harness, openListener, openSocket, startHarness, wsUrl } from "./harness.js";
 
 let h: Harness | undefined;
 afterAll(async () => {
@@ -20,7 +20,7 @@ describe("restart durability", () => {
     const join = JoinResponse.parse((await h.api("POST", `/sessions/${id}/listeners`, { language: "en" })).json);
     const other = JoinResponse.parse((await h.api("POST", `/sessions/${id}/listeners`, { language: "en" })).json);
     const consoleWs = await openSocket(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken }));
-    const listener = await openSocket(wsUrl(h, { role: "listener", sessionId: id, token: join.listenerToken }));
+    const listener = await openListener(h.server.context.config, id, join.listenerToken, "en");
     await consoleWs.next("listener-counts", 5000, (m) => m.total === 1);
     const now = Date.now();
     for (let seq = 0; seq < 3; seq++) {
@@ -70,7 +70,7 @@ describe("restart durability", () => {
 
     // The old connection is closed; the console reconnects and sees the resumed listener.
     const console2 = await openSocket(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken }));
-    const listener2 = await openSocket(wsUrl(h, { role: "listener", sessionId: id, token: rejoin.listenerToken }));
+    const listener2 = await openListener(h.server.context.config, id, rejoin.listenerToken, "en");
     const counts = await console2.next("listener-counts", 5000, (m) => m.total === 1);
     expect(counts.byLanguage).toEqual({ es: 1 });
     listener2.send({ action: "hello", lastSeq: 1 });

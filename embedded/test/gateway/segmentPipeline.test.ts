@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Harness, openSocket, startHarness, wsUrl } from "./harness.js";
+import { type Harness, openListener, openSocket, startHarness, wsUrl } from "./harness.js";
 
 /**
  * The segment route with the segment journey wired in: a console segment reaches each
@@ -36,7 +36,7 @@ describe("segment → translation pipeline → listeners and console", () => {
     const join = async (language: string) => {
       const j = await h.api("POST", `/sessions/${id}/listeners`, { language });
       expect(j.status, j.text).toBe(200);
-      return openSocket(wsUrl(h, { role: "listener", sessionId: id, token: j.json.listenerToken }));
+      return openListener(h.server.context.config, id, j.json.listenerToken, language);
     };
     const [en, es] = await Promise.all([join("en"), join("es")]);
     // Nobody listens in French: it must not be translated or synthesized.

@@ -9,7 +9,7 @@ import { cleanupStaleSessions, DEFAULT_CLEANUP_POLICY } from "@babelcast/backend
 import { type BackendDeps, createBackendDeps } from "@babelcast/backend/handlers/shared/backendDeps.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedRuntimeConfig } from "../../src/gateway/embeddedRuntime.js";
-import { type Harness, openSocket, startHarness, wsUrl } from "./harness.js";
+import { type Harness, openListener, openSocket, startHarness, wsUrl } from "./harness.js";
 
 /**
  * Session glossaries become Translate terminologies, which Translate keeps (and counts
@@ -70,7 +70,7 @@ describe("session terminologies", () => {
     const consoleSocket = await openSocket(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken }));
     const joined = await h.api("POST", `/sessions/${id}/listeners`, { language: "es" });
     expect(joined.status, joined.text).toBe(200);
-    const es = await openSocket(wsUrl(h, { role: "listener", sessionId: id, token: joined.json.listenerToken }));
+    const es = await openListener(h.server.context.config, id, joined.json.listenerToken, "es");
     await consoleSocket.next("listener-counts", 10_000, (m) => m.total === 1);
     const now = Date.now();
     consoleSocket.send({

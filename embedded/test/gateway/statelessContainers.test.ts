@@ -5,7 +5,7 @@ import { type CaptionMessage, JoinResponse } from "@babelcast/protocol";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedRuntimeConfig } from "../../src/gateway/embeddedRuntime.js";
-import { type Harness, openSocket, startHarness, type TestSocket, wsUrl } from "./harness.js";
+import { type Harness, openListener, openSocket, startHarness, type TestSocket, wsUrl } from "./harness.js";
 
 /**
  * No state in a Lambda container: the HTTP and WebSocket handlers run in several simulated
@@ -133,9 +133,7 @@ describe("handlers in many containers that share no memory", () => {
     for (const language of ["en", "es", "fr", "es", "fr"]) {
       const join = await h.api("POST", `/sessions/${id}/listeners`, { language });
       expect(join.status, join.text).toBe(200);
-      listeners[language]?.push(
-        await openSocket(wsUrl(h, { role: "listener", sessionId: id, token: join.json.listenerToken })),
-      );
+      listeners[language]?.push(await openListener(h.server.context.config, id, join.json.listenerToken, language));
     }
     await consoleWs.next("listener-counts", 10_000, (m) => m.total === 5);
     const consoleConnection = (await containerFor(0).stores.connections.listBySession(id)).find(
@@ -179,7 +177,7 @@ describe("handlers in many containers that share no memory", () => {
     const sockets: TestSocket[] = [];
     for (let i = 0; i < 3; i++) {
       const join = await h.api("POST", `/sessions/${id}/listeners`, { language: "es" });
-      sockets.push(await openSocket(wsUrl(h, { role: "listener", sessionId: id, token: join.json.listenerToken })));
+      sockets.push(await openListener(h.server.context.config, id, join.json.listenerToken, "es"));
     }
     await consoleWs.next("listener-counts", 10_000, (m) => m.total === 3);
     const counts = consoleWs.messages.filter((m) => m.type === "listener-counts");
@@ -207,7 +205,7 @@ describe("handlers in many containers that share no memory", () => {
     expect(perChannel.size).toBe(5);
 
     const consoleWs = await openSocket(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken }));
-    const es = await openSocket(wsUrl(h, { role: "listener", sessionId: id, token: joins[1]?.json.listenerToken }));
+    const es = await openListener(h.server.context.config, id, joins[1]?.json.listenerToken, "es");
     await consoleWs.next("listener-counts", 10_000, (m) => m.total === 1);
     const SEGMENTS = 10;
     const now = Date.now();

@@ -1,4 +1,8 @@
-import { type CaptionPublisher, httpCaptionPublisher } from "../../aws/captionPublisher.js";
+import {
+  type CaptionPublisher,
+  httpCaptionPublisher,
+  unconfiguredCaptionPublisher,
+} from "../../aws/captionPublisher.js";
 import { type AwsClients, createAwsClients } from "../../aws/clients.js";
 import { cognitoJwtVerify } from "../../aws/cognitoJwt.js";
 import { createLifecycleEvents, type LifecycleEvents } from "../../aws/lifecycleEvents.js";
@@ -59,13 +63,15 @@ export function createBackendDeps(config: BackendRuntimeConfig, overrides: Backe
   const now = overrides.now ?? Date.now;
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const random = overrides.random ?? Math.random;
-  const captions = httpCaptionPublisher({
-    url: config.captionEventsUrl,
-    region: config.region,
-    credentials: () => clients.credentials(),
-    sleep,
-    random,
-  });
+  const captions = config.captionEventsUrl
+    ? httpCaptionPublisher({
+        url: config.captionEventsUrl,
+        region: config.region,
+        credentials: () => clients.credentials(),
+        sleep,
+        random,
+      })
+    : unconfiguredCaptionPublisher();
   const managementEndpoint = config.endpoints.apigatewaymanagementapi;
   if (!managementEndpoint)
     throw new Error("no WebSocket management endpoint configured (WEBSOCKET_MANAGEMENT_ENDPOINT)");
