@@ -92,6 +92,11 @@ export class ListenerSession {
   private nextFeed?: Feed;
   /** Whether this socket and this feed have had their hello. */
   private helloSent = false;
+  /**
+   * The last seq shown when the feed's subscription began: its hello asks for what came after,
+   * even when the hello waits (for the socket, or the language's ack) while the feed delivers.
+   */
+  private helloSince?: number;
   /** Lost after having been up: the listener is told captions are reconnecting. */
   private down: Record<Link, boolean> = { socket: false, feed: false };
   private attempts: Record<Link, number> = { socket: 0, feed: 0 };
@@ -341,6 +346,7 @@ export class ListenerSession {
           this.feed = feed;
           this.nextFeed = undefined;
           this.helloSent = false;
+          this.helloSince = lastSeqOf(this.state.captions, language);
           this.linkUp("feed");
           this.sayHello();
         },
@@ -373,7 +379,8 @@ export class ListenerSession {
     if (this.helloSent || this.socket?.readyState !== WebSocket.OPEN || !language || this.join?.language !== language)
       return;
     this.helloSent = true;
-    this.send({ action: "hello", lastSeq: lastSeqOf(this.state.captions, language) });
+    this.send({ action: "hello", lastSeq: this.helloSince ?? lastSeqOf(this.state.captions, language) });
+    this.helloSince = undefined;
   }
 
   // ---- both links ---------------------------------------------------------------
