@@ -2,7 +2,7 @@
 /**
  * A subscriber to one channel of an AppSync Events API (or the embedded server's
  * implementation of its wire protocol), for browsers: no dependencies, so the listener page
- * pays a few hundred bytes for it. One channel per connection: a new channel is a new subscriber.
+ * (20 KB gzip in all) can afford it. One channel per connection: a new channel is a new subscriber.
  *
  * Wire protocol (https://docs.aws.amazon.com/appsync/latest/eventapi/event-api-websocket-protocol.html):
  * - open the realtime URL offering the subprotocols `aws-appsync-event-ws` and
@@ -39,7 +39,7 @@ export interface EventSubscriberOptions {
 /** The subprotocol every Event API client offers. */
 export const EVENT_WS_PROTOCOL = "aws-appsync-event-ws";
 
-/** How long to wait for `connection_ack` (Amplify's client gives up after 15 s). */
+/** How long to wait for the connection and its `connection_ack` (Amplify's client gives up on the ack after 15 s). */
 export const EVENT_ACK_TIMEOUT_MS = 15_000;
 
 /** When `connection_ack` names no timeout: the service's usual value (Amplify's default). */
@@ -88,10 +88,9 @@ export class EventSubscriber {
       timer = setTimeout(() => end(true, false, "no keep-alive"), timeout);
     };
     this.close = () => end(false);
-    socket.onopen = () => {
-      watch();
-      send({ type: "connection_init" });
-    };
+    // A connection that hangs on bad Wi-Fi counts against the ack's timeout too.
+    watch();
+    socket.onopen = () => send({ type: "connection_init" });
     socket.onclose = () => end(true);
     socket.onmessage = (e) => {
       let m: ServerMessage;

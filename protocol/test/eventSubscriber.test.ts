@@ -1,7 +1,13 @@
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { WebSocket as NodeWebSocket, type WebSocket as ServerSocket, WebSocketServer } from "ws";
-import { base64Url, EVENT_WS_PROTOCOL, EventSubscriber, type EventSubscriberOptions } from "../src/eventSubscriber.js";
+import {
+  base64Url,
+  EVENT_ACK_TIMEOUT_MS,
+  EVENT_WS_PROTOCOL,
+  EventSubscriber,
+  type EventSubscriberOptions,
+} from "../src/eventSubscriber.js";
 
 // A real WebSocket server in the test speaks the AppSync Events protocol as the AWS page
 // describes it (https://docs.aws.amazon.com/appsync/latest/eventapi/event-api-websocket-protocol.html):
@@ -16,12 +22,20 @@ interface Connection {
 let server: WebSocketServer;
 let realtimeUrl: string;
 let connections: Connection[] = [];
+/** Every frame the subscribers' sockets received. */
+const clientReceived: Record<string, unknown>[] = [];
 let onConnection: (c: Connection) => void = () => {};
 const nextMessage = new Map<Connection, (m: Record<string, unknown>) => void>();
 
 beforeAll(async () => {
   // Node 20 has no global WebSocket: the browser's is stood for by `ws`'s, which implements the same interface.
-  (globalThis as { WebSocket?: unknown }).WebSocket ??= NodeWebSocket;
+  // Each frame the client receives is recorded (before the subscriber handles it, in the same dispatch).
+  (globalThis as { WebSocket?: unknown }).WebSocket = class extends NodeWebSocket {
+    constructor(...args: ConstructorParameters<typeof NodeWebSocket>) {
+      super(...args);
+      this.addEventListener("message", (e) => clientReceived.push(JSON.parse(String(e.data))));
+    }
+  };
   server = new WebSocketServer({
     port: 0,
     host: "127.0.0.1",
@@ -104,8 +118,9 @@ function subscribe(overrides: Partial<EventSubscriberOptions> = {}): { subscribe
   return { subscriber, r };
 }
 
+/** Polls on setImmediate, which the tests that fake the subscriber's timers leave real. */
 const until = async (check: () => boolean) => {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
+  while (!check()) await new Promise((resolve) => setImmediate(resolve));
 };
 
 describe("EventSubscriber", () => {
@@ -182,23 +197,52 @@ describe("EventSubscriber", () => {
   });
 
   it("stays up while keep-alives arrive within connectionTimeoutMs, and closes itself when they stop", async () => {
-    let keepAlive: ReturnType<typeof setInterval> | undefined;
-    serve((c, m) => {
-      send(c, { type: "subscribe_success", id: m.id });
-      let kas = 0;
-      keepAlive = setInterval(() => {
-        kas += 1;
-        // Ten keep-alives, a third of the timeout apart, span three timeouts: only they can have kept the connection up.
-        if (kas <= 10) send(c, { type: "ka" });
-        if (kas === 10) send(c, { type: "data", id: m.id, event: '"still here"' });
-      }, 100);
-    }, 300);
-    const { r } = subscribe();
-    const closed = await r.closed;
-    clearInterval(keepAlive);
-    expect(r.events).toEqual(["still here"]);
-    expect(closed).toEqual({ refused: false, message: "no keep-alive" });
+    serve((c, m) => send(c, { type: "subscribe_success", id: m.id }), 300);
+    // Only the subscriber's timers are faked: sockets and `until` run on real time.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const { r } = subscribe();
+      await r.subscribedOnce;
+      let closed: unknown;
+      void r.closed.then((c) => (closed = c));
+      const kas = () => clientReceived.filter((m) => m.type === "ka").length;
+      const before = kas();
+      // Ten keep-alives 250 ms apart: 2.5 s, eight timeouts; only they can have kept the connection up.
+      for (let i = 1; i <= 10; i++) {
+        vi.advanceTimersByTime(250);
+        send(connections[0]!, { type: "ka" });
+        await until(() => kas() === before + i);
+      }
+      expect(closed).toBeUndefined();
+      vi.advanceTimersByTime(299);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(closed).toBeUndefined();
+      vi.advanceTimersByTime(1);
+      expect(await r.closed).toEqual({ refused: false, message: "no keep-alive" });
+    } finally {
+      vi.useRealTimers();
+    }
     await until(() => connections[0]!.socket.readyState === NodeWebSocket.CLOSED);
+  });
+
+  it("gives up on a connection that is never acknowledged, as not refused", async () => {
+    onConnection = () => {};
+    // Only the subscriber's timers are faked: sockets and the polling below run on real time.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const { r } = subscribe();
+      while (connections[0]?.received.length !== 1) await new Promise((resolve) => setImmediate(resolve));
+      expect(connections[0]!.received).toEqual([{ type: "connection_init" }]);
+      let closed: unknown;
+      void r.closed.then((c) => (closed = c));
+      vi.advanceTimersByTime(EVENT_ACK_TIMEOUT_MS - 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(closed).toBeUndefined();
+      vi.advanceTimersByTime(1);
+      expect(await r.closed).toEqual({ refused: false, message: "no keep-alive" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("close() ends the connection without reporting it", async () => {
