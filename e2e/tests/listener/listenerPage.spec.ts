@@ -209,6 +209,28 @@ test("asks, once the WebSocket is back, for what came after the feed's resubscri
   await expect(page.getByRole("status")).not.toHaveText("Reconnecting…");
 });
 
+test("drops the feed when the phone goes offline, says so, and resubscribes with a hello for the gap once back", async ({
+  page,
+  context,
+}) => {
+  const api = await openPage(page);
+  await listen(page, api);
+  api.caption("en", 0, "Before going offline.");
+  await expect(page.getByText("Before going offline.")).toBeVisible();
+
+  await context.setOffline(true);
+  await expect(page.getByRole("status")).toHaveText("No network. Reconnecting when it is back…");
+  await expect.poll(() => api.feeds[0]!.closed).toBe(true);
+  api.caption("en", 1, "While offline.");
+
+  await context.setOffline(false);
+  await expect.poll(() => api.subscribers("en").length).toBe(1);
+  await expect.poll(() => api.lastSocket!.received.at(-1)).toEqual({ action: "hello", lastSeq: 0 });
+  await expect(page.getByText("While offline.")).toBeVisible();
+  await expect(page.getByRole("status")).not.toHaveText(/Reconnecting|No network/);
+  expect(api.feeds).toHaveLength(2);
+});
+
 test("replays through hello, exactly once, a caption published before the feed's subscription was in place", async ({
   page,
 }) => {

@@ -514,11 +514,18 @@ export class ListenerSession {
 
   /**
    * The phone lost its network: the peer connection cannot survive it (the address usually
-   * changes), so drop it now and reconnect the moment the network is back.
+   * changes), so drop it now and reconnect the moment the network is back. The feed too: a
+   * dead connection would otherwise look alive until the keep-alive timeout (minutes), and the
+   * resubscription's hello fills the gap.
    */
   private networkLost(): void {
     this.set({ offline: true });
-    if (this.state.phase !== "listening" || this.state.audio === "captions-only") return;
+    if (this.state.phase !== "listening") return;
+    this.closeFeeds();
+    clearTimeout(this.timers.feed);
+    this.down.feed = true;
+    this.set({ captionsReconnecting: true });
+    if (this.state.audio === "captions-only") return;
     clearTimeout(this.mediaTimer);
     this.viewer?.close();
     this.viewer = undefined;
@@ -559,12 +566,16 @@ export class ListenerSession {
     this.set({});
   }
 
+  private closeFeeds(): void {
+    for (const feed of [this.feed, this.nextFeed]) feed?.subscriber.close();
+    this.feed = this.nextFeed = undefined;
+  }
+
   private end(): void {
     clearTimeout(this.timers.socket);
     clearTimeout(this.timers.feed);
     clearTimeout(this.mediaTimer);
-    for (const feed of [this.feed, this.nextFeed]) feed?.subscriber.close();
-    this.feed = this.nextFeed = undefined;
+    this.closeFeeds();
     this.set({ phase: "ended", status: "ended", audio: "off" });
     this.viewer?.close();
     this.viewer = undefined;
