@@ -1,10 +1,32 @@
-import type { JoinAudio, JoinRequest, SessionPublic } from "@babelcast/protocol";
+import { captionChannel, type JoinAudio, type JoinRequest, PATHS, type SessionPublic } from "@babelcast/protocol";
 import type { Page, WebSocketRoute } from "@playwright/test";
 
+type Json = Record<string, unknown>;
+
+/** One connection of the page to the caption Event API, and its subscription. */
+export interface MockFeed {
+  readonly route: WebSocketRoute;
+  /** Every frame the page sent, in order. */
+  readonly received: Json[];
+  channel?: string;
+  id?: string;
+  authorization?: unknown;
+  /** subscribe_success was sent. */
+  subscribed: boolean;
+  /** The page closed it (or the test did). */
+  closed: boolean;
+}
+
 /**
- * A scripted HTTP and WebSocket API for the listener page: the page and config come from
- * the real embedded server, the session routes and the listener WebSocket from here, so
- * the page's behaviour is tested before (and independently of) the sessions backend.
+ * A scripted HTTP, WebSocket and caption Event API for the listener page: the page and
+ * config come from the real embedded server, the session routes, the listener WebSocket and
+ * the realtime endpoint of `config.events` from here, so the page's behaviour is tested
+ * before (and independently of) the sessions backend and the Event API.
+ *
+ * The realtime endpoint speaks the AppSync Events WebSocket protocol as far as the page uses
+ * it (connection_init → connection_ack, subscribe → subscribe_success/subscribe_error, data);
+ * the WebSocket answers `hello {lastSeq}` as the backend does: it replays the captions
+ * published in the listener's language after lastSeq.
  */
 export class ListenerMockApi {
   session: SessionPublic;
@@ -15,6 +37,18 @@ export class ListenerMockApi {
   readonly refreshes: { listenerId: string; body: unknown }[] = [];
   /** Every listener WebSocket the page opened, newest last, with what it sent. */
   readonly sockets: { route: WebSocketRoute; url: URL; received: Record<string, unknown>[] }[] = [];
+  /** Every Event API connection the page opened, newest last. */
+  readonly feeds: MockFeed[] = [];
+  /** While true, the listener WebSocket drops every connection at once (not listed in `sockets`). */
+  socketsDown = false;
+  /** Subscriptions to refuse, as AppSync Events refuses an expired token. */
+  refuseSubscriptions = 0;
+  /** While true, subscriptions wait for `releaseSubscriptions()`. */
+  holdSubscriptions = false;
+  /** Every caption published, by channel: what `hello` replays. */
+  private readonly published = new Map<string, Json[]>();
+  /** The language the listener's WebSocket last asked for (the backend stores it before acknowledging). */
+  private listenerLanguage?: string;
   private tokens = 0;
 
   constructor(
@@ -42,6 +76,16 @@ export class ListenerMockApi {
     return this.sockets.at(-1);
   }
 
+  get lastFeed(): MockFeed | undefined {
+    return this.feeds.at(-1);
+  }
+
+  /** Open feeds subscribed to the channel of `language`. */
+  subscribers(language: string): MockFeed[] {
+    const channel = captionChannel(this.session.id, language);
+    return this.feeds.filter((f) => f.subscribed && !f.closed && f.channel === channel);
+  }
+
   async install(page: Page): Promise<void> {
     const api = `${this.baseUrl}/api/sessions/`;
     await page.route(`${api}**`, async (route) => {
@@ -56,6 +100,7 @@ export class ListenerMockApi {
         }
         const body = route.request().postDataJSON() as JoinRequest;
         this.joins.push(body);
+        this.listenerLanguage = body.language;
         return route.fulfill({ json: this.joinResponse(body.listenerId ?? "lst_mock_0001", body.language) });
       }
       if (sub === "listeners" && listenerId && action === "refresh") {
@@ -68,11 +113,86 @@ export class ListenerMockApi {
     await page.routeWebSocket(
       (url) => url.pathname === "/ws",
       (route) => {
+        if (this.socketsDown) {
+          route.close({ code: 1006 });
+          return;
+        }
         const entry = { route, url: new URL(route.url()), received: [] as Record<string, unknown>[] };
         this.sockets.push(entry);
-        route.onMessage((m) => entry.received.push(JSON.parse(String(m))));
+        route.onMessage((m) => {
+          const message = JSON.parse(String(m)) as Json;
+          entry.received.push(message);
+          if (message.action === "language") this.listenerLanguage = String(message.language);
+          if (message.action === "hello") this.replay(route, Number(message.lastSeq));
+        });
       },
     );
+    await page.routeWebSocket(
+      (url) => url.pathname === `${PATHS.appsyncEvents}/event/realtime`,
+      (route) => {
+        const feed: MockFeed = { route, received: [], subscribed: false, closed: false };
+        this.feeds.push(feed);
+        route.onClose(() => {
+          feed.closed = true;
+        });
+        route.onMessage((m) => {
+          const message = JSON.parse(String(m)) as Json;
+          feed.received.push(message);
+          if (message.type === "connection_init")
+            route.send(JSON.stringify({ type: "connection_ack", connectionTimeoutMs: 300_000 }));
+          if (message.type === "subscribe") {
+            feed.channel = String(message.channel);
+            feed.id = String(message.id);
+            feed.authorization = message.authorization;
+            if (this.refuseSubscriptions > 0) {
+              this.refuseSubscriptions -= 1;
+              route.send(
+                JSON.stringify({
+                  type: "subscribe_error",
+                  id: feed.id,
+                  errors: [{ errorType: "UnauthorizedException", message: "Token expired" }],
+                }),
+              );
+            } else if (!this.holdSubscriptions) this.acceptSubscription(feed);
+          }
+        });
+      },
+    );
+  }
+
+  /** Answers the subscriptions held by `holdSubscriptions`. */
+  releaseSubscriptions(): void {
+    this.holdSubscriptions = false;
+    for (const feed of this.feeds) if (feed.id && !feed.subscribed && !feed.closed) this.acceptSubscription(feed);
+  }
+
+  private acceptSubscription(feed: MockFeed): void {
+    feed.subscribed = true;
+    feed.route.send(JSON.stringify({ type: "subscribe_success", id: feed.id }));
+  }
+
+  /** Publishes an event to the caption channel of `language`: each subscribed feed gets it once. */
+  publish(language: string, event: Json): void {
+    const channel = captionChannel(this.session.id, language);
+    if (event.type === "caption") this.published.set(channel, [...(this.published.get(channel) ?? []), event]);
+    for (const feed of this.subscribers(language)) {
+      feed.route.send(JSON.stringify({ type: "data", id: feed.id, event: JSON.stringify(event) }));
+    }
+  }
+
+  /** Session status goes to every language's channel, as the backend publishes it. */
+  status(status: SessionPublic["status"], muted = false): void {
+    for (const language of [this.session.sourceLanguage, ...this.session.targetLanguages]) {
+      this.publish(language, { type: "session-status", status, muted });
+    }
+  }
+
+  /** What the backend does on `hello {lastSeq}`: resends the captions after lastSeq in the listener's language. */
+  private replay(route: WebSocketRoute, lastSeq: number): void {
+    const language = this.listenerLanguage ?? this.session.sourceLanguage;
+    const captions = this.published.get(captionChannel(this.session.id, language)) ?? [];
+    for (const caption of captions.filter((c) => Number(c.seq) > lastSeq).sort((a, b) => Number(a.seq) - Number(b.seq)))
+      route.send(JSON.stringify(caption));
   }
 
   /** Sends a server message to the page's current listener socket. */
@@ -80,8 +200,9 @@ export class ListenerMockApi {
     this.lastSocket?.route.send(JSON.stringify(message));
   }
 
+  /** Publishes a caption to its language's channel (where the backend publishes captions). */
   caption(language: string, seq: number, text: string, spokenEndAt = Date.now() - 2000): void {
-    this.send({ type: "caption", language, seq, segmentSeq: seq, text, sourceText: text, spokenEndAt });
+    this.publish(language, { type: "caption", language, seq, segmentSeq: seq, text, sourceText: text, spokenEndAt });
   }
 
   private joinResponse(listenerId: string, language = "en") {

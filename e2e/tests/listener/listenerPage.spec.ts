@@ -4,8 +4,10 @@ import { type ServedEmbedded, serveEmbedded } from "../../support/embeddedServer
 import { ensureListenerPageBuilt } from "../../support/listenerBuild.js";
 import { ListenerMockApi } from "../../support/listenerMockApi.js";
 
-// The page as the embedded server serves it, with the sessions API and the listener
-// WebSocket scripted (ListenerMockApi): behaviour of the page itself, whatever the backend's state.
+// The page as the embedded server serves it, with the sessions API, the listener WebSocket and
+// the caption Event API scripted (ListenerMockApi): behaviour of the page itself, whatever the
+// backend's state. Captions, partials and status arrive on the feed (the caption channel of the
+// listener's language); the WebSocket carries hello (replay) and language changes.
 
 let server: ServedEmbedded;
 test.beforeAll(async () => {
@@ -33,10 +35,14 @@ async function openPage(page: Page, session: ConstructorParameters<typeof Listen
   return api;
 }
 
+/** Taps Listen; the page says hello on the WebSocket once its feed is subscribed. */
 async function listen(page: Page, api: ListenerMockApi, name = "Listen") {
   await page.getByRole("button", { name }).click();
   await expect.poll(() => api.lastSocket?.received[0]).toEqual({ action: "hello", lastSeq: -1 });
 }
+
+/** The caption lines shown, in order. */
+const shownLines = (page: Page) => page.getByRole("log").locator("p[lang]").allTextContents();
 
 test.describe("in French", () => {
   test.use({ locale: "fr-FR" });
@@ -66,8 +72,14 @@ test("joins, shows captions in a polite live region with the delay, and reports 
     sessionId: "amber-harbor-482",
     token: "token-1",
   });
+  // One Event API connection, subscribed to the channel of English with the listener token.
+  expect(api.feeds).toHaveLength(1);
+  const feed = api.lastFeed!;
+  expect(feed.received.map((m) => m.type)).toEqual(["connection_init", "subscribe"]);
+  expect(feed.channel).toBe("/captions/amber-harbor-482/en");
+  expect(feed.authorization).toEqual({ host: new URL(server.ready.url).host, Authorization: "token-1" });
 
-  api.send({ type: "partial", text: "good morning every" });
+  api.publish("en", { type: "partial", text: "good morning every" });
   await expect(page.getByText("good morning every")).toBeVisible();
   api.caption("en", 0, "Good morning everyone.", Date.now() - 2000);
   const log = page.getByRole("log");
@@ -94,17 +106,18 @@ test("shows the presenter paused, muted, then the end of the talk", async ({ pag
   await listen(page, api);
   api.audio = { mode: "captions-only", reason: "x" };
   const status = page.getByRole("status");
-  api.send({ type: "session-status", status: "paused", muted: false });
+  api.status("paused");
   await expect(status).toHaveText("The presenter has paused.");
-  api.send({ type: "session-status", status: "live", muted: true });
+  api.status("live", true);
   await expect(status).toHaveText(/microphone is muted|Captions only/);
-  api.send({ type: "session-status", status: "ended", muted: false });
+  api.status("ended");
   await expect(status).toHaveText("This talk has ended. Thank you for listening.");
   await expect(page.getByRole("combobox")).toHaveCount(0);
-  // An ended talk is not reconnected to.
-  const sockets = api.sockets.length;
+  // An ended talk is not reconnected to: the feed is closed, and neither link comes back.
+  await expect.poll(() => api.lastFeed!.closed).toBe(true);
+  const [sockets, feeds] = [api.sockets.length, api.feeds.length];
   await page.waitForTimeout(1500);
-  expect(api.sockets.length).toBe(sockets);
+  expect([api.sockets.length, api.feeds.length]).toEqual([sockets, feeds]);
 });
 
 test("reconnects captions after the socket drops, keeps the listener id, and resumes after the last caption", async ({
@@ -128,11 +141,117 @@ test("reconnects captions after the socket drops, keeps the listener id, and res
   expect(api.refreshes[0]).toEqual({ listenerId: "lst_mock_0001", body: { listenerToken: "token-1" } });
   await expect.poll(() => api.sockets.length).toBe(3);
   expect(api.lastSocket!.url.searchParams.get("token")).toBe("token-2");
-  // Captions re-sent after the reconnection are not shown twice.
-  api.caption("en", 1, "Second sentence.");
+  // A caption the WebSocket re-sends, already shown from the feed, is not shown twice.
+  api.send({ type: "caption", language: "en", seq: 1, segmentSeq: 1, text: "Second sentence.", sourceText: "x" });
   api.caption("en", 2, "Third sentence.");
   await expect(page.getByText("Third sentence.")).toBeVisible();
   await expect(page.getByText("Second sentence.")).toHaveCount(1);
+  // The feed stayed up all along.
+  expect(api.feeds).toHaveLength(1);
+});
+
+test("reconnects the caption feed after it drops, replays the gap through hello, and renews a refused token first", async ({
+  page,
+}) => {
+  const api = await openPage(page);
+  await listen(page, api);
+  api.caption("en", 0, "Before the drop.");
+  await expect(page.getByText("Before the drop.")).toBeVisible();
+
+  await api.lastFeed!.route.close({ code: 1006 });
+  await expect(page.getByRole("status")).toHaveText("Reconnecting…");
+  // Published while no feed was subscribed: only the backend's store has it.
+  api.caption("en", 1, "During the drop.");
+  await expect.poll(() => api.subscribers("en").length).toBe(1);
+  await expect(page.getByRole("status")).not.toHaveText("Reconnecting…");
+  // Subscribed again: hello asks for what came after the last caption shown, and gets the gap.
+  await expect.poll(() => api.lastSocket!.received.at(-1)).toEqual({ action: "hello", lastSeq: 0 });
+  await expect(page.getByText("During the drop.")).toBeVisible();
+  expect(api.refreshes).toHaveLength(0);
+
+  // The service refuses the next subscription (token expired): the page refreshes its token first.
+  api.refuseSubscriptions = 1;
+  await api.lastFeed!.route.close({ code: 1006 });
+  await expect.poll(() => api.refreshes.length).toBe(1);
+  expect(api.refreshes[0]).toEqual({ listenerId: "lst_mock_0001", body: { listenerToken: "token-1" } });
+  await expect.poll(() => api.subscribers("en").length).toBe(1);
+  expect(api.subscribers("en")[0]!.authorization).toMatchObject({ Authorization: "token-2" });
+  api.caption("en", 2, "After the renewal.");
+  await expect(page.getByText("After the renewal.")).toBeVisible();
+  expect(await shownLines(page)).toEqual(["Before the drop.", "During the drop.", "After the renewal."]);
+  expect(api.joins).toHaveLength(1);
+});
+
+test("asks, once the WebSocket is back, for what came after the feed's resubscription began, not after what the feed delivered since", async ({
+  page,
+}) => {
+  const api = await openPage(page);
+  await listen(page, api);
+  api.caption("en", 0, "Before the drop.");
+  await expect(page.getByText("Before the drop.")).toBeVisible();
+
+  // Both links drop; the WebSocket stays down while the feed comes back.
+  api.socketsDown = true;
+  await api.lastSocket!.route.close({ code: 1006 });
+  await api.lastFeed!.route.close({ code: 1006 });
+  api.caption("en", 1, "During the drop.");
+  await expect.poll(() => api.subscribers("en").length).toBe(1);
+  api.caption("en", 2, "On the new feed.");
+  await expect(page.getByText("On the new feed.")).toBeVisible();
+  await expect(page.getByRole("status")).toHaveText("Reconnecting…");
+
+  api.socketsDown = false;
+  await expect
+    .poll(() => (api.sockets.length > 1 ? api.lastSocket!.received[0] : undefined), { timeout: 10_000 })
+    .toEqual({ action: "hello", lastSeq: 0 });
+  await expect(page.getByText("During the drop.")).toBeVisible();
+  expect(await shownLines(page)).toEqual(["Before the drop.", "During the drop.", "On the new feed."]);
+  await expect(page.getByRole("status")).not.toHaveText("Reconnecting…");
+});
+
+test("drops the feed when the phone goes offline, says so, and resubscribes with a hello for the gap once back", async ({
+  page,
+  context,
+}) => {
+  const api = await openPage(page);
+  await listen(page, api);
+  api.caption("en", 0, "Before going offline.");
+  await expect(page.getByText("Before going offline.")).toBeVisible();
+
+  await context.setOffline(true);
+  await expect(page.getByRole("status")).toHaveText("No network. Reconnecting when it is back…");
+  await expect.poll(() => api.feeds[0]!.closed).toBe(true);
+  api.caption("en", 1, "While offline.");
+
+  await context.setOffline(false);
+  await expect.poll(() => api.subscribers("en").length).toBe(1);
+  await expect.poll(() => api.lastSocket!.received.at(-1)).toEqual({ action: "hello", lastSeq: 0 });
+  await expect(page.getByText("While offline.")).toBeVisible();
+  await expect(page.getByRole("status")).not.toHaveText(/Reconnecting|No network/);
+  expect(api.feeds).toHaveLength(2);
+});
+
+test("replays through hello, exactly once, a caption published before the feed's subscription was in place", async ({
+  page,
+}) => {
+  const api = await openPage(page);
+  api.holdSubscriptions = true;
+  await page.getByRole("button", { name: "Listen" }).click();
+  await expect.poll(() => api.lastFeed?.channel).toBe("/captions/amber-harbor-482/en");
+  // Published while the subscription is not yet in place: the feed cannot deliver it.
+  api.caption("en", 0, "Published before the subscription.");
+  await expect.poll(() => api.sockets.length).toBe(1);
+  expect(api.lastSocket!.received).toEqual([]);
+
+  api.releaseSubscriptions();
+  await expect.poll(() => api.lastSocket!.received).toEqual([{ action: "hello", lastSeq: -1 }]);
+  await expect(page.getByText("Published before the subscription.")).toBeVisible();
+  // Live on the feed, and (as a replay racing it would) on the WebSocket too: shown once, in order.
+  api.caption("en", 1, "Published after it.");
+  api.send({ type: "caption", language: "en", seq: 1, segmentSeq: 1, text: "Published after it.", sourceText: "x" });
+  await expect(page.getByText("Published after it.")).toBeVisible();
+  expect(await shownLines(page)).toEqual(["Published before the subscription.", "Published after it."]);
+  expect(api.lastSocket!.received.filter((m) => m.action === "hello")).toHaveLength(1);
 });
 
 test("keeps trying to join after the tap while the network fails, saying so", async ({ page }) => {
@@ -153,17 +272,29 @@ test("rejoins with the same listener id and token after a reload", async ({ page
   expect(api.joins[1]).toEqual({ language: "en", listenerId: "lst_mock_0001", listenerToken: "token-1" });
 });
 
-test("switches language over the WebSocket, without a new join", async ({ page }) => {
+test("switches language over the WebSocket and moves the feed to the new language's channel, without a new join", async ({
+  page,
+}) => {
   const api = await openPage(page);
   await listen(page, api);
+  api.caption("en", 0, "Hello everyone.");
+  await expect(page.getByText("Hello everyone.")).toBeVisible();
   await page.getByLabel("Language").selectOption("es");
   await expect.poll(() => api.lastSocket!.received.at(-1)).toEqual({ action: "language", language: "es" });
+  // Subscribed to Spanish first, then English let go.
+  await expect.poll(() => api.subscribers("es").length).toBe(1);
+  await expect.poll(() => api.feeds[0]!.closed).toBe(true);
+  expect(api.subscribers("en")).toEqual([]);
+  expect(api.lastFeed!.authorization).toMatchObject({ Authorization: "token-1" });
   api.send({ type: "language-changed", language: "es" });
   await expect(page.getByLabel("Idioma")).toHaveValue("es");
-  api.caption("es", 0, "Hola a todos.");
+  // Once the server has the language and the feed is subscribed: hello for Spanish, which replays it.
+  await expect.poll(() => api.lastSocket!.received.at(-1)).toEqual({ action: "hello", lastSeq: -1 });
+  api.caption("es", 1, "Hola a todos.");
   await expect(page.getByText("Hola a todos.")).toHaveAttribute("lang", "es");
   expect(api.joins).toHaveLength(1);
   expect(api.sockets).toHaveLength(1);
+  expect(api.feeds).toHaveLength(2);
 });
 
 test("retries audio with a refreshed grant when signaling fails, honestly reconnecting meanwhile", async ({ page }) => {

@@ -1,6 +1,8 @@
 import type {
   ApiError,
+  CaptionChannelEvent,
   ConfigDocument,
+  EventApiEndpoints,
   JoinAudio,
   JoinResponse,
   RefreshResponse,
@@ -33,8 +35,18 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 const isString = (v: unknown): v is string => typeof v === "string";
 const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
 const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isWsUrl = (v: unknown): boolean => isString(v) && /^wss?:\/\//.test(v);
-const isHttpUrl = (v: unknown): boolean => isString(v) && /^https?:\/\//.test(v);
+/** An absolute URL the browser can parse, of one of the schemes `scheme` matches (`http:`, `ws:`…). */
+const isUrl =
+  (scheme: RegExp): Check =>
+  (v) => {
+    try {
+      return scheme.test(new URL(v as string).protocol);
+    } catch {
+      return false;
+    }
+  };
+const isWsUrl = isUrl(/^wss?:$/);
+const isHttpUrl = isUrl(/^https?:$/);
 const optional =
   (check: Check): Check =>
   (v) =>
@@ -65,12 +77,13 @@ const matchesTagged =
     matches(checksByTag[v[tag]] as Checks<Json>)(v);
 
 /** The fields of the config document the page uses. */
-export type ListenerConfig = Pick<ConfigDocument, "version" | "apiUrl" | "webSocketUrl">;
+export type ListenerConfig = Pick<ConfigDocument, "version" | "apiUrl" | "webSocketUrl" | "events">;
 
 export const isListenerConfig = matches<ListenerConfig>({
   version: (v) => v === 1,
   apiUrl: isHttpUrl,
   webSocketUrl: isWsUrl,
+  events: matches<EventApiEndpoints>({ httpUrl: isHttpUrl, realtimeUrl: isWsUrl }),
 });
 
 const STATUSES: Record<SessionStatus, true> = { created: true, live: true, paused: true, ended: true };
@@ -159,6 +172,13 @@ const messageChecks: {
   error: { type: isString, code: isString, message: isString },
 };
 const isListenerServerMessage = matchesTagged<ListenerServerMessage>("type", messageChecks);
+
+/** What the caption channel of the listener's language carries (the contract's CaptionChannelEvent). */
+export type FeedEvent = Extract<ListenerServerMessage, { type: CaptionChannelEvent["type"] }>;
+const FEED_TYPES: Record<FeedEvent["type"], true> = { caption: true, partial: true, "session-status": true };
+
+/** One event of the caption channel (already parsed from its JSON text); anything else is ignored (false). */
+export const isFeedEvent = (v: unknown): v is FeedEvent => isListenerServerMessage(v) && v.type in FEED_TYPES;
 
 /** Parses one WebSocket text frame; anything unknown or malformed is ignored (undefined). */
 export function parseServerMessage(data: unknown): ListenerServerMessage | undefined {

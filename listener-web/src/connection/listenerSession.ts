@@ -9,15 +9,17 @@ import type {
   SessionStatus,
 } from "@babelcast/protocol";
 import { reconnectDelayMs } from "@babelcast/protocol/backoff";
+import { EventSubscriber } from "@babelcast/protocol/eventSubscriber";
 import { grantIsFresh } from "@babelcast/protocol/grantExpiry";
 import type { ListenerConfig, ListenerServerMessage } from "../api/guards.js";
-import { parseServerMessage } from "../api/guards.js";
+import { isFeedEvent, parseServerMessage } from "../api/guards.js";
 import { ApiFailure, getSession, joinSession, loadConfig, refreshListener } from "../api/listenerApi.js";
 import { addCaption, type CaptionLog, emptyCaptionLog, lastSeqOf, setPartial } from "../captions/captionLog.js";
 import { delaySeconds, smoothDelay } from "../captions/delay.js";
 import { preselectLanguage, sessionLanguages } from "../language/preselect.js";
 import { type KeyValueStore, rememberedLanguage, rememberLanguage } from "../language/storedPreferences.js";
 import { openViewer, type Viewer } from "../media/viewer.js";
+import { feedChannel } from "./feedChannel.js";
 
 export type Phase = "loading" | "ready" | "joining" | "listening" | "ended" | "not-found" | "unreachable";
 export type AudioState = "off" | "connecting" | "playing" | "reconnecting" | "captions-only";
@@ -32,7 +34,7 @@ export interface ListenerState {
   readonly muted: boolean;
   readonly audio: AudioState;
   readonly captionsOnlyReason?: string;
-  /** The caption WebSocket is down after having been up (or never came up). */
+  /** The caption feed or the WebSocket is down after having been up (or never came up). */
   readonly captionsReconnecting: boolean;
   readonly offline: boolean;
   readonly passcodeNeeded: boolean;
@@ -54,28 +56,57 @@ interface Credentials {
 /** The API answers a join or refresh for an ended talk with 409 Conflict. */
 const talkEnded = (err: unknown): boolean => err instanceof ApiFailure && (err.status === 409 || err.status === 410);
 
-/** A caption socket that stayed open this long was healthy: its loss restarts the backoff. */
+/** A caption socket or feed that stayed up this long was healthy: its loss restarts the backoff. */
 const STABLE_SOCKET_MS = 10_000;
+
+/** The two links captions come through, each reconnected on its own. */
+type Link = "socket" | "feed";
+
+/** A subscription to the caption channel of one language. */
+interface Feed {
+  readonly subscriber: EventSubscriber;
+  readonly language: string;
+}
 
 /** Where a join's id and token live so a reload keeps the listener's slot. */
 const credentialsKey = (sessionId: string) => `babelcast.listener.${sessionId}`;
 
 /**
- * One listener's connection to a talk: join, captions WebSocket, WebRTC audio, and the
+ * One listener's connection to a talk: join, caption feed, WebSocket, WebRTC audio, and the
  * reconnection of each with backoff. The UI renders `state` and calls the verbs.
+ *
+ * Live captions, partials and session status come from the caption channel of the
+ * listener's language (the Event API feed, one subscription at a time). The WebSocket
+ * carries presence, language changes and replay: once the feed is subscribed (and the server
+ * has the listener's language), `hello {lastSeq}` asks for what was published before, so
+ * nothing is missed; captions that come both ways are shown once (by seq).
  */
 export class ListenerSession {
   state: ListenerState;
   private config?: ListenerConfig;
   private join?: JoinResponse;
   private socket?: WebSocket;
+  /** The subscription captions come from. */
+  private feed?: Feed;
+  /** A subscription to the newly chosen language, replacing `feed` once subscribed. */
+  private nextFeed?: Feed;
+  /** Whether this socket and this feed have had their hello. */
+  private helloSent = false;
+  /**
+   * The last seq shown when the feed's subscription began: its hello asks for what came after,
+   * even when the hello waits (for the socket, or the language's ack) while the feed delivers.
+   */
+  private helloSince?: number;
+  /** Lost after having been up: the listener is told captions are reconnecting. */
+  private down: Record<Link, boolean> = { socket: false, feed: false };
+  private attempts: Record<Link, number> = { socket: 0, feed: 0 };
+  private timers: Partial<Record<Link, ReturnType<typeof setTimeout>>> = {};
+  private renewal?: Promise<void>;
   private viewer?: Viewer;
   private passcode?: string;
-  private socketAttempt = 0;
   private mediaAttempt = 0;
   private joinAttempt = 0;
   private renewingMedia = false;
-  private socketTimer?: ReturnType<typeof setTimeout>;
   private mediaTimer?: ReturnType<typeof setTimeout>;
   private listeners = new Set<(s: ListenerState) => void>();
 
@@ -150,7 +181,9 @@ export class ListenerSession {
     if (!this.state.languages.includes(language)) return;
     rememberLanguage(this.store, language);
     this.set({ language });
+    if (this.state.phase !== "listening") return;
     if (this.socket?.readyState === WebSocket.OPEN) this.send({ action: "language", language: language as Language });
+    this.followLanguage();
   }
 
   setPasscode(passcode: string): void {
@@ -183,6 +216,7 @@ export class ListenerSession {
     if ((this.state.phase as Phase) === "ended") return;
     this.set({ phase: "listening", notice: undefined });
     this.connectSocket();
+    this.openFeed();
     this.startMedia();
   }
 
@@ -209,6 +243,14 @@ export class ListenerSession {
     this.set({ session: join.session, status: join.session.status, muted: join.session.muted, passcodeNeeded: false });
     this.applyGrant(join);
     if (join.session.status === "ended") this.end();
+  }
+
+  /** One renewal at a time: the socket and the feed, refused together, share it. */
+  private renewOnce(): Promise<void> {
+    this.renewal ??= this.renew().finally(() => {
+      this.renewal = undefined;
+    });
+    return this.renewal;
   }
 
   /** A new signed URL and token for the same listener (refresh), or a rejoin when refresh is refused. */
@@ -247,7 +289,7 @@ export class ListenerSession {
     }
   }
 
-  // ---- captions WebSocket -------------------------------------------------------
+  // ---- WebSocket (presence, language, replay) -----------------------------------
 
   private connectSocket(): void {
     if (this.state.phase !== "listening" || !this.join) return;
@@ -260,10 +302,12 @@ export class ListenerSession {
     let openedAt: number | undefined;
     socket.onopen = () => {
       openedAt = Date.now();
-      this.set({ captionsReconnecting: false, offline: false });
-      this.send({ action: "hello", lastSeq: lastSeqOf(this.state.captions, this.state.language) });
+      this.helloSent = false;
+      this.linkUp("socket");
+      this.set({ offline: false });
       if (this.join && this.join.language !== this.state.language)
         this.send({ action: "language", language: this.state.language as Language });
+      this.sayHello();
     };
     socket.onmessage = (e) => {
       const message = parseServerMessage(e.data);
@@ -272,30 +316,107 @@ export class ListenerSession {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
-      if (this.state.phase !== "listening") return;
-      this.set({ captionsReconnecting: true });
-      // Only a socket that stayed up a while resets the backoff: one the server keeps
-      // closing must not be hammered.
-      if (openedAt !== undefined && Date.now() - openedAt > STABLE_SOCKET_MS) this.socketAttempt = 0;
-      const attempt = this.socketAttempt++;
-      const renew = openedAt === undefined || attempt > 0;
-      this.socketTimer = setTimeout(() => this.reconnectSocket(renew), reconnectDelayMs(attempt));
+      // Refused before opening, or dropping again right after a reconnection: the token may be stale.
+      this.linkLost("socket", openedAt, (attempt) => openedAt === undefined || attempt > 0);
     };
   }
 
-  /** `renew`: the socket was refused or keeps dropping, so its token may be stale: get a fresh one first. */
-  private async reconnectSocket(renew: boolean): Promise<void> {
+  // ---- caption feed (Event API) -------------------------------------------------
+
+  /** Subscribes to the channel of the chosen language; the current feed stays until the new one is subscribed. */
+  private openFeed(): void {
+    const join = this.join;
+    if (this.state.phase !== "listening" || !join || !this.config) return;
+    this.nextFeed?.subscriber.close();
+    const language = this.state.language;
+    let subscribedAt: number | undefined;
+    const feed: Feed = {
+      language,
+      subscriber: new EventSubscriber({
+        ...this.config.events,
+        token: join.listenerToken,
+        channel: feedChannel(this.sessionId, language),
+        onEvent: (event) => {
+          if (this.feed === feed && isFeedEvent(event)) this.onMessage(event);
+        },
+        onSubscribed: () => {
+          if (this.nextFeed !== feed) return;
+          subscribedAt = Date.now();
+          this.feed?.subscriber.close();
+          this.feed = feed;
+          this.nextFeed = undefined;
+          this.helloSent = false;
+          this.helloSince = lastSeqOf(this.state.captions, language);
+          this.linkUp("feed");
+          this.sayHello();
+        },
+        onClose: (refused) => {
+          if (this.nextFeed === feed) this.nextFeed = undefined;
+          else if (this.feed === feed) this.feed = undefined;
+          else return;
+          // The feed of the old language dropped while the new one subscribes: that one will do.
+          if (this.nextFeed) return;
+          // Refused (an expired token, most likely): a fresh token first.
+          this.linkLost("feed", subscribedAt, () => refused);
+        },
+      }),
+    };
+    this.nextFeed = feed;
+  }
+
+  /** A language chosen or acknowledged that the feed does not (or is not about to) carry: switch channels. */
+  private followLanguage(): void {
+    if ((this.nextFeed ?? this.feed)?.language !== this.state.language) this.openFeed();
+  }
+
+  /**
+   * Asks the WebSocket for the captions published before the feed's subscription was in
+   * place, once the socket is open, the feed subscribed, and the server knows the language
+   * the feed carries (it replays in the listener's stored language).
+   */
+  private sayHello(): void {
+    const language = this.feed?.language;
+    if (this.helloSent || this.socket?.readyState !== WebSocket.OPEN || !language || this.join?.language !== language)
+      return;
+    this.helloSent = true;
+    this.send({ action: "hello", lastSeq: this.helloSince ?? lastSeqOf(this.state.captions, language) });
+    this.helloSince = undefined;
+  }
+
+  // ---- both links ---------------------------------------------------------------
+
+  private linkUp(link: Link): void {
+    this.down[link] = false;
+    this.set({ captionsReconnecting: this.down.socket || this.down.feed });
+  }
+
+  /** `upAt`: when the link last came up (undefined: it never did); `renew(attempt)`: get a fresh token first. */
+  private linkLost(link: Link, upAt: number | undefined, renew: (attempt: number) => boolean): void {
+    if (this.state.phase !== "listening") return;
+    this.down[link] = true;
+    this.set({ captionsReconnecting: true });
+    // Only a link that stayed up a while resets the backoff: one the server keeps
+    // closing must not be hammered.
+    if (upAt !== undefined && Date.now() - upAt > STABLE_SOCKET_MS) this.attempts[link] = 0;
+    const attempt = this.attempts[link]++;
+    const fresh = renew(attempt);
+    this.timers[link] = setTimeout(() => this.reconnect(link, fresh), reconnectDelayMs(attempt));
+  }
+
+  /** `renew`: the link was refused or keeps dropping, so its token may be stale: get a fresh one first. */
+  private async reconnect(link: Link, renew: boolean): Promise<void> {
     if (renew) {
       try {
-        await this.renew();
+        await this.renewOnce();
       } catch (err) {
         if (this.state.phase !== "listening") return;
         if (talkEnded(err)) return this.end();
-        this.socketTimer = setTimeout(() => this.reconnectSocket(true), reconnectDelayMs(this.socketAttempt++));
+        this.timers[link] = setTimeout(() => this.reconnect(link, true), reconnectDelayMs(this.attempts[link]++));
         return;
       }
     }
-    this.connectSocket();
+    if (link === "socket") this.connectSocket();
+    else this.openFeed();
   }
 
   private send(message: ListenerMessage): void {
@@ -325,6 +446,8 @@ export class ListenerSession {
       case "language-changed":
         if (this.join) this.join = { ...this.join, language: message.language };
         this.set({ language: message.language, captions: setPartial(this.state.captions, "") });
+        this.followLanguage();
+        this.sayHello();
         return;
       case "error":
         this.set({ notice: message.message });
@@ -371,7 +494,7 @@ export class ListenerSession {
     const valid = audio?.mode === "webrtc" && grantIsFresh(audio.signaling.expiresAt, Date.now());
     try {
       this.renewingMedia = true;
-      if (!valid) await this.renew();
+      if (!valid) await this.renewOnce();
     } catch (err) {
       if (talkEnded(err)) return this.end();
       return this.mediaLost();
@@ -391,11 +514,18 @@ export class ListenerSession {
 
   /**
    * The phone lost its network: the peer connection cannot survive it (the address usually
-   * changes), so drop it now and reconnect the moment the network is back.
+   * changes), so drop it now and reconnect the moment the network is back. The feed too: a
+   * dead connection would otherwise look alive until the keep-alive timeout (minutes), and the
+   * resubscription's hello fills the gap.
    */
   private networkLost(): void {
     this.set({ offline: true });
-    if (this.state.phase !== "listening" || this.state.audio === "captions-only") return;
+    if (this.state.phase !== "listening") return;
+    this.closeFeeds();
+    clearTimeout(this.timers.feed);
+    this.down.feed = true;
+    this.set({ captionsReconnecting: true });
+    if (this.state.audio === "captions-only") return;
     clearTimeout(this.mediaTimer);
     this.viewer?.close();
     this.viewer = undefined;
@@ -409,11 +539,16 @@ export class ListenerSession {
       return;
     }
     if (this.state.phase !== "listening") return;
-    // Audio must be back within seconds of the network: skip whatever backoff is pending.
+    // Audio and captions must be back within seconds of the network: skip whatever backoff is pending.
     if (!this.socket) {
-      clearTimeout(this.socketTimer);
-      this.socketAttempt = 0;
-      void this.reconnectSocket(true);
+      clearTimeout(this.timers.socket);
+      this.attempts.socket = 0;
+      void this.reconnect("socket", true);
+    }
+    if (!this.feed && !this.nextFeed) {
+      clearTimeout(this.timers.feed);
+      this.attempts.feed = 0;
+      void this.reconnect("feed", false);
     }
     if (this.state.audio === "reconnecting") this.retryMediaNow();
   }
@@ -431,9 +566,16 @@ export class ListenerSession {
     this.set({});
   }
 
+  private closeFeeds(): void {
+    for (const feed of [this.feed, this.nextFeed]) feed?.subscriber.close();
+    this.feed = this.nextFeed = undefined;
+  }
+
   private end(): void {
-    clearTimeout(this.socketTimer);
+    clearTimeout(this.timers.socket);
+    clearTimeout(this.timers.feed);
     clearTimeout(this.mediaTimer);
+    this.closeFeeds();
     this.set({ phase: "ended", status: "ended", audio: "off" });
     this.viewer?.close();
     this.viewer = undefined;

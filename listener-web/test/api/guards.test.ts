@@ -1,5 +1,6 @@
 import {
   type ApiError,
+  CaptionChannelEvent,
   CaptionMessage,
   ConfigDocument,
   ErrorMessage,
@@ -13,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import {
   apiErrorOf,
   type Checks,
+  isFeedEvent,
   isJoinResponse,
   isListenerConfig,
   isSessionPublic,
@@ -60,10 +62,37 @@ describe("type guards agree with the protocol schemas", () => {
       apiUrl: "http://127.0.0.1:8080/api",
       webSocketUrl: "ws://127.0.0.1:8080/ws",
       listenerUrl: "http://127.0.0.1:8080",
+      events: {
+        httpUrl: "http://127.0.0.1:8080/aws/appsync-events/event",
+        realtimeUrl: "ws://127.0.0.1:8080/aws/appsync-events/event/realtime",
+      },
       auth: { kind: "owner-token" },
     });
     expect(isListenerConfig(config)).toBe(true);
     expect(isListenerConfig({ ...config, webSocketUrl: "http://x" })).toBe(false);
+  });
+
+  it("reject a config document without the caption Event API, or with endpoints that are not URLs of their kind", () => {
+    const config = {
+      version: 1,
+      apiUrl: "https://api.example.com",
+      webSocketUrl: "wss://ws.example.com",
+      events: {
+        httpUrl: "https://abc.appsync-api.us-east-1.amazonaws.com/event",
+        realtimeUrl: "wss://abc.appsync-realtime-api.us-east-1.amazonaws.com/event/realtime",
+      },
+    };
+    expect(isListenerConfig(config)).toBe(true);
+    const { events: _, ...withoutEvents } = config;
+    expect(isListenerConfig(withoutEvents)).toBe(false);
+    for (const events of [
+      { ...config.events, realtimeUrl: config.events.httpUrl },
+      { ...config.events, httpUrl: config.events.realtimeUrl },
+      { ...config.events, httpUrl: "https://" },
+      { realtimeUrl: config.events.realtimeUrl },
+    ]) {
+      expect(isListenerConfig({ ...config, events })).toBe(false);
+    }
   });
 
   it("accept a session and reject one with an unknown status", () => {
@@ -152,6 +181,26 @@ describe("parseServerMessage", () => {
     expect(parseServerMessage(new ArrayBuffer(4))).toBeUndefined();
     expect(parseServerMessage(JSON.stringify({ type: "listener-counts", total: 1 }))).toBeUndefined();
     expect(parseServerMessage(JSON.stringify({ type: "caption", seq: "3" }))).toBeUndefined();
+  });
+});
+
+describe("isFeedEvent", () => {
+  it("accepts each kind of caption channel event of the contract", () => {
+    for (const event of [
+      { type: "caption", language: "es", seq: 3, segmentSeq: 7, text: "Hola", sourceText: "Hello", spokenEndAt: 1 },
+      { type: "partial", text: "and now" },
+      { type: "session-status", status: "live", muted: false },
+    ]) {
+      expect(isFeedEvent(CaptionChannelEvent.parse(event))).toBe(true);
+    }
+  });
+
+  it("rejects what the channel does not carry, and malformed events", () => {
+    expect(isFeedEvent({ type: "language-changed", language: "fr" })).toBe(false);
+    expect(isFeedEvent({ type: "error", code: "x", message: "y" })).toBe(false);
+    expect(isFeedEvent({ type: "toString" })).toBe(false);
+    expect(isFeedEvent({ type: "caption", seq: 3 })).toBe(false);
+    expect(isFeedEvent(JSON.stringify({ type: "partial", text: "a JSON string, not parsed" }))).toBe(false);
   });
 });
 

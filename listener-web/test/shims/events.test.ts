@@ -1,6 +1,6 @@
-import { __extends } from "tslib";
 import { describe, expect, it } from "vitest";
 import { EventEmitter } from "../../src/shims/events.js";
+import { __extends } from "../../src/shims/tslib.js";
 
 interface Emitter {
   on(name: string, listener: (...args: unknown[]) => void): Emitter;
@@ -8,7 +8,7 @@ interface Emitter {
   removeAllListeners(name?: string): Emitter;
 }
 
-/** A subclass compiled the way the SDK's SignalingClient is (ES5, tslib's __extends, `_super.call(this)`). */
+/** A subclass compiled the way the SDK's SignalingClient is (ES5, the page's __extends, `_super.call(this)`). */
 function makeClient(): Emitter {
   const base = EventEmitter as unknown as (this: object) => object | undefined;
   function Client(this: object) {
