@@ -19,11 +19,23 @@ const EmbeddedSubstitutesFile = z.object({
   ownerAuth: z.looseObject({ kind: z.enum(["owner-token", "cognito"]) }),
   /** A log file in the data dir instead of the EventBridge bus. */
   lifecycleEvents: z.object({ kind: z.literal("file"), path: z.string().min(1) }),
+  /** Hybrid mode: Amazon Translate's Region and the AWS credentials for it (absent: the offline engines). */
+  awsTranslate: z
+    .object({
+      region: z.string().min(1),
+      credentials: z.object({
+        accessKeyId: z.string().min(1),
+        secretAccessKey: z.string().min(1),
+        sessionToken: z.string().optional(),
+      }),
+    })
+    .optional(),
 });
 
 export interface EmbeddedSubstitutes {
   readonly ownerAuth: OwnerAuthConfig;
   readonly lifecycleEvents: LifecycleEventsConfig;
+  readonly awsTranslate?: BackendRuntimeConfig["awsTranslate"];
 }
 
 /** The config as the stack's environment gives it, with the embedded substitutes when the runtime names a file. */
@@ -41,5 +53,7 @@ export function withEmbeddedSubstitutes(
     mode: { value: "embedded", enumerable: true },
     ownerAuth: { value: substitutes.ownerAuth, enumerable: true },
     lifecycleEvents: { value: substitutes.lifecycleEvents, enumerable: true },
+    engineHome: { value: substitutes.awsTranslate ? "hybrid" : "embedded", enumerable: true },
+    ...(substitutes.awsTranslate ? { awsTranslate: { value: substitutes.awsTranslate, enumerable: true } } : {}),
   }) as BackendRuntimeConfig;
 }

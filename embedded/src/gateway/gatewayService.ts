@@ -92,7 +92,11 @@ export function createGatewayService() {
       functions: embeddedFunctions(ctx, {
         listenerTokenSecret: config.listenerTokenSecret,
         sessionLimits: config.limits,
-        substitutes: { ownerAuth: config.ownerAuth, lifecycleEvents: config.lifecycleEvents },
+        substitutes: {
+          ownerAuth: config.ownerAuth,
+          lifecycleEvents: config.lifecycleEvents,
+          ...(config.awsTranslate ? { awsTranslate: config.awsTranslate } : {}),
+        },
       }),
       settings: settingsSection(ctx.settings, LAMBDA_SETTINGS_SECTION, LambdaSettings),
       region: ctx.region,
