@@ -6,11 +6,12 @@ import type { BackendRuntimeConfig } from "./runtimeConfig.js";
 
 /**
  * Set only by the embedded server's Lambda runtime, never by the stack: the path of a JSON
- * file (in the data dir) with the two settings that have no cloud environment variable.
+ * file (in the data dir) with the settings that have no cloud environment variable.
  * Everything else reaches an embedded function through the same variables the stack sets,
  * so `runtimeConfigFromEnv` runs as in the cloud. A file and not more variables because
  * these replace whole cloud services (Cognito sign-in, the EventBridge bus), and it keeps
- * the console owner token out of the function's environment listing.
+ * the console owner token (and, in hybrid mode, the AWS credentials for Amazon Translate)
+ * out of the function's environment listing.
  */
 export const EMBEDDED_SUBSTITUTES_ENV = "BABELCAST_EMBEDDED_SUBSTITUTES_FILE";
 
