@@ -62,6 +62,33 @@ export const UpdateSessionRequest = z
   .strict();
 export type UpdateSessionRequest = z.infer<typeof UpdateSessionRequest>;
 
+/** What this home's engines can do for a language as a session target: spoken, captions only, or nothing. */
+export const LanguageCapability = z.enum(["speech", "captions", "unavailable"]);
+export type LanguageCapability = z.infer<typeof LanguageCapability>;
+
+/** One language of `GET /languages?source=xx`, as this home's engines serve it. */
+export const LanguageAvailability = z.object({
+  code: z.string(),
+  englishName: z.string(),
+  nativeName: z.string(),
+  /** Whether the recognizer hears it (it may be a session's source); the reason names the missing engine. */
+  recognition: z.object({ available: z.boolean(), reason: z.string().optional() }),
+  /** As a target of a session in `source`; absent for the source itself. */
+  capability: LanguageCapability.optional(),
+  /** Why it is captions only or unavailable: the missing engine. */
+  reason: z.string().optional(),
+});
+export type LanguageAvailability = z.infer<typeof LanguageAvailability>;
+
+/** `GET /languages?source=xx`: every language of the table, what this home can do with it from `source`. */
+export const LanguagesResponse = z.object({
+  /** Where the engines run: the embedded server's offline engines, AWS, or hybrid (Amazon Translate on an embedded server). */
+  engineHome: z.enum(["embedded", "aws", "hybrid"]),
+  source: z.string(),
+  languages: z.array(LanguageAvailability),
+});
+export type LanguagesResponse = z.infer<typeof LanguagesResponse>;
+
 /** What anyone with the link may see. */
 export const SessionPublic = z.object({
   id: SessionId,

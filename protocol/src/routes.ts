@@ -13,6 +13,7 @@ export const HTTP_ROUTES = [
   "POST /sessions/{id}/listeners/{listenerId}/refresh",
   "GET /sessions/{id}/channels",
   "GET /sessions/{id}/transcript",
+  "GET /languages",
 ] as const;
 export type HttpRouteKey = (typeof HTTP_ROUTES)[number];
 
@@ -23,6 +24,7 @@ export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
   "PATCH /sessions/{id}",
   "DELETE /sessions/{id}",
   "GET /sessions/{id}/channels",
+  "GET /languages",
 ];
 
 /** Methods and headers the browser pages use cross-origin (console on its own origin, API on another). */

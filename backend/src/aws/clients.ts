@@ -3,10 +3,12 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
 import { KinesisVideoSignalingClient } from "@aws-sdk/client-kinesis-video-signaling";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import type { PollyClient } from "@aws-sdk/client-polly";
 import { TranscribeClient } from "@aws-sdk/client-transcribe";
 import type { TranslateClient } from "@aws-sdk/client-translate";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { createPollyClient } from "./pollyClient.js";
 import type { BackendRuntimeConfig } from "./runtimeConfig.js";
 import { createTranslateClient } from "./translateClient.js";
 
@@ -18,6 +20,8 @@ export interface AwsClients {
   readonly translate: TranslateClient;
   /** Custom vocabularies of session glossaries (streaming is the console's). */
   readonly transcribe: TranscribeClient;
+  /** Voice lists (DescribeVoices) for the engine catalogue; the console synthesizes. */
+  readonly polly: PollyClient;
   /** Invokes the backend's other functions (the join has the pool-growth function add a channel). */
   readonly lambda: LambdaClient;
   /** Signaling data-plane client for a channel's HTTPS endpoint (cached per endpoint). */
@@ -45,14 +49,19 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
     ...base,
     ...(config.endpoints.kinesisvideo ? { endpoint: config.endpoints.kinesisvideo } : {}),
   });
-  const engine = { ...base, maxAttempts: 1 };
-  const translate = createTranslateClient({
-    ...engine,
-    ...(config.endpoints.translate ? { endpoint: config.endpoints.translate } : {}),
-  });
+  // Hybrid mode: Amazon Translate itself, with the AWS credentials (no embedded endpoint).
+  const translate = createTranslateClient(
+    config.awsTranslate
+      ? { ...config.awsTranslate, maxAttempts: 1 }
+      : { ...base, maxAttempts: 1, ...(config.endpoints.translate ? { endpoint: config.endpoints.translate } : {}) },
+  );
   const transcribe = new TranscribeClient({
     ...base,
     ...(config.endpoints.transcribe ? { endpoint: config.endpoints.transcribe } : {}),
+  });
+  const polly = createPollyClient({
+    ...base,
+    ...(config.endpoints.polly ? { endpoint: config.endpoints.polly } : {}),
   });
   const lambda = new LambdaClient({
     ...base,
@@ -65,6 +74,7 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
     kinesisVideo,
     translate,
     transcribe,
+    polly,
     lambda,
     signaling(endpoint) {
       let c = signalingClients.get(endpoint);
@@ -92,6 +102,7 @@ export function createAwsClients(config: BackendRuntimeConfig): AwsClients {
       kinesisVideo.destroy();
       translate.destroy();
       transcribe.destroy();
+      polly.destroy();
       lambda.destroy();
       for (const c of signalingClients.values()) c.destroy();
       for (const c of managementClients.values()) c.destroy();

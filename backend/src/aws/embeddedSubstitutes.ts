@@ -6,11 +6,12 @@ import type { BackendRuntimeConfig } from "./runtimeConfig.js";
 
 /**
  * Set only by the embedded server's Lambda runtime, never by the stack: the path of a JSON
- * file (in the data dir) with the two settings that have no cloud environment variable.
+ * file (in the data dir) with the settings that have no cloud environment variable.
  * Everything else reaches an embedded function through the same variables the stack sets,
  * so `runtimeConfigFromEnv` runs as in the cloud. A file and not more variables because
  * these replace whole cloud services (Cognito sign-in, the EventBridge bus), and it keeps
- * the console owner token out of the function's environment listing.
+ * the console owner token (and, in hybrid mode, the AWS credentials for Amazon Translate)
+ * out of the function's environment listing.
  */
 export const EMBEDDED_SUBSTITUTES_ENV = "BABELCAST_EMBEDDED_SUBSTITUTES_FILE";
 
@@ -19,11 +20,23 @@ const EmbeddedSubstitutesFile = z.object({
   ownerAuth: z.looseObject({ kind: z.enum(["owner-token", "cognito"]) }),
   /** A log file in the data dir instead of the EventBridge bus. */
   lifecycleEvents: z.object({ kind: z.literal("file"), path: z.string().min(1) }),
+  /** Hybrid mode: Amazon Translate's Region and the AWS credentials for it (absent: the offline engines). */
+  awsTranslate: z
+    .object({
+      region: z.string().min(1),
+      credentials: z.object({
+        accessKeyId: z.string().min(1),
+        secretAccessKey: z.string().min(1),
+        sessionToken: z.string().optional(),
+      }),
+    })
+    .optional(),
 });
 
 export interface EmbeddedSubstitutes {
   readonly ownerAuth: OwnerAuthConfig;
   readonly lifecycleEvents: LifecycleEventsConfig;
+  readonly awsTranslate?: BackendRuntimeConfig["awsTranslate"];
 }
 
 /** The config as the stack's environment gives it, with the embedded substitutes when the runtime names a file. */
@@ -41,5 +54,7 @@ export function withEmbeddedSubstitutes(
     mode: { value: "embedded", enumerable: true },
     ownerAuth: { value: substitutes.ownerAuth, enumerable: true },
     lifecycleEvents: { value: substitutes.lifecycleEvents, enumerable: true },
+    engineHome: { value: substitutes.awsTranslate ? "hybrid" : "embedded", enumerable: true },
+    ...(substitutes.awsTranslate ? { awsTranslate: { value: substitutes.awsTranslate, enumerable: true } } : {}),
   }) as BackendRuntimeConfig;
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import type { EngineHome } from "../services/languageCapabilities.js";
 import type { OwnerAuthConfig } from "../services/ownerAuth.js";
 import { DEFAULT_TABLE_NAMES, TABLE_IDS, TABLES, type TableNames } from "../tables/definitions.js";
+import { AWS_RECOGNIZER_LANGUAGES } from "./engineCatalogue.js";
 import type { LifecycleEventsConfig } from "./lifecycleEvents.js";
 import { LISTENER_TOKEN_SECRET_ARN_ENV, readSecretString, type SecretReader } from "./listenerTokenSecret.js";
 import { POOL_GROWTH_FUNCTION_NAME_ENV } from "./poolGrowthInvoker.js";
@@ -60,6 +62,25 @@ export interface BackendRuntimeConfig {
   };
   /** Static credentials (embedded); absent: the default provider chain (Lambda role). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /**
+   * Where Translate, Polly and Transcribe run (see `EngineHome`). Absent: "aws" in mode "aws",
+   * else "embedded".
+   */
+  readonly engineHome?: EngineHome;
+  /** Hybrid mode: Amazon Translate itself, with AWS credentials and Region instead of the embedded ones. */
+  readonly awsTranslate?: {
+    readonly region: string;
+    readonly credentials: {
+      readonly accessKeyId: string;
+      readonly secretAccessKey: string;
+      readonly sessionToken?: string;
+    };
+  };
+  /**
+   * Product language codes the recognizer hears (Transcribe has no list API): the function's
+   * `RECOGNIZER_LANGUAGES` (comma-separated), else Transcribe's documented languages.
+   */
+  readonly recognizerLanguages?: readonly string[];
   readonly tables: TableNames;
   readonly listenerTokenSecret: string;
   readonly ownerAuth: OwnerAuthConfig;
@@ -153,6 +174,9 @@ export function runtimeConfigFromEnv(
     listenerUrl: required(env, "LISTENER_URL"),
     webSocketUrl: required(env, "WEBSOCKET_URL"),
     ...(env[CAPTION_EVENTS_URL_ENV] ? { captionEventsUrl: env[CAPTION_EVENTS_URL_ENV] } : {}),
+    recognizerLanguages: env.RECOGNIZER_LANGUAGES
+      ? env.RECOGNIZER_LANGUAGES.split(",").map((c) => c.trim())
+      : AWS_RECOGNIZER_LANGUAGES,
     channelNamePrefix: env.CHANNEL_NAME_PREFIX ?? "babelcast-",
     terminologyNamePrefix: env.TERMINOLOGY_NAME_PREFIX ?? "babelcast-",
     vocabularyNamePrefix: env.VOCABULARY_NAME_PREFIX ?? "babelcast-",

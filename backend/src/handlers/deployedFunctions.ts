@@ -62,6 +62,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
     },
     // Creates the first channel, presigns the console's master URLs, deletes channels and the terminology when the session ends.
     // Ending a session publishes its status to every language's caption channel.
+    // GET /languages and the session checks read the engines' language lists (engineCatalogue).
     capabilities: [
       "kvsChannelLifecycle",
       "kvsSignaling",
@@ -71,6 +72,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "lifecycleEvents",
       "deleteTerminologies",
       "glossaryVocabularies",
+      "engineCatalogue",
     ],
   },
   {

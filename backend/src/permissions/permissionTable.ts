@@ -33,6 +33,11 @@ export type Capability =
   /** Read a glossary vocabulary's state (the owner's view of a session, served on the public route). */
   | "readVocabularyState"
   | "polly"
+  /**
+   * Read the engines' language lists (Translate ListLanguages, Polly DescribeVoices): which
+   * languages this home can translate and speak, for `GET /languages` and the session checks.
+   */
+  | "engineCatalogue"
   /** Put session lifecycle events on this stack's event bus. */
   | "lifecycleEvents"
   /** Read the listener-token key from Secrets Manager (sign or check listener tokens). */
@@ -127,6 +132,10 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
   listVocabularies: [{ actions: ["transcribe:ListVocabularies"], on: "any" }],
   polly: [{ actions: ["polly:SynthesizeSpeech"], on: "any" }],
+  // Neither action names a resource type in the Service Authorization Reference, so both take "*"
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_translate.html,
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonpolly.html).
+  engineCatalogue: [{ actions: ["translate:ListLanguages", "polly:DescribeVoices"], on: "any" }],
   lifecycleEvents: [{ actions: ["events:PutEvents"], on: "eventBus" }],
   listenerTokens: [{ actions: ["secretsmanager:GetSecretValue"], on: "listenerTokenSecret" }],
   // Invoke's resource is the function

@@ -141,6 +141,11 @@ export class EspeakPool {
     await Promise.all(this.engines.map((e) => e.start()));
   }
 
+  /** The voices eSpeak NG really has (every engine loads the same build; the first one answers). */
+  async voices(): Promise<EspeakVoiceInfo[]> {
+    return (this.engines[0] as EspeakEngine).start();
+  }
+
   synthesize(text: string, voice: string, rate = 1): Promise<SpeechPcm> {
     const idlest = this.engines.reduce((a, b) => (b.pendingCount < a.pendingCount ? b : a));
     return idlest.synthesize(text, voice, rate);

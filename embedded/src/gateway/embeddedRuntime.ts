@@ -7,6 +7,7 @@ import { userPoolJwksPath } from "../cognito/userPoolService.js";
 import { loadOrCreateSecretFile } from "../dataDir.js";
 import type { EmbeddedContext } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
+import { EMBEDDED_RECOGNIZER_LANGUAGES, resolveEngineHome } from "./engineHome.js";
 
 export const LISTENER_SECRET_FILE = "listener-token-secret";
 /** Section of `D/embedded.json` with the sessions backend's limits (see SessionLimits). */
@@ -23,14 +24,19 @@ export function loadOrCreateListenerSecret(dataDir: string): string {
  */
 export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfig {
   const base = ctx.loopbackUrl;
+  // Throws (the server does not start) when hybrid mode lacks AWS credentials.
+  const engines = resolveEngineHome(ctx.settings);
   return {
     mode: "embedded",
     region: ctx.region,
+    engineHome: engines.home === "aws" ? "hybrid" : "embedded",
+    ...(engines.home === "aws" ? { awsTranslate: { region: engines.region, credentials: engines.credentials } } : {}),
+    recognizerLanguages: EMBEDDED_RECOGNIZER_LANGUAGES,
     endpoints: {
       dynamodb: `${base}${PATHS.dynamodb}`,
       kinesisvideo: `${base}${PATHS.kinesisvideo}`,
       apigatewaymanagementapi: `${base}${PATHS.apigatewaymanagementapi}`,
-      translate: `${base}${PATHS.translate}`,
+      ...(engines.home === "aws" ? {} : { translate: `${base}${PATHS.translate}` }),
       transcribe: `${base}${PATHS.transcribe}`,
       polly: `${base}${PATHS.polly}`,
       lambda: `${base}${PATHS.lambda}`,

@@ -104,7 +104,11 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
     const deployed = embeddedFunctions(ctx, {
       listenerTokenSecret: config.listenerTokenSecret,
       sessionLimits: config.limits,
-      substitutes: { ownerAuth: config.ownerAuth, lifecycleEvents: config.lifecycleEvents },
+      substitutes: {
+        ownerAuth: config.ownerAuth,
+        lifecycleEvents: config.lifecycleEvents,
+        ...(config.awsTranslate ? { awsTranslate: config.awsTranslate } : {}),
+      },
     });
     const lambda = await LambdaRuntime.start({
       functions: options.functions ? options.functions(deployed) : deployed,

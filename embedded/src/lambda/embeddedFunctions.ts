@@ -11,6 +11,7 @@ import { PATHS } from "@babelcast/protocol";
 import { callersFor } from "../auth/callerDirectory.js";
 import type { ResolvedCredentials } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext } from "../embeddedContext.js";
+import { EMBEDDED_RECOGNIZER_LANGUAGES } from "../gateway/engineHome.js";
 import type { LambdaFunctionDefinition } from "./lambdaRuntime.js";
 
 /** The file in the data dir with what has no cloud environment variable (see `EMBEDDED_SUBSTITUTES_ENV`). */
@@ -57,12 +58,13 @@ function reservedVariables(
  * Where the AWS APIs are: the SDK's service-specific endpoint variables point each client
  * at this server's endpoint. https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
  */
-function endpointVariables(ctx: EmbeddedContext): Record<string, string> {
+function endpointVariables(ctx: EmbeddedContext, hybrid: boolean): Record<string, string> {
   const base = ctx.loopbackUrl;
   return {
     AWS_ENDPOINT_URL_DYNAMODB: `${base}${PATHS.dynamodb}`,
     AWS_ENDPOINT_URL_KINESIS_VIDEO: `${base}${PATHS.kinesisvideo}`,
-    AWS_ENDPOINT_URL_TRANSLATE: `${base}${PATHS.translate}`,
+    // Hybrid mode: Translate is Amazon Translate's own endpoint.
+    ...(hybrid ? {} : { AWS_ENDPOINT_URL_TRANSLATE: `${base}${PATHS.translate}` }),
     AWS_ENDPOINT_URL_TRANSCRIBE: `${base}${PATHS.transcribe}`,
     AWS_ENDPOINT_URL_POLLY: `${base}${PATHS.polly}`,
     AWS_ENDPOINT_URL_LAMBDA: `${base}${PATHS.lambda}`,
@@ -88,13 +90,14 @@ function stackVariables(ctx: EmbeddedContext, stack: StackEnvironment, substitut
     LISTENER_URL: ctx.config.listenerUrl,
     WEBSOCKET_URL: ctx.config.webSocketUrl,
     WEBSOCKET_MANAGEMENT_ENDPOINT: `${ctx.loopbackUrl}${PATHS.apigatewaymanagementapi}`,
-    // The caption Event API's HTTP publish URL (cloud: `https://<http-domain>/event`).
     CHANNEL_NAME_PREFIX: "babelcast-",
     TERMINOLOGY_NAME_PREFIX: "babelcast-",
     VOCABULARY_NAME_PREFIX: "babelcast-",
     // The embedded runtime names functions by their id (the stack passes the deployed name).
     [POOL_GROWTH_FUNCTION_NAME_ENV]: FUNCTION_SETTINGS.PoolGrowthFunction.id,
     SESSION_LIMITS: JSON.stringify(stack.sessionLimits),
+    // What the embedded recognizer hears (Transcribe has no list API; the cloud takes its documented table).
+    RECOGNIZER_LANGUAGES: EMBEDDED_RECOGNIZER_LANGUAGES.join(","),
     [EMBEDDED_SUBSTITUTES_ENV]: substitutesFile,
   };
 }
@@ -122,7 +125,7 @@ export function embeddedFunctions(ctx: EmbeddedContext, stack: StackEnvironment)
     timeoutSeconds: entry.timeoutSeconds,
     environment: {
       ...reservedVariables(ctx, entry.id, entry.memorySize, callers.functionCredentials(entry.id)),
-      ...endpointVariables(ctx),
+      ...endpointVariables(ctx, stack.substitutes.awsTranslate !== undefined),
       ...stackVariables(ctx, stack, substitutesFile),
       // As the stack: only functions whose role may publish captions are told where.
       ...(entry.capabilities.includes("publishCaptions")

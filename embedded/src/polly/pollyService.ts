@@ -168,10 +168,19 @@ export function createPollyService(ctx: EmbeddedContext): PollyService {
     res.end(audio);
   };
 
-  const describeVoices = (query: URLSearchParams, res: ServerResponse) => {
+  // Only the voices whose eSpeak NG voice the engine really loaded: a language the build
+  // lacks is not offered, so the backend's catalogue says "captions only" up front.
+  const describeVoices = async (query: URLSearchParams, res: ServerResponse) => {
     const engineFilter = query.get("Engine");
     const languageFilter = query.get("LanguageCode");
+    let espeakLanguages: Set<string>;
+    try {
+      espeakLanguages = new Set((await engine.voices()).flatMap((v) => v.languages));
+    } catch (err) {
+      throw new AwsServiceError("ServiceFailureException", 500, `The speech engine failed to start: ${String(err)}`);
+    }
     const voices = [...EMULATED_VOICES.values()]
+      .filter((v) => espeakLanguages.has(v.espeakVoice))
       .filter((v) => !engineFilter || v.engines.includes(engineFilter as EmulatedVoice["engines"][number]))
       .filter((v) => !languageFilter || v.languageCode === languageFilter)
       .map((v) => ({
@@ -201,7 +210,7 @@ export function createPollyService(ctx: EmbeddedContext): PollyService {
       const route = path.slice(PATHS.polly.length);
       if (req.method === "GET" && route === "/v1/voices") {
         requireAllowed(callers, req, { action: "polly:DescribeVoices", resource: undefined });
-        describeVoices(new URLSearchParams(rawQuery), res);
+        await describeVoices(new URLSearchParams(rawQuery), res);
         return;
       }
       if (req.method !== "POST" || route !== "/v1/speech") {

@@ -73,7 +73,13 @@ export function findApertiumRoute(from: string, to: string, installed: readonly 
   return undefined;
 }
 
-/** Every language some installed mode reads or writes. */
+/**
+ * The languages Translate's ListLanguages may honestly name: English and every language the
+ * installed modes reach from English and back to it. Amazon Translate translates between any
+ * two languages it lists (https://docs.aws.amazon.com/translate/latest/dg/what-is-languages.html),
+ * and so does this list: any two of them meet through English. A language a mode merely
+ * touches (Galician through es-gl, with no way back) is not listed.
+ */
 export function apertiumLanguages(installed: readonly string[]): string[] {
   const langs = new Set<string>();
   for (const mode of installed) {
@@ -83,5 +89,7 @@ export function apertiumLanguages(installed: readonly string[]): string[] {
       langs.add(pair.to);
     }
   }
-  return [...langs].sort();
+  return [...langs]
+    .filter((l) => l === "en" || (findApertiumRoute("en", l, installed) && findApertiumRoute(l, "en", installed)))
+    .sort();
 }

@@ -44,8 +44,11 @@ describe("Apertium routes", () => {
     expect(findApertiumRoute("es", "es", MODES)).toEqual([]);
   });
 
-  it("lists every language a mode reads or writes", () => {
+  it("lists the languages reached from English and back, not one a mode only touches", () => {
     expect(apertiumLanguages(MODES)).toEqual(["ca", "en", "es", "fr", "it", "pt"]);
+    // Galician: reached from English through Spanish, but no mode leads back.
+    expect(apertiumLanguages([...MODES, "es-gl"])).toEqual(["ca", "en", "es", "fr", "it", "pt"]);
+    expect(apertiumLanguages([...MODES, "es-gl", "gl-es"])).toEqual(["ca", "en", "es", "fr", "gl", "it", "pt"]);
   });
 });
 

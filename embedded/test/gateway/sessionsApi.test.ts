@@ -125,16 +125,16 @@ describe("PATCH /sessions/{id}", () => {
       "PATCH",
       `/sessions/${s.id}`,
       {
-        targetLanguages: ["de"],
+        targetLanguages: ["pt"],
         glossary: [{ source: "Babelcast", targets: {} }],
-        voices: { de: "Vicki" },
+        voices: { pt: "Camila" },
         audioCapacity: 20,
       },
       h.ownerToken,
     );
     expect(res.status, res.text).toBe(200);
-    expect(res.json).toMatchObject({ targetLanguages: ["de"], voices: { de: "Vicki" }, audioCapacity: 20 });
-    expect((await h.api("GET", `/sessions/${s.id}`)).json.targetLanguages).toEqual(["de"]);
+    expect(res.json).toMatchObject({ targetLanguages: ["pt"], voices: { pt: "Camila" }, audioCapacity: 20 });
+    expect((await h.api("GET", `/sessions/${s.id}`)).json.targetLanguages).toEqual(["pt"]);
   });
 
   it.each([

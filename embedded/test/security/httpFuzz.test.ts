@@ -4,6 +4,7 @@ import {
   type HttpRouteKey,
   JoinRequest,
   JoinResponse,
+  KnownLanguage,
   LANGUAGE_CODES,
   RefreshRequest,
   TranscriptFormat,
@@ -404,6 +405,23 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
             })),
         },
         { weight: 2, arbitrary: unknownId().map((id) => ({ auth: owner, path: `/sessions/${id}/transcript` })) },
+      ),
+      "GET",
+      false,
+    ),
+    "GET /languages": finish(
+      fc.oneof(
+        // anyone without the owner's token
+        fc.record({ auth: bad, query: queryString(["source"]) }).map(({ auth, query }) => ({
+          auth,
+          query,
+          path: "/languages",
+        })),
+        // the owner, with a source that is not a language of the table
+        fc
+          .oneof(wrongValue().map(asText), fc.constantFrom("xx", "EN", "e", "eng", ""))
+          .filter((source) => !KnownLanguage.safeParse(source).success)
+          .map((source) => ({ auth: owner, path: "/languages", query: new URLSearchParams({ source }).toString() })),
       ),
       "GET",
       false,

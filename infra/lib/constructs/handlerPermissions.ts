@@ -106,5 +106,5 @@ export const WILDCARD_REASONS: Readonly<
   connections: "Connection ids are assigned at run time; the ARN is pinned to this API and stage.",
   terminologies: "Session glossaries become terminologies named at run time; the ARN is pinned to the prefix.",
   vocabularies: "Session glossaries become vocabularies named at run time; the ARN is pinned to the prefix.",
-  any: "translate:TranslateText without a terminology, translate:ListTerminologies, transcribe:ListVocabularies and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
+  any: "translate:TranslateText without a terminology, translate:ListTerminologies, translate:ListLanguages, transcribe:ListVocabularies, polly:DescribeVoices and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
 };

@@ -3,6 +3,7 @@ import { ApiFailure } from "../../services/apiErrors.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { listChannels } from "./channelsHandler.js";
 import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
+import { listLanguages } from "./languagesHandler.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
 import { createSession, endSession, getSession, listSessions, updateSession } from "./sessionsHandlers.js";
 import { exportTranscript } from "./transcriptHandler.js";
@@ -19,6 +20,7 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "POST /sessions/{id}/listeners/{listenerId}/refresh": refreshListener,
   "GET /sessions/{id}/channels": listChannels,
   "GET /sessions/{id}/transcript": exportTranscript,
+  "GET /languages": listLanguages,
 };
 
 /** The HTTP API as one handler of API Gateway v2 events, dispatching on the route key. */

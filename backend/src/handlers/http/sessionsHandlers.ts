@@ -29,6 +29,7 @@ import {
   requireOwner,
   sessionIdParam,
 } from "./httpRequest.js";
+import { requireServableLanguages } from "./languagesHandler.js";
 
 const ID_ATTEMPTS = 20;
 
@@ -73,6 +74,7 @@ async function syncVocabulary(deps: BackendDeps, session: SessionRecord): Promis
 export async function createSession(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
   const owner = await requireOwner(deps, event);
   const request = parseOrThrow(CreateSessionRequest, jsonBody(event), "the session");
+  await requireServableLanguages(deps, request.sourceLanguage, request.targetLanguages);
   await enforceRateLimit(deps, sessionsPerOwner(deps), owner.ownerId);
   let record: SessionRecord | undefined;
   for (let i = 0; i < ID_ATTEMPTS && !record; i++) {
@@ -120,6 +122,7 @@ export async function getSession(deps: BackendDeps, event: HttpEvent): Promise<H
 export async function updateSession(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
   const { session } = await requireOwnedSession(deps, event);
   const update = parseOrThrow(UpdateSessionRequest, jsonBody(event), "the update");
+  if (update.targetLanguages) await requireServableLanguages(deps, session.sourceLanguage, update.targetLanguages);
   const changes = applySessionUpdate(session, update, deps.now());
   const updated = await deps.stores.sessions.update(session.sessionId, changes);
   if (!updated) throw conflict(`session ${session.sessionId} has ended and can no longer be changed`);

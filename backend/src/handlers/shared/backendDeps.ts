@@ -5,11 +5,13 @@ import {
 } from "../../aws/captionPublisher.js";
 import { type AwsClients, createAwsClients } from "../../aws/clients.js";
 import { cognitoJwtVerify } from "../../aws/cognitoJwt.js";
+import { AWS_RECOGNIZER_LANGUAGES, cachedEngineCatalogue, readEngineCatalogue } from "../../aws/engineCatalogue.js";
 import { createLifecycleEvents, type LifecycleEvents } from "../../aws/lifecycleEvents.js";
 import { lambdaPoolGrowth, type PoolGrowth } from "../../aws/poolGrowthInvoker.js";
 import type { BackendRuntimeConfig } from "../../aws/runtimeConfig.js";
 import { kvsSignalingChannels, type SignalingChannels } from "../../aws/signalingChannels.js";
 import { managementApiConnections, type WebSocketConnections } from "../../aws/webSocketConnections.js";
+import type { EngineCatalogue } from "../../services/languageCapabilities.js";
 import { type OwnerAuthenticator, selectOwnerAuthenticator } from "../../services/ownerAuth.js";
 import { createStores, type Stores } from "../../tables/stores.js";
 import type { Logger } from "./logger.js";
@@ -35,6 +37,11 @@ export interface BackendDeps {
   /** Captions, partials and session status to listeners: one publish per language (the caption Event API). */
   readonly captions: CaptionPublisher;
   readonly lifecycle: LifecycleEvents;
+  /**
+   * What this home's engines can do per language, read from them and kept a few minutes per
+   * container (engine metadata, the same for every invocation; see `aws/engineCatalogue.ts`).
+   */
+  engineCatalogue(): Promise<EngineCatalogue>;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
@@ -92,6 +99,16 @@ export function createBackendDeps(config: BackendRuntimeConfig, overrides: Backe
     sockets: managementApiConnections(clients, managementEndpoint),
     captions,
     lifecycle: overrides.lifecycle ?? createLifecycleEvents(config.lifecycleEvents, config.region),
+    engineCatalogue: cachedEngineCatalogue(
+      () =>
+        readEngineCatalogue({
+          home: config.engineHome ?? (config.mode === "aws" ? "aws" : "embedded"),
+          translate: clients.translate,
+          polly: clients.polly,
+          recognizerLanguages: config.recognizerLanguages ?? AWS_RECOGNIZER_LANGUAGES,
+        }),
+      now,
+    ),
     now,
     sleep,
     random,

@@ -169,6 +169,10 @@ export function App({ stores }: AppProps) {
             <SessionSetup
               resumable={talk.resumable.value}
               defaults={settings.settings.value.lastSession}
+              loadLanguages={(source) => {
+                const api = signIn.api;
+                return api ? api.languages(source) : Promise.reject(new Error("not signed in"));
+              }}
               onCreate={(r) => talk.create(r)}
               onReopen={(x) => talk.reopen(x)}
             />

@@ -1,19 +1,20 @@
-import { type CreateSessionRequest, LANGUAGES, type SessionOwnerView } from "@babelcast/protocol";
-import { useState } from "preact/hooks";
+import type { CreateSessionRequest, LanguagesResponse, SessionOwnerView } from "@babelcast/protocol";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { ConsoleSettings } from "../../shared/settings.js";
 import { parseGlossary } from "../session/glossary.js";
+import { servableTargets, sourceChoices, targetChoices } from "../session/languageChoices.js";
 
 export interface SessionSetupProps {
   readonly resumable: SessionOwnerView | undefined;
   readonly defaults: ConsoleSettings["lastSession"];
+  /** What the server's engines can do with each language from a source (`GET /languages`). */
+  readonly loadLanguages: (source: string) => Promise<LanguagesResponse>;
   readonly onCreate: (request: CreateSessionRequest) => Promise<void>;
   readonly onReopen: (session: SessionOwnerView) => Promise<void>;
 }
 
-const languages = [...LANGUAGES.values()];
-
 /** A running session to reopen, and the form for a new one. */
-export function SessionSetup({ resumable, defaults, onCreate, onReopen }: SessionSetupProps) {
+export function SessionSetup({ resumable, defaults, loadLanguages, onCreate, onReopen }: SessionSetupProps) {
   const [title, setTitle] = useState("");
   const [source, setSource] = useState(defaults.sourceLanguage);
   const [targets, setTargets] = useState<string[]>(defaults.targetLanguages);
@@ -21,6 +22,36 @@ export function SessionSetup({ resumable, defaults, onCreate, onReopen }: Sessio
   const [capacity, setCapacity] = useState(defaults.audioCapacity);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [availability, setAvailability] = useState<LanguagesResponse>();
+  const [availabilityError, setAvailabilityError] = useState<string>();
+
+  // The parent passes a new function each render: keep the latest without refetching for it.
+  const load = useRef(loadLanguages);
+  load.current = loadLanguages;
+
+  // Ask the server what its engines can do from this source; a stale answer is dropped.
+  useEffect(() => {
+    let current = true;
+    load.current(source).then(
+      (a) => {
+        if (!current) return;
+        setAvailability(a);
+        setAvailabilityError(undefined);
+        const heard = sourceChoices(a);
+        if (!heard.some((l) => l.code === source) && heard[0]) setSource(heard[0].code);
+        setTargets((t) => servableTargets(t, targetChoices(a, source)));
+      },
+      (err: unknown) => {
+        if (current) setAvailabilityError((err as Error).message);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [source]);
+
+  const sources = sourceChoices(availability);
+  const choices = targetChoices(availability, source);
 
   const toggleTarget = (code: string, on: boolean) =>
     setTargets((t) => (on ? [...t.filter((c) => c !== code), code] : t.filter((c) => c !== code)));
@@ -36,7 +67,7 @@ export function SessionSetup({ resumable, defaults, onCreate, onReopen }: Sessio
       await onCreate({
         title: title.trim(),
         sourceLanguage: source,
-        targetLanguages: targets.filter((t) => t !== source),
+        targetLanguages: servableTargets(targets, choices),
         glossary: parsed.entries,
         voices: {},
         audioCapacity: capacity,
@@ -82,28 +113,56 @@ export function SessionSetup({ resumable, defaults, onCreate, onReopen }: Sessio
               value={source}
               onChange={(e) => setSource((e.target as HTMLSelectElement).value)}
             >
-              {languages.map((l) => (
+              {sources.map((l) => (
                 <option key={l.code} value={l.code}>
-                  {l.englishName} ({l.nativeName})
+                  {l.name}
                 </option>
               ))}
             </select>
           </label>
+          {availability && sources.length < availability.languages.length && (
+            <p class="muted" data-testid="source-note">
+              Only languages this server's speech recognition hears are offered (
+              {availability.languages.find((l) => !l.recognition.available)?.recognition.reason ?? ""}).
+            </p>
+          )}
+          {availabilityError && (
+            <p class="error" data-testid="languages-error">
+              Could not ask the server which languages it serves ({availabilityError}); it will still refuse a language
+              it cannot serve.
+            </p>
+          )}
           <fieldset class="targets">
             <legend>Translate into</legend>
-            {languages
-              .filter((l) => l.code !== source)
-              .map((l) => (
-                <label key={l.code} class="switch">
-                  <input
-                    type="checkbox"
-                    data-testid={`target-${l.code}`}
-                    checked={targets.includes(l.code)}
-                    onChange={(e) => toggleTarget(l.code, (e.target as HTMLInputElement).checked)}
-                  />
-                  {l.englishName}
-                </label>
-              ))}
+            {choices.map((l) => (
+              <label
+                key={l.code}
+                class={`switch capability-${l.capability}`}
+                title={l.reason}
+                data-testid={`target-row-${l.code}`}
+              >
+                <input
+                  type="checkbox"
+                  data-testid={`target-${l.code}`}
+                  checked={targets.includes(l.code) && !l.disabled}
+                  disabled={l.disabled}
+                  onChange={(e) => toggleTarget(l.code, (e.target as HTMLInputElement).checked)}
+                />
+                {l.name}
+                {l.label && (
+                  <span class="capability" data-testid={`capability-${l.code}`}>
+                    {" "}
+                    ({l.label})
+                  </span>
+                )}
+                {l.reason && (
+                  <small class="reason" data-testid={`reason-${l.code}`}>
+                    {" "}
+                    {l.reason}
+                  </small>
+                )}
+              </label>
+            ))}
           </fieldset>
           <label>
             Glossary (one term a line: <code>Babelcast = es:Babelcast, fr:Babelcast</code>)

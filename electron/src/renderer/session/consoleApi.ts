@@ -2,6 +2,7 @@ import {
   ApiError,
   type ConfigDocument,
   type CreateSessionRequest,
+  LanguagesResponse,
   SessionOwnerView,
   SignalingGrant,
   type TranscriptFormat,
@@ -76,6 +77,11 @@ export class ConsoleApi {
     if (!parsed.success)
       throw new ConsoleApiError(res.status, "BadResponse", `unexpected answer from ${url}: ${parsed.error.message}`);
     return parsed.data;
+  }
+
+  /** What the server's engines can do with each language from `source` (speech, captions only, not available). */
+  languages(source: string): Promise<LanguagesResponse> {
+    return this.request(`/languages?source=${encodeURIComponent(source)}`, {}, LanguagesResponse);
   }
 
   createSession(request: CreateSessionRequest): Promise<SessionOwnerView> {
