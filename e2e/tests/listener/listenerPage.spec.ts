@@ -254,6 +254,29 @@ test("replays through hello, exactly once, a caption published before the feed's
   expect(api.lastSocket!.received.filter((m) => m.action === "hello")).toHaveLength(1);
 });
 
+test("keeps its WebSocket alive with a hello every 4 minutes, under API Gateway's 10-minute idle timeout, while captions come from the feed", async ({
+  page,
+}) => {
+  await page.clock.install();
+  const api = await openPage(page);
+  await listen(page, api);
+  api.caption("en", 0, "Only on the feed.");
+  await expect(page.getByText("Only on the feed.")).toBeVisible();
+  const feeds = api.feeds.length;
+  // Nine quiet minutes on the WebSocket; the Event API keeps its own connection alive with ka.
+  for (let minute = 1; minute <= 9; minute++) {
+    api.lastFeed?.route.send(JSON.stringify({ type: "ka" }));
+    await page.clock.runFor(60_000);
+  }
+  expect(api.sockets).toHaveLength(1);
+  expect(api.feeds).toHaveLength(feeds);
+  expect(api.lastSocket!.received).toEqual([
+    { action: "hello", lastSeq: -1 },
+    { action: "hello", lastSeq: 0 },
+    { action: "hello", lastSeq: 0 },
+  ]);
+});
+
 test("keeps trying to join after the tap while the network fails, saying so", async ({ page }) => {
   const api = await openPage(page);
   api.dropJoins = 2;

@@ -58,6 +58,13 @@ const talkEnded = (err: unknown): boolean => err instanceof ApiFailure && (err.s
 
 /** A caption socket or feed that stayed up this long was healthy: its loss restarts the backoff. */
 const STABLE_SOCKET_MS = 10_000;
+/**
+ * API Gateway closes a WebSocket connection idle for 10 minutes
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html).
+ * Captions now come from the Event API, so the socket would fall silent and the listener drop
+ * out of the counts: a hello every 4 minutes keeps it open and also fills any caption gap.
+ */
+const SOCKET_KEEPALIVE_MS = 4 * 60_000;
 
 /** The two links captions come through, each reconnected on its own. */
 type Link = "socket" | "feed";
@@ -300,8 +307,14 @@ export class ListenerSession {
     const socket = new WebSocket(url);
     this.socket = socket;
     let openedAt: number | undefined;
+    let keepAlive: ReturnType<typeof setInterval> | undefined;
     socket.onopen = () => {
       openedAt = Date.now();
+      keepAlive = setInterval(() => {
+        const language = this.feed?.language;
+        if (this.helloSent && language && this.join?.language === language)
+          this.send({ action: "hello", lastSeq: lastSeqOf(this.state.captions, language) });
+      }, SOCKET_KEEPALIVE_MS);
       this.helloSent = false;
       this.linkUp("socket");
       this.set({ offline: false });
@@ -314,6 +327,7 @@ export class ListenerSession {
       if (message) this.onMessage(message);
     };
     socket.onclose = () => {
+      clearInterval(keepAlive);
       if (this.socket !== socket) return;
       this.socket = undefined;
       // Refused before opening, or dropping again right after a reconnection: the token may be stale.
