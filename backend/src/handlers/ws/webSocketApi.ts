@@ -7,6 +7,7 @@ import {
   ListenerHelloMessage,
   ListenerLanguageMessage,
   MAX_CLIENT_MESSAGE_BYTES,
+  MAX_PARTIALS_PER_SECOND,
   type ServerMessage,
   WS_MESSAGE_ROUTES,
 } from "@babelcast/protocol";
@@ -67,8 +68,7 @@ function parse<S extends z.ZodType>(ctx: MessageContext, schema: S, what: string
 }
 
 async function sendCounts(ctx: MessageContext, sessionId: string): Promise<void> {
-  const version = await ctx.deps.stores.coordination.countsVersion(sessionId);
-  await reply(ctx, await listenerCountsMessage(ctx.deps, sessionId, version));
+  await reply(ctx, await listenerCountsMessage(ctx.deps, sessionId));
 }
 
 // ---- console routes ----------------------------------------------------------
@@ -171,10 +171,16 @@ async function onLanguage(ctx: MessageContext): Promise<void> {
     );
   }
   const listenerId = ctx.identity.listenerId ?? "";
-  await ctx.deps.stores.listeners.setLanguage(session.sessionId, listenerId, message.language);
+  const change = await ctx.deps.stores.listeners.setLanguage(
+    session.sessionId,
+    listenerId,
+    message.language,
+    ctx.deps.now(),
+  );
   await ctx.deps.stores.connections.setLanguage(ctx.connectionId, message.language);
   await reply(ctx, { type: "language-changed", language: message.language });
-  await pushListenerCounts(ctx.deps, session.sessionId);
+  // The same language again changes no count: nothing to push.
+  if (change.countsVersion !== undefined) await pushListenerCounts(ctx.deps, session.sessionId, change.countsVersion);
 }
 
 const MESSAGE_ROUTES: Record<(typeof WS_MESSAGE_ROUTES)[number], (ctx: MessageContext) => Promise<void>> = {
@@ -185,6 +191,16 @@ const MESSAGE_ROUTES: Record<(typeof WS_MESSAGE_ROUTES)[number], (ctx: MessageCo
   hello: onHello,
   language: onLanguage,
 };
+
+/**
+ * The console throttles its partials to MAX_PARTIALS_PER_SECOND (PartialThrottle); the server
+ * holds every console to it too, at one UpdateItem per partial on a per-second counter in the
+ * coordination table (Lambda containers share no memory, so a counter in one would not hold).
+ * A partial over the limit is dropped quietly: the next one (or the final caption) replaces it.
+ */
+async function partialAdmitted(deps: BackendDeps, sessionId: string): Promise<boolean> {
+  return deps.stores.coordination.admitPartial(sessionId, MAX_PARTIALS_PER_SECOND, deps.now());
+}
 
 // ---- connect / disconnect --------------------------------------------------------
 
@@ -209,10 +225,10 @@ async function onConnect(deps: BackendDeps, connectionId: string, identity: Conn
 
 async function onDisconnect(deps: BackendDeps, connectionId: string): Promise<void> {
   const connection = await deps.stores.connections.delete(connectionId);
-  if (connection?.listenerId) {
-    await listenerDisconnected(deps, connection);
-    await pushListenerCounts(deps, connection.sessionId);
-  }
+  if (!connection?.listenerId) return;
+  // A repeated disconnect, or one from a connection the listener already replaced, changes no count.
+  const version = await listenerDisconnected(deps, connection);
+  if (version !== undefined) await pushListenerCounts(deps, connection.sessionId, version);
 }
 
 function errorStatus(err: unknown): ApiFailure {
@@ -234,6 +250,10 @@ export function createWebSocketHandler(deps: BackendDeps): (event: WsEvent) => P
     if (!identity) return { statusCode: 401, body: "the connection was not authorized" };
     if (routeKey === "$connect") {
       await onConnect(deps, connectionId, identity);
+      return { statusCode: 200 };
+    }
+    // Partials beyond MAX_PARTIALS_PER_SECOND per session are dropped before any other work.
+    if (routeKey === "partial" && identity.role === "console" && !(await partialAdmitted(deps, identity.sessionId))) {
       return { statusCode: 200 };
     }
     const ctxBase = { deps, connectionId, identity };
