@@ -252,10 +252,6 @@ export function createWebSocketHandler(deps: BackendDeps): (event: WsEvent) => P
       await onConnect(deps, connectionId, identity);
       return { statusCode: 200 };
     }
-    // Partials beyond MAX_PARTIALS_PER_SECOND per session are dropped before any other work.
-    if (routeKey === "partial" && identity.role === "console" && !(await partialAdmitted(deps, identity.sessionId))) {
-      return { statusCode: 200 };
-    }
     const ctxBase = { deps, connectionId, identity };
     try {
       const raw = event.isBase64Encoded ? Buffer.from(event.body ?? "", "base64").toString("utf8") : (event.body ?? "");
@@ -267,6 +263,16 @@ export function createWebSocketHandler(deps: BackendDeps): (event: WsEvent) => P
         body = JSON.parse(raw);
       } catch {
         throw badRequest("the message is not JSON: send an object with an action");
+      }
+      // A valid console partial beyond MAX_PARTIALS_PER_SECOND per session is dropped before any
+      // other work; an invalid one still gets its error from the route.
+      if (
+        routeKey === "partial" &&
+        identity.role === "console" &&
+        ConsolePartialMessage.safeParse(body).success &&
+        !(await partialAdmitted(deps, identity.sessionId))
+      ) {
+        return { statusCode: 200 };
       }
       const route = MESSAGE_ROUTES[routeKey as keyof typeof MESSAGE_ROUTES];
       if (!route) {
