@@ -4,6 +4,7 @@ import type { ConnectionRecord, SessionRecord } from "../tables/records.js";
 import { endSessionNow } from "./http/sessionsHandlers.js";
 import { lambdaDeps } from "./lambda/lambdaDeps.js";
 import type { BackendDeps } from "./shared/backendDeps.js";
+import { reconcileListenerCounts } from "./shared/listenerPresence.js";
 
 /**
  * Scheduled cleanup (an EventBridge rule in the cloud stack): ends sessions nobody runs any
@@ -75,6 +76,8 @@ export interface CleanupResult {
   readonly checked: number;
   readonly ended: readonly string[];
   readonly failed: readonly string[];
+  /** Live sessions whose listener counters drifted from their listener rows and were corrected. */
+  readonly countsCorrected: readonly string[];
   readonly terminologiesDeleted: readonly string[];
   readonly vocabulariesDeleted: readonly string[];
 }
@@ -123,6 +126,16 @@ export async function cleanupStaleSessions(
       deps.log.error("stale session not ended", { sessionId: session.sessionId, error: String(err) });
     }
   }
+  // Sessions that go on: their listener counters are corrected from a recount if they drifted.
+  const countsCorrected: string[] = [];
+  for (const session of sessions) {
+    if (ended.includes(session.sessionId) || failed.includes(session.sessionId)) continue;
+    try {
+      if (await reconcileListenerCounts(deps, session.sessionId)) countsCorrected.push(session.sessionId);
+    } catch (err) {
+      deps.log.warn("listener counts not reconciled", { sessionId: session.sessionId, error: String(err) });
+    }
+  }
   const { translate, transcribe } = deps.clients;
   const { terminologyNamePrefix, vocabularyNamePrefix } = deps.config;
   let terminologiesDeleted: string[] = [];
@@ -151,8 +164,15 @@ export async function cleanupStaleSessions(
   } catch (err) {
     deps.log.error("orphan vocabularies not listed", { error: String(err) });
   }
-  deps.log.info("cleanup done", { checked: sessions.length, ended, failed, terminologiesDeleted, vocabulariesDeleted });
-  return { checked: sessions.length, ended, failed, terminologiesDeleted, vocabulariesDeleted };
+  deps.log.info("cleanup done", {
+    checked: sessions.length,
+    ended,
+    failed,
+    countsCorrected,
+    terminologiesDeleted,
+    vocabulariesDeleted,
+  });
+  return { checked: sessions.length, ended, failed, countsCorrected, terminologiesDeleted, vocabulariesDeleted };
 }
 
 /** Lambda entry of the cleanup schedule. */

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { isConditionFailure } from "./conditionFailure.js";
 import { allItems } from "./paging.js";
 
@@ -137,25 +137,208 @@ export class CoordinationStore {
   }
 
   // ---- listener counts -------------------------------------------------------------
+  //
+  // Two items per session. `listener-counts` holds `version` and the counters (`total`,
+  // `captionsOnly`, `lang#<code>`, `channel#<ARN>`): every listener change is one UpdateItem
+  // that ADDs its delta and 1 to `version`, so counts never need the listener rows read, and a
+  // consistent GetItem returns counts and their version together. `listener-viewers` holds
+  // `v#<listenerId>` = language for connected listeners with an audio channel (the console routes
+  // each viewer's track by it): at most the session's audio capacity (≤ 10,000) entries of about
+  // 25 bytes, well under DynamoDB's 400 KB item size
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-items),
+  // and changed only when a viewer comes, goes or switches language.
 
-  /** A new version for the session's listener counts (1, 2, …): newer counts carry a higher one. */
-  async nextCountsVersion(sessionId: string, now: number): Promise<number> {
+  /**
+   * Adds one listener change to the session's counters and takes the next counts version, in one
+   * atomic update (ADD commutes, so concurrent changes from any container add up in any order).
+   * Returns the new version.
+   */
+  async addToCounts(sessionId: string, delta: Readonly<Record<string, number>>, now: number): Promise<number> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ":one": 1, ":e": this.expiresAt(now) };
+    const adds = ["version :one"];
+    Object.entries(delta).forEach(([attribute, change], i) => {
+      names[`#c${i}`] = attribute;
+      values[`:c${i}`] = change;
+      adds.push(`#c${i} :c${i}`);
+    });
     const out = await this.dynamo.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { sessionId, item: "listener-counts" },
-        UpdateExpression: "ADD version :one SET expiresAt = :e",
-        ExpressionAttributeValues: { ":one": 1, ":e": this.expiresAt(now) },
+        Key: { sessionId, item: COUNTS_ITEM },
+        UpdateExpression: `ADD ${adds.join(", ")} SET expiresAt = :e`,
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
         ReturnValues: "UPDATED_NEW",
       }),
     );
     return Number(out.Attributes?.version ?? 1);
   }
 
+  /**
+   * Moves one viewer's entry in the session's viewer map from `from` to `to` (a language, or
+   * null: no entry), only if it is `from` now. A listener's row changes one at a time, so its
+   * entry's changes form a chain; a change whose predecessor (written by another container) has
+   * not landed yet finds the entry not at `from` and returns false, for the caller to try again
+   * shortly, so the entry cannot end on an older state than the row's.
+   */
+  async moveViewer(
+    sessionId: string,
+    listenerId: string,
+    from: string | null,
+    to: string | null,
+    now: number,
+  ): Promise<boolean> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId, item: VIEWERS_ITEM },
+          UpdateExpression:
+            to === null ? "REMOVE #v ADD rev :one SET expiresAt = :e" : "SET #v = :to, expiresAt = :e ADD rev :one",
+          ConditionExpression: from === null ? "attribute_not_exists(#v)" : "#v = :from",
+          ExpressionAttributeNames: { "#v": `${VIEWER_PREFIX}${listenerId}` },
+          ExpressionAttributeValues: {
+            ":one": 1,
+            ":e": this.expiresAt(now),
+            ...(to === null ? {} : { ":to": to }),
+            ...(from === null ? {} : { ":from": from }),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /** The counters with their version, and the viewer map with its revision (two consistent GetItems, whatever the audience). */
+  async readCounts(sessionId: string): Promise<StoredCounts> {
+    const [counts, viewers] = await Promise.all(
+      [COUNTS_ITEM, VIEWERS_ITEM].map((item) =>
+        this.dynamo.send(new GetCommand({ TableName: this.table, Key: { sessionId, item }, ConsistentRead: true })),
+      ),
+    );
+    const counters: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(counts?.Item ?? {})) {
+      if (!NOT_COUNTERS.has(k)) counters[k] = v;
+    }
+    const byViewer: Record<string, string> = {};
+    for (const [k, v] of Object.entries(viewers?.Item ?? {})) {
+      if (k.startsWith(VIEWER_PREFIX) && typeof v === "string") byViewer[k.slice(VIEWER_PREFIX.length)] = v;
+    }
+    return {
+      version: Number(counts?.Item?.version ?? 0),
+      counters,
+      viewersRev: Number(viewers?.Item?.rev ?? 0),
+      byViewer,
+    };
+  }
+
+  /** A new version for the session's listener counts (1, 2, …): newer counts carry a higher one. */
+  async nextCountsVersion(sessionId: string, now: number): Promise<number> {
+    return this.addToCounts(sessionId, {}, now);
+  }
+
   async countsVersion(sessionId: string): Promise<number> {
     const out = await this.dynamo.send(
-      new GetCommand({ TableName: this.table, Key: { sessionId, item: "listener-counts" }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.table,
+        Key: { sessionId, item: COUNTS_ITEM },
+        ConsistentRead: true,
+        ProjectionExpression: "version",
+      }),
     );
     return Number(out.Item?.version ?? 0);
   }
+
+  /**
+   * Replaces the counters with a recount, only if no change landed since `seen` was read (its
+   * version): a listener change racing the recount wins, and the next recount looks again.
+   * Takes a new version so the console prefers the corrected counts. Returns it, or undefined
+   * when a change came first.
+   */
+  async replaceCounts(
+    sessionId: string,
+    seen: StoredCounts,
+    counters: Readonly<Record<string, number>>,
+    now: number,
+  ): Promise<number | undefined> {
+    const version = seen.version + 1;
+    try {
+      await this.dynamo.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...counters, sessionId, item: COUNTS_ITEM, version, expiresAt: this.expiresAt(now) },
+          ConditionExpression: seen.version === 0 ? "attribute_not_exists(version)" : "version = :v",
+          ...(seen.version === 0 ? {} : { ExpressionAttributeValues: { ":v": seen.version } }),
+        }),
+      );
+      return version;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Replaces the viewer map with a recount, only if it did not change since `seen` was read. */
+  async replaceViewers(
+    sessionId: string,
+    seen: StoredCounts,
+    byViewer: Readonly<Record<string, string>>,
+    now: number,
+  ): Promise<boolean> {
+    const entries = Object.fromEntries(Object.entries(byViewer).map(([id, l]) => [`${VIEWER_PREFIX}${id}`, l]));
+    try {
+      await this.dynamo.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...entries, sessionId, item: VIEWERS_ITEM, rev: seen.viewersRev + 1, expiresAt: this.expiresAt(now) },
+          ConditionExpression: seen.viewersRev === 0 ? "attribute_not_exists(rev)" : "rev = :r",
+          ...(seen.viewersRev === 0 ? {} : { ExpressionAttributeValues: { ":r": seen.viewersRev } }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  // ---- partials --------------------------------------------------------------------
+
+  /**
+   * Counts one partial of the session in the current second and says whether it is within
+   * `perSecond`. One UpdateItem on a per-second item (it expires a minute later): the limit holds
+   * whichever container gets each partial, which in-memory state could not promise.
+   */
+  async admitPartial(sessionId: string, perSecond: number, now: number): Promise<boolean> {
+    const second = Math.floor(now / 1000);
+    const out = await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { sessionId, item: `partials#${second}` },
+        UpdateExpression: "ADD hits :one SET expiresAt = :e",
+        ExpressionAttributeValues: { ":one": 1, ":e": second + 60 },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
+    return Number(out.Attributes?.hits ?? 1) <= perSecond;
+  }
+}
+
+const COUNTS_ITEM = "listener-counts";
+const VIEWERS_ITEM = "listener-viewers";
+const VIEWER_PREFIX = "v#";
+/** Attributes of the counters item that are not counters. */
+const NOT_COUNTERS = new Set(["sessionId", "item", "version", "expiresAt"]);
+
+/** The session's stored counts as one read found them. */
+export interface StoredCounts {
+  readonly version: number;
+  /** Counter attributes (`total`, `captionsOnly`, `lang#…`, `channel#…`) as stored. */
+  readonly counters: Readonly<Record<string, unknown>>;
+  readonly viewersRev: number;
+  readonly byViewer: Readonly<Record<string, string>>;
 }

@@ -101,7 +101,9 @@ export const TABLES = {
    * What several Lambda containers must agree on about a live session, so no container keeps
    * it in memory (all changed by conditional writes): `caption-order#<language>` (the last
    * segment published in that language), `slot#<channel>#<slot>` (which listener holds an
-   * audio slot, and until when), `listener-counts` (the counts' version). Expire by TTL.
+   * audio slot, and until when), `listener-counts` (the listener counters and their version),
+   * `listener-viewers` (each audio viewer's language), `partials#<second>` (the console's
+   * partials in that second). Expire by TTL.
    */
   coordination: {
     tableName: "BabelcastCoordination",

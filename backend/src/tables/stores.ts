@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { SessionStatus } from "@babelcast/protocol";
+import { countsDelta, viewerChange } from "../services/listenerCounts.js";
 import { isConditionFailure } from "./conditionFailure.js";
 import { CoordinationStore } from "./coordinationStore.js";
 import type { TableNames } from "./definitions.js";
@@ -148,10 +149,27 @@ export class SessionStore {
   }
 }
 
+/**
+ * A listener row's write as DynamoDB did it: the row before and after (undefined: none), and the
+ * counts version the change took when it changed the session's counts.
+ */
+export interface ListenerChange {
+  readonly before?: ListenerRecord;
+  readonly after?: ListenerRecord;
+  readonly countsVersion?: number;
+}
+
+/**
+ * Tries of a viewer entry's move before giving up (5·2^n ms apart, about 0.3 s in all): enough
+ * for the previous change of the same listener, in another container, to land.
+ */
+const VIEWER_MOVE_ATTEMPTS = 6;
+
 export class ListenerStore {
   constructor(
     private readonly dynamo: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly coordination: CoordinationStore,
   ) {}
 
   async get(sessionId: string, listenerId: string): Promise<ListenerRecord | undefined> {
@@ -161,8 +179,41 @@ export class ListenerStore {
     return out.Item as ListenerRecord | undefined;
   }
 
-  async put(record: ListenerRecord): Promise<void> {
-    await this.dynamo.send(new PutCommand({ TableName: this.table, Item: record }));
+  /**
+   * Every write of a listener row ends here: the session's counters (and viewer map) take the
+   * row's before → after, so the counts follow the rows whoever writes them. The viewer entry is
+   * written before the counters, so a push that reads a version at least this change's sees it.
+   * A container stopping between the row and the counters leaves drift the scheduled cleanup's
+   * recount corrects (`reconcileListenerCounts`).
+   */
+  private async record(
+    before: ListenerRecord | undefined,
+    after: ListenerRecord | undefined,
+    now: number,
+  ): Promise<ListenerChange> {
+    const sessionId = (after ?? before)?.sessionId;
+    const delta = countsDelta(before, after);
+    const viewer = viewerChange(before, after);
+    if (!sessionId || (Object.keys(delta).length === 0 && !viewer)) return { before, after };
+    if (viewer) {
+      let moved = false;
+      for (let attempt = 0; attempt < VIEWER_MOVE_ATTEMPTS && !moved; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 5 * 2 ** attempt));
+        moved = await this.coordination.moveViewer(sessionId, viewer.listenerId, viewer.from, viewer.language, now);
+      }
+      // Still not where this change starts from: the entry drifted (a container stopped
+      // mid-change); the counters still take the change, and the cleanup's recount fixes the entry.
+    }
+    const countsVersion = await this.coordination.addToCounts(sessionId, delta, now);
+    return { before, after, countsVersion };
+  }
+
+  /** Writes the whole row (a join or rejoin, a refresh); the counts follow what it replaced. */
+  async put(record: ListenerRecord): Promise<ListenerChange> {
+    const out = await this.dynamo.send(
+      new PutCommand({ TableName: this.table, Item: record, ReturnValues: "ALL_OLD" }),
+    );
+    return this.record(out.Attributes as ListenerRecord | undefined, record, record.lastActiveAt);
   }
 
   async listBySession(sessionId: string): Promise<ListenerRecord[]> {
@@ -178,7 +229,9 @@ export class ListenerStore {
 
   /**
    * Marks a listener connected on `connectionId` (or disconnected, only if still on
-   * `connectionId`); returns the listener as stored afterwards, undefined when nothing changed.
+   * `connectionId`). `after` is undefined when nothing was written (no such listener, or it is
+   * on another connection now). The row before comes back from the write itself (ALL_OLD), and
+   * the row after is that with this update's SET and REMOVE applied.
    */
   async setConnection(
     sessionId: string,
@@ -186,7 +239,7 @@ export class ListenerStore {
     connectionId: string,
     connected: boolean,
     now: number,
-  ): Promise<ListenerRecord | undefined> {
+  ): Promise<ListenerChange> {
     try {
       const out = await this.dynamo.send(
         new UpdateCommand({
@@ -199,35 +252,51 @@ export class ListenerStore {
           ExpressionAttributeValues: connected
             ? { ":t": true, ":c": connectionId, ":now": now }
             : { ":f": false, ":c": connectionId, ":now": now },
-          ReturnValues: "ALL_NEW",
+          ReturnValues: "ALL_OLD",
         }),
       );
-      return out.Attributes as ListenerRecord;
+      const before = out.Attributes as ListenerRecord;
+      const { connectionId: _was, ...rest } = before;
+      const after: ListenerRecord = connected
+        ? { ...before, connected: true, connectionId, lastActiveAt: now }
+        : { ...rest, connected: false, lastActiveAt: now };
+      return this.record(before, after, now);
     } catch (err) {
-      if (isConditionFailure(err)) return undefined;
+      if (isConditionFailure(err)) return {};
       throw err;
     }
   }
 
   /** The listener lost its audio slot to another (it was away past the grace period). */
-  async dropSlot(sessionId: string, listenerId: string, slotItem: string, reason: string): Promise<void> {
+  async dropSlot(
+    sessionId: string,
+    listenerId: string,
+    slotItem: string,
+    reason: string,
+    now: number,
+  ): Promise<ListenerChange> {
     try {
-      await this.dynamo.send(
+      const out = await this.dynamo.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { sessionId, listenerId },
           UpdateExpression: "SET captionsOnlyReason = :r REMOVE channelArn, slotItem",
           ConditionExpression: "slotItem = :s",
           ExpressionAttributeValues: { ":r": reason, ":s": slotItem },
+          ReturnValues: "ALL_OLD",
         }),
       );
+      const before = out.Attributes as ListenerRecord;
+      const { channelArn: _c, slotItem: _s, ...rest } = before;
+      return this.record(before, { ...rest, captionsOnlyReason: reason }, now);
     } catch (err) {
-      if (!isConditionFailure(err)) throw err;
+      if (isConditionFailure(err)) return {};
+      throw err;
     }
   }
 
-  async setLanguage(sessionId: string, listenerId: string, language: string): Promise<void> {
-    await this.dynamo.send(
+  async setLanguage(sessionId: string, listenerId: string, language: string, now: number): Promise<ListenerChange> {
+    const out = await this.dynamo.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { sessionId, listenerId },
@@ -235,8 +304,11 @@ export class ListenerStore {
         ConditionExpression: "attribute_exists(listenerId)",
         ExpressionAttributeNames: { "#l": "language" },
         ExpressionAttributeValues: { ":l": language },
+        ReturnValues: "ALL_OLD",
       }),
     );
+    const before = out.Attributes as ListenerRecord;
+    return this.record(before, { ...before, language }, now);
   }
 }
 
@@ -401,12 +473,13 @@ export interface Stores {
 }
 
 export function createStores(dynamo: DynamoDBDocumentClient, tables: TableNames): Stores {
+  const coordination = new CoordinationStore(dynamo, tables.coordination);
   return {
     sessions: new SessionStore(dynamo, tables.sessions),
-    listeners: new ListenerStore(dynamo, tables.listeners),
+    listeners: new ListenerStore(dynamo, tables.listeners, coordination),
     connections: new ConnectionStore(dynamo, tables.connections),
     segments: new SegmentStore(dynamo, tables.segments),
     rateLimits: new RateLimitStore(dynamo, tables.rateLimits),
-    coordination: new CoordinationStore(dynamo, tables.coordination),
+    coordination,
   };
 }

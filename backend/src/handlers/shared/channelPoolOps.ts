@@ -116,7 +116,13 @@ export async function claimAudioSlot(
       );
       if (!claim.claimed) continue;
       if (claim.previousHolder) {
-        await deps.stores.listeners.dropSlot(current.sessionId, claim.previousHolder, slot.item, SLOT_LOST_REASON);
+        await deps.stores.listeners.dropSlot(
+          current.sessionId,
+          claim.previousHolder,
+          slot.item,
+          SLOT_LOST_REASON,
+          deps.now(),
+        );
       }
       return { decision: { kind: "slot", slot }, session: current };
     }

@@ -1,6 +1,6 @@
 import type { ListenerCountsMessage } from "@babelcast/protocol";
 import { slotHeldUntil } from "../../services/channelPool.js";
-import { countListeners } from "../../services/listenerCounts.js";
+import { countersOf, countListeners, countsDiffer, countsFromCounters } from "../../services/listenerCounts.js";
 import type { ConnectionRecord, ListenerRecord } from "../../tables/records.js";
 import type { BackendDeps } from "./backendDeps.js";
 import { postToEach } from "./connectionSend.js";
@@ -18,69 +18,78 @@ export async function holdListenerSlot(deps: BackendDeps, listener: ListenerReco
   await deps.stores.coordination.holdSlot(listener.sessionId, listener.slotItem, listener.listenerId, heldUntil, now);
 }
 
+/** The listener's WebSocket opened: it counts again (when it did not already). */
 export async function listenerConnected(
   deps: BackendDeps,
   sessionId: string,
   listenerId: string,
   connectionId: string,
 ): Promise<void> {
-  const listener = await deps.stores.listeners.setConnection(sessionId, listenerId, connectionId, true, deps.now());
-  if (listener) await holdListenerSlot(deps, listener);
-  await pushListenerCounts(deps, sessionId);
+  const change = await deps.stores.listeners.setConnection(sessionId, listenerId, connectionId, true, deps.now());
+  if (change.after) await holdListenerSlot(deps, change.after);
+  if (change.countsVersion !== undefined) await pushListenerCounts(deps, sessionId, change.countsVersion);
 }
 
-/** The listener's connection closed (or the gateway says it is gone). */
-export async function listenerDisconnected(deps: BackendDeps, connection: ConnectionRecord): Promise<void> {
-  if (!connection.listenerId) return;
-  const listener = await deps.stores.listeners.setConnection(
+/**
+ * The listener's connection closed (or the gateway says it is gone). Returns the counts version
+ * its change took (undefined: the counts did not change, e.g. it is on a newer connection, or
+ * this disconnect was seen before).
+ */
+export async function listenerDisconnected(
+  deps: BackendDeps,
+  connection: ConnectionRecord,
+): Promise<number | undefined> {
+  if (!connection.listenerId) return undefined;
+  const change = await deps.stores.listeners.setConnection(
     connection.sessionId,
     connection.listenerId,
     connection.connectionId,
     false,
     deps.now(),
   );
-  if (listener) await holdListenerSlot(deps, listener);
+  if (change.after) await holdListenerSlot(deps, change.after);
+  return change.countsVersion;
 }
 
 /** Forgets connections the gateway says are gone (their clients vanished without a close). */
 export async function forgetConnections(deps: BackendDeps, gone: readonly ConnectionRecord[]): Promise<void> {
   if (gone.length === 0) return;
+  const newest = new Map<string, number>();
   await Promise.all(
     gone.map(async (c) => {
       await deps.stores.connections.delete(c.connectionId);
-      await listenerDisconnected(deps, c);
+      const version = await listenerDisconnected(deps, c);
+      if (version !== undefined) newest.set(c.sessionId, Math.max(version, newest.get(c.sessionId) ?? 0));
     }),
   );
-  const sessions = new Set(gone.filter((c) => c.role === "listener").map((c) => c.sessionId));
-  for (const sessionId of sessions) await pushListenerCounts(deps, sessionId);
-}
-
-/** The session's listener counts as of now, with `version` (read before the counts, so they are at least that new). */
-export async function listenerCountsMessage(
-  deps: BackendDeps,
-  sessionId: string,
-  version: number,
-): Promise<ListenerCountsMessage> {
-  const counts = countListeners(await deps.stores.listeners.listBySession(sessionId));
-  return { type: "listener-counts", version, ...counts };
+  for (const [sessionId, version] of newest) await pushListenerCounts(deps, sessionId, version);
 }
 
 /**
- * Listener counts changed: pushes them to the session's console. Each push takes a new version
- * from DynamoDB before it reads the counts, so whichever container's push lands last, the
- * console keeps the one with the highest version, which read the newest state. With
- * `countsDebounceMs`, a push waits that long and gives way when a newer change came meanwhile
- * (its own push follows): a join burst becomes few pushes without any timer outliving the call.
+ * The session's listener counts as stored now: the counters and viewer map (two GetItems, not a
+ * read of every listener), with the version the counters carry.
  */
-export async function pushListenerCounts(deps: BackendDeps, sessionId: string): Promise<void> {
-  const version = await deps.stores.coordination.nextCountsVersion(sessionId, deps.now());
+export async function listenerCountsMessage(deps: BackendDeps, sessionId: string): Promise<ListenerCountsMessage> {
+  const stored = await deps.stores.coordination.readCounts(sessionId);
+  return { type: "listener-counts", version: stored.version, ...countsFromCounters(stored.counters, stored.byViewer) };
+}
+
+/**
+ * Listener counts changed (the change took counts version `version`): pushes them to the
+ * session's console. The counts are read after the change, in the same item as their version,
+ * so whichever container's push lands last, the console keeps the one with the highest version,
+ * which is the newest state. With `countsDebounceMs`, a push waits that long and gives way when
+ * a newer change came meanwhile (its own push follows): a join burst becomes few pushes without
+ * any timer outliving the call.
+ */
+export async function pushListenerCounts(deps: BackendDeps, sessionId: string, version: number): Promise<void> {
   const quietMs = deps.config.limits.countsDebounceMs;
   if (quietMs > 0) {
     await deps.sleep(quietMs);
     if ((await deps.stores.coordination.countsVersion(sessionId)) !== version) return;
   }
   const [message, connections] = await Promise.all([
-    listenerCountsMessage(deps, sessionId, version),
+    listenerCountsMessage(deps, sessionId),
     deps.stores.connections.listBySession(sessionId),
   ]);
   const { gone } = await postToEach(
@@ -90,4 +99,28 @@ export async function pushListenerCounts(deps: BackendDeps, sessionId: string): 
   );
   // A console that vanished: forget its row (no listener counts change).
   await Promise.all(gone.map((c) => deps.stores.connections.delete(c.connectionId)));
+}
+
+/**
+ * Corrects drift of the session's counters (a container that stopped between a listener row's
+ * write and its counters): recounts from the listener rows and replaces the counters and viewer
+ * map when they differ, unless a listener change landed meanwhile (then the next run looks
+ * again). O(listeners), so only the scheduled cleanup calls it. Returns whether it corrected.
+ */
+export async function reconcileListenerCounts(deps: BackendDeps, sessionId: string): Promise<boolean> {
+  const seen = await deps.stores.coordination.readCounts(sessionId);
+  const recount = countListeners(await deps.stores.listeners.listBySession(sessionId));
+  const stored = countsFromCounters(seen.counters, seen.byViewer);
+  if (!countsDiffer(stored, recount)) return false;
+  const now = deps.now();
+  // The viewers first: the corrected counters' new version then covers them for the console.
+  const viewersDiffer =
+    JSON.stringify(Object.entries(stored.byViewer).sort()) !== JSON.stringify(Object.entries(recount.byViewer).sort());
+  if (viewersDiffer && !(await deps.stores.coordination.replaceViewers(sessionId, seen, recount.byViewer, now)))
+    return false;
+  const version = await deps.stores.coordination.replaceCounts(sessionId, seen, countersOf(recount), now);
+  if (version === undefined) return false;
+  deps.log.info("listener counts corrected", { sessionId, stored, recount });
+  await pushListenerCounts(deps, sessionId, version);
+  return true;
 }

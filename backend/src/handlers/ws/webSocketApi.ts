@@ -7,6 +7,7 @@ import {
   ListenerHelloMessage,
   ListenerLanguageMessage,
   MAX_CLIENT_MESSAGE_BYTES,
+  MAX_PARTIALS_PER_SECOND,
   type ServerMessage,
   WS_MESSAGE_ROUTES,
 } from "@babelcast/protocol";
@@ -72,8 +73,7 @@ function parse<S extends z.ZodType>(ctx: MessageContext, schema: S, what: string
 }
 
 async function sendCounts(ctx: MessageContext, sessionId: string): Promise<void> {
-  const version = await ctx.deps.stores.coordination.countsVersion(sessionId);
-  await reply(ctx, await listenerCountsMessage(ctx.deps, sessionId, version));
+  await reply(ctx, await listenerCountsMessage(ctx.deps, sessionId));
 }
 
 // ---- console routes ----------------------------------------------------------
@@ -173,10 +173,16 @@ async function onLanguage(ctx: MessageContext): Promise<void> {
     );
   }
   const listenerId = ctx.identity.listenerId ?? "";
-  await ctx.deps.stores.listeners.setLanguage(session.sessionId, listenerId, message.language);
+  const change = await ctx.deps.stores.listeners.setLanguage(
+    session.sessionId,
+    listenerId,
+    message.language,
+    ctx.deps.now(),
+  );
   await ctx.deps.stores.connections.setLanguage(ctx.connectionId, message.language);
   await reply(ctx, { type: "language-changed", language: message.language });
-  await pushListenerCounts(ctx.deps, session.sessionId);
+  // The same language again changes no count: nothing to push.
+  if (change.countsVersion !== undefined) await pushListenerCounts(ctx.deps, session.sessionId, change.countsVersion);
 }
 
 const MESSAGE_ROUTES: Record<(typeof WS_MESSAGE_ROUTES)[number], (ctx: MessageContext) => Promise<void>> = {
@@ -187,6 +193,16 @@ const MESSAGE_ROUTES: Record<(typeof WS_MESSAGE_ROUTES)[number], (ctx: MessageCo
   hello: onHello,
   language: onLanguage,
 };
+
+/**
+ * The console throttles its partials to MAX_PARTIALS_PER_SECOND (PartialThrottle); the server
+ * holds every console to it too, at one UpdateItem per partial on a per-second counter in the
+ * coordination table (Lambda containers share no memory, so a counter in one would not hold).
+ * A partial over the limit is dropped quietly: the next one (or the final caption) replaces it.
+ */
+async function partialAdmitted(deps: BackendDeps, sessionId: string): Promise<boolean> {
+  return deps.stores.coordination.admitPartial(sessionId, MAX_PARTIALS_PER_SECOND, deps.now());
+}
 
 // ---- connect / disconnect --------------------------------------------------------
 
@@ -211,10 +227,10 @@ async function onConnect(deps: BackendDeps, connectionId: string, identity: Conn
 
 async function onDisconnect(deps: BackendDeps, connectionId: string): Promise<void> {
   const connection = await deps.stores.connections.delete(connectionId);
-  if (connection?.listenerId) {
-    await listenerDisconnected(deps, connection);
-    await pushListenerCounts(deps, connection.sessionId);
-  }
+  if (!connection?.listenerId) return;
+  // A repeated disconnect, or one from a connection the listener already replaced, changes no count.
+  const version = await listenerDisconnected(deps, connection);
+  if (version !== undefined) await pushListenerCounts(deps, connection.sessionId, version);
 }
 
 function errorStatus(err: unknown): ApiFailure {
@@ -249,6 +265,16 @@ export function createWebSocketHandler(deps: BackendDeps): (event: WsEvent) => P
         body = JSON.parse(raw);
       } catch {
         throw badRequest("the message is not JSON: send an object with an action");
+      }
+      // A valid console partial beyond MAX_PARTIALS_PER_SECOND per session is dropped before any
+      // other work; an invalid one still gets its error from the route.
+      if (
+        routeKey === "partial" &&
+        identity.role === "console" &&
+        ConsolePartialMessage.safeParse(body).success &&
+        !(await partialAdmitted(deps, identity.sessionId))
+      ) {
+        return { statusCode: 200 };
       }
       const route = MESSAGE_ROUTES[routeKey as keyof typeof MESSAGE_ROUTES];
       if (!route) {

@@ -12,6 +12,7 @@ import {
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
 import type { CommittedSegment } from "../recognition/committedSegment.js";
 import { ControlSocket, type SocketState } from "../session/controlSocket.js";
+import { PartialThrottle } from "../session/partialThrottle.js";
 import type { NoticesStore } from "./noticesStore.js";
 import type { SettingsStore } from "./settingsStore.js";
 import type { SignInStore } from "./signInStore.js";
@@ -60,10 +61,15 @@ export function createSessionStore(deps: {
   const socketState = signal<SocketState>("closed");
   let socket: ControlSocket | undefined;
   let nextSeq = 0;
+  /** The highest counts version taken (messages from different server containers can cross). */
+  let countsVersion = -1;
+  // At most MAX_PARTIALS_PER_SECOND partials a second reach the server (it drops the rest).
+  const partials = new PartialThrottle((text) => socket?.send({ action: "partial", text }));
 
   const onAir = (): boolean => !paused.value && !muted.value;
 
   const sendStatus = (): void => {
+    if (!onAir()) partials.cancel();
     socket?.send({ action: "status", status: paused.value ? "paused" : "live", muted: muted.value });
   };
 
@@ -72,6 +78,10 @@ export function createSessionStore(deps: {
       case "listener-counts": {
         const m = ListenerCountsMessage.safeParse(raw);
         if (!m.success) return;
+        // Highest version wins: an older push landing late says nothing new.
+        const version = m.data.version ?? 0;
+        if (version < countsVersion) return;
+        countsVersion = version;
         counts.value = m.data;
         if (m.data.byViewer) events.onViewerLanguages(m.data.byViewer);
         return;
@@ -113,6 +123,7 @@ export function createSessionStore(deps: {
       startedAt.value = Date.now();
       phase.value = "live";
     });
+    countsVersion = -1;
     socket = new ControlSocket(
       async () =>
         `${config.webSocketUrl}?role=console&sessionId=${encodeURIComponent(live.id)}&token=${encodeURIComponent(await signIn.bearer())}`,
@@ -145,6 +156,7 @@ export function createSessionStore(deps: {
   const end = async (): Promise<void> => {
     // Recognition stops first: its last words still go out on the open socket.
     await events.onEnded();
+    partials.cancel();
     socket?.close();
     socket = undefined;
     phase.value = "ended";
@@ -194,11 +206,13 @@ export function createSessionStore(deps: {
       return nextSeq++;
     },
     sendSegment(segment: CommittedSegment): void {
+      // The final's words were the waiting partial's: that partial must not follow it.
+      partials.cancel();
       socket?.sendSegment(segment);
     },
-    /** The not-yet-committed words, as live captions for source-language listeners. */
+    /** The not-yet-committed words, as live captions for source-language listeners (throttled). */
     sendPartial(text: string): void {
-      socket?.send({ action: "partial", text: text.slice(0, 3000) });
+      partials.offer(text.slice(0, 3000));
     },
     togglePause(): void {
       setOnAir(() => {
