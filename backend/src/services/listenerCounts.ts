@@ -35,17 +35,6 @@ export function countListeners(listeners: readonly CountedListener[]): ListenerC
   return { total, byLanguage, byChannel, captionsOnly, byViewer };
 }
 
-/** Listeners per language among a session's open connections (the segment route reads these). */
-export function countConnectedByLanguage(
-  connections: readonly { readonly role: string; readonly language?: string }[],
-): Pick<ListenerCounts, "byLanguage"> {
-  const byLanguage: Record<string, number> = {};
-  for (const c of connections) {
-    if (c.role === "listener" && c.language) byLanguage[c.language] = (byLanguage[c.language] ?? 0) + 1;
-  }
-  return { byLanguage };
-}
-
 /** Languages with at least one connected listener, in the session's order. */
 export function activeLanguages(
   sessionLanguages: readonly string[],

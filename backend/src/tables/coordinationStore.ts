@@ -308,6 +308,46 @@ export class CoordinationStore {
 
   // ---- partials --------------------------------------------------------------------
 
+  // ---- console connections -------------------------------------------------------
+
+  /**
+   * Remembers a console connection of the session. The console's messages (progress, counts,
+   * grants) go to its connections, found with one GetItem of this item rather than a read of
+   * every connection of the session (listeners included), whatever the audience.
+   */
+  async addConsoleConnection(sessionId: string, connectionId: string, connectedAt: number, now: number): Promise<void> {
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { sessionId, item: CONSOLES_ITEM },
+        UpdateExpression: "SET #c = :at, expiresAt = :e",
+        ExpressionAttributeNames: { "#c": `${CONSOLE_PREFIX}${connectionId}` },
+        ExpressionAttributeValues: { ":at": connectedAt, ":e": this.expiresAt(now) },
+      }),
+    );
+  }
+
+  async removeConsoleConnection(sessionId: string, connectionId: string): Promise<void> {
+    await this.dynamo.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { sessionId, item: CONSOLES_ITEM },
+        UpdateExpression: "REMOVE #c",
+        ExpressionAttributeNames: { "#c": `${CONSOLE_PREFIX}${connectionId}` },
+      }),
+    );
+  }
+
+  /** The session's console connections with when each connected. */
+  async consoleConnections(sessionId: string): Promise<{ connectionId: string; connectedAt: number }[]> {
+    const out = await this.dynamo.send(
+      new GetCommand({ TableName: this.table, Key: { sessionId, item: CONSOLES_ITEM }, ConsistentRead: true }),
+    );
+    return Object.entries(out.Item ?? {})
+      .filter(([k]) => k.startsWith(CONSOLE_PREFIX))
+      .map(([k, v]) => ({ connectionId: k.slice(CONSOLE_PREFIX.length), connectedAt: Number(v) }));
+  }
+
   /**
    * Counts one partial of the session in the current second and says whether it is within
    * `perSecond`. One UpdateItem on a per-second item (it expires a minute later): the limit holds
@@ -329,6 +369,9 @@ export class CoordinationStore {
 }
 
 const COUNTS_ITEM = "listener-counts";
+/** The session's open console connections, one attribute each: `console#<connectionId>` = connectedAt. */
+const CONSOLES_ITEM = "consoles";
+const CONSOLE_PREFIX = "console#";
 const VIEWERS_ITEM = "listener-viewers";
 const VIEWER_PREFIX = "v#";
 /** Attributes of the counters item that are not counters. */

@@ -1,7 +1,7 @@
 import { CreateSessionRequest } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
 import { ApiFailure, describeZodError } from "../../src/services/apiErrors.js";
-import { activeLanguages, countConnectedByLanguage, countListeners } from "../../src/services/listenerCounts.js";
+import { activeLanguages, countListeners } from "../../src/services/listenerCounts.js";
 import { createListenerToken, verifyListenerToken } from "../../src/services/listenerTokens.js";
 import {
   bearerToken,
@@ -200,16 +200,6 @@ describe("listener counts", () => {
 
   it("active languages are those with a connected listener, in session order", () => {
     expect(activeLanguages(["en", "fr", "es", "de"], countListeners(listeners))).toEqual(["en", "es"]);
-  });
-
-  it("counts open listener connections per language, not the console's", () => {
-    const connections = [
-      { role: "console" },
-      { role: "listener", language: "es" },
-      { role: "listener", language: "es" },
-      { role: "listener", language: "fr" },
-    ];
-    expect(countConnectedByLanguage(connections)).toEqual({ byLanguage: { es: 2, fr: 1 } });
   });
 });
 

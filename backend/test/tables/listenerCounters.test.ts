@@ -222,6 +222,7 @@ describe("presence and the cleanup's correction", () => {
       connectedAt: NOW,
       expiresAt: Math.ceil(NOW / 1000) + 3600,
     });
+    await stores.coordination.addConsoleConnection(s, "console", NOW, NOW);
     await stores.listeners.put(listener(s, "l-1"));
     await listenerConnected(deps, s, "l-1", "c-1");
     expect(sent.map((m) => m.message)).toEqual([
@@ -258,6 +259,7 @@ describe("presence and the cleanup's correction", () => {
       connectedAt: NOW,
       expiresAt: Math.ceil(NOW / 1000) + 3600,
     });
+    await stores.coordination.addConsoleConnection(s, "console", NOW, NOW);
     await stores.listeners.put(listener(s, "l-1", { channelArn: ARN(0), slotItem: "slot#0000#000" }));
     await stores.listeners.setConnection(s, "l-1", "c-1", true, NOW);
     // A container stopped between a listener's row and its counters: the counters are off.
@@ -293,5 +295,25 @@ describe("partials per session and second", () => {
     );
     expect(verdicts.filter(Boolean)).toHaveLength(4);
     expect(await stores.coordination.admitPartial(s, 4, second + 1000)).toBe(true);
+  });
+});
+
+describe("console connections", () => {
+  it("are found with one read of one item, whatever the audience, and forgotten when removed", async () => {
+    const s = newSession();
+    for (let i = 0; i < 30; i++) await stores.listeners.put(listener(s, `l-${i}`));
+    await stores.coordination.addConsoleConnection(s, "console-a", NOW, NOW);
+    await stores.coordination.addConsoleConnection(s, "console-b", NOW + 5, NOW + 5);
+    commands.length = 0;
+    const open = await stores.coordination.consoleConnections(s);
+    expect(commands).toEqual(["GetItemCommand"]);
+    expect(open.sort((a, b) => a.connectionId.localeCompare(b.connectionId))).toEqual([
+      { connectionId: "console-a", connectedAt: NOW },
+      { connectionId: "console-b", connectedAt: NOW + 5 },
+    ]);
+    await stores.coordination.removeConsoleConnection(s, "console-a");
+    expect(await stores.coordination.consoleConnections(s)).toEqual([
+      { connectionId: "console-b", connectedAt: NOW + 5 },
+    ]);
   });
 });

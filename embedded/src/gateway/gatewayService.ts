@@ -83,6 +83,7 @@ async function clearStaleConnections(deps: BackendDeps, ctx: EmbeddedContext): P
     const now = deps.now();
     for (const c of stale) {
       await deps.stores.connections.delete(c.connectionId);
+      if (c.role === "console") await deps.stores.coordination.removeConsoleConnection(c.sessionId, c.connectionId);
       if (c.listenerId)
         await deps.stores.listeners.setConnection(c.sessionId, c.listenerId, c.connectionId, false, now);
     }

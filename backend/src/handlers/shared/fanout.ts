@@ -1,9 +1,10 @@
 import { type CaptionChannelEvent, captionChannel, type ServerMessage } from "@babelcast/protocol";
-import { activeLanguages, countConnectedByLanguage } from "../../services/listenerCounts.js";
+import { activeLanguages, countsFromCounters } from "../../services/listenerCounts.js";
 import { type SessionRecord, sessionLanguages } from "../../services/sessionRecords.js";
 import type { ConnectionRecord } from "../../tables/records.js";
 import type { BackendDeps } from "./backendDeps.js";
 import { postToEach } from "./connectionSend.js";
+import { consoleConnections } from "./consoleConnections.js";
 import { forgetConnections } from "./listenerPresence.js";
 
 /**
@@ -22,11 +23,6 @@ export async function sendToConnections(
   const { delivered, gone } = await postToEach(deps, connections, message);
   await forgetConnections(deps, gone);
   return delivered;
-}
-
-/** The session's console connections (a console may have reconnected: each open one counts). */
-export async function consoleConnections(deps: BackendDeps, sessionId: string): Promise<ConnectionRecord[]> {
-  return (await deps.stores.connections.listBySession(sessionId)).filter((c) => c.role === "console");
 }
 
 /** Sends a message to the session's console(s); returns how many received it. */
@@ -66,11 +62,14 @@ export async function publishToSession(
   return published.filter(Boolean).length;
 }
 
-/** The languages a segment is translated into and published in: those of the session with a listener now. */
+/**
+ * The languages a segment is translated into and published in: those of the session with a
+ * connected listener now, from the listener counters (one GetItem, whatever the audience).
+ */
 export async function languagesWithListeners(
   deps: BackendDeps,
   session: Pick<SessionRecord, "sessionId" | "sourceLanguage" | "targetLanguages">,
 ): Promise<string[]> {
-  const connections = await deps.stores.connections.listBySession(session.sessionId);
-  return activeLanguages(sessionLanguages(session), countConnectedByLanguage(connections));
+  const { counters } = await deps.stores.coordination.readCounts(session.sessionId);
+  return activeLanguages(sessionLanguages(session), countsFromCounters(counters, {}));
 }

@@ -4,6 +4,7 @@ import { countersOf, countListeners, countsDiffer, countsFromCounters } from "..
 import type { ConnectionRecord, ListenerRecord } from "../../tables/records.js";
 import type { BackendDeps } from "./backendDeps.js";
 import { postToEach } from "./connectionSend.js";
+import { consoleConnections } from "./consoleConnections.js";
 
 /**
  * A listener coming and going: its row, its audio slot's hold (kept while connected, for the
@@ -58,6 +59,7 @@ export async function forgetConnections(deps: BackendDeps, gone: readonly Connec
   await Promise.all(
     gone.map(async (c) => {
       await deps.stores.connections.delete(c.connectionId);
+      if (c.role === "console") await deps.stores.coordination.removeConsoleConnection(c.sessionId, c.connectionId);
       const version = await listenerDisconnected(deps, c);
       if (version !== undefined) newest.set(c.sessionId, Math.max(version, newest.get(c.sessionId) ?? 0));
     }),
@@ -88,17 +90,18 @@ export async function pushListenerCounts(deps: BackendDeps, sessionId: string, v
     await deps.sleep(quietMs);
     if ((await deps.stores.coordination.countsVersion(sessionId)) !== version) return;
   }
-  const [message, connections] = await Promise.all([
+  const [message, consoles] = await Promise.all([
     listenerCountsMessage(deps, sessionId),
-    deps.stores.connections.listBySession(sessionId),
+    consoleConnections(deps, sessionId),
   ]);
-  const { gone } = await postToEach(
-    deps,
-    connections.filter((c) => c.role === "console"),
-    message,
+  const { gone } = await postToEach(deps, consoles, message);
+  // A console that vanished: forget it (no listener counts change).
+  await Promise.all(
+    gone.map(async (c) => {
+      await deps.stores.connections.delete(c.connectionId);
+      await deps.stores.coordination.removeConsoleConnection(sessionId, c.connectionId);
+    }),
   );
-  // A console that vanished: forget its row (no listener counts change).
-  await Promise.all(gone.map((c) => deps.stores.connections.delete(c.connectionId)));
 }
 
 /**

@@ -19,13 +19,8 @@ import { type SessionRecord, sessionLanguages } from "../../services/sessionReco
 import type { SegmentRecord } from "../../tables/records.js";
 import { endSessionNow } from "../http/sessionsHandlers.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
-import {
-  consoleConnections,
-  languagesWithListeners,
-  publishToLanguage,
-  publishToSession,
-  sendToConsoles,
-} from "../shared/fanout.js";
+import { consoleConnections } from "../shared/consoleConnections.js";
+import { languagesWithListeners, publishToLanguage, publishToSession, sendToConsoles } from "../shared/fanout.js";
 import { announceLifecycle } from "../shared/lifecycle.js";
 import {
   listenerConnected,
@@ -222,11 +217,15 @@ async function onConnect(deps: BackendDeps, connectionId: string, identity: Conn
     connectedAt: now,
     expiresAt: Math.ceil(now / 1000) + CONNECTION_TTL_SECONDS,
   });
+  if (identity.role === "console")
+    await deps.stores.coordination.addConsoleConnection(identity.sessionId, connectionId, now, now);
   if (listener) await listenerConnected(deps, identity.sessionId, listener.listenerId, connectionId);
 }
 
 async function onDisconnect(deps: BackendDeps, connectionId: string): Promise<void> {
   const connection = await deps.stores.connections.delete(connectionId);
+  if (connection?.role === "console")
+    await deps.stores.coordination.removeConsoleConnection(connection.sessionId, connectionId);
   if (!connection?.listenerId) return;
   // A repeated disconnect, or one from a connection the listener already replaced, changes no count.
   const version = await listenerDisconnected(deps, connection);

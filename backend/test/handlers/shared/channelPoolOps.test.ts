@@ -65,6 +65,9 @@ function fakePool(initial: SessionRecord, poolGrowth?: PoolGrowth) {
       },
       connections: { listBySession: async () => [consoleConnection], delete: async () => undefined },
       coordination: {
+        consoleConnections: async () => [
+          { connectionId: consoleConnection.connectionId, connectedAt: consoleConnection.connectedAt },
+        ],
         listSlots: async () => holds,
         async claimSlot(_id: string, claim: (typeof holds)[number]) {
           if (holds.some((h) => h.item === claim.item)) return { claimed: false };

@@ -65,6 +65,22 @@ function deps(): BackendDeps {
         },
       },
       connections: { listBySession: async () => CONNECTIONS },
+      coordination: {
+        // Under the 4-per-second rate (the rate itself is tested on the table engine).
+        admitPartial: async () => true,
+        consoleConnections: async () =>
+          CONNECTIONS.filter((c) => c.role === "console").map(({ connectionId, connectedAt }) => ({
+            connectionId,
+            connectedAt,
+          })),
+        // The listener counters the connections above add up to.
+        readCounts: async () => ({
+          version: 1,
+          counters: { total: 3, "lang#es": 2, "lang#en": 1 },
+          viewersRev: 0,
+          byViewer: {},
+        }),
+      },
     },
   } as unknown as BackendDeps;
 }
