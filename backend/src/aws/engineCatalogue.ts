@@ -22,6 +22,31 @@ export const AWS_RECOGNIZER_LANGUAGES: readonly string[] = [...LANGUAGES.values(
   .filter((l) => l.transcribe !== null)
   .map((l) => l.code);
 
+/** Which home's engines a function's settings name, and the languages its recognizer hears (a setting, not an API). */
+export function engineSettingsOf(config: {
+  readonly mode: "aws" | "embedded";
+  readonly engineHome?: EngineHome;
+  readonly recognizerLanguages?: readonly string[];
+}): { home: EngineHome; recognizerLanguages: readonly string[] } {
+  return {
+    home: config.engineHome ?? (config.mode === "aws" ? "aws" : "embedded"),
+    recognizerLanguages: config.recognizerLanguages ?? AWS_RECOGNIZER_LANGUAGES,
+  };
+}
+
+/** The catalogue as far as the settings alone tell: recognition only (no engine asked). */
+export function recognitionCatalogue(settings: {
+  readonly home: EngineHome;
+  readonly recognizerLanguages: readonly string[];
+}): EngineCatalogue {
+  return {
+    home: settings.home,
+    recognition: new Set(settings.recognizerLanguages.filter((c) => LANGUAGES.has(c))),
+    translation: new Set(),
+    speech: new Set(),
+  };
+}
+
 /** The product languages a Translate language code stands for (`fr-CA` counts for `fr`). */
 function translateLanguages(codes: readonly string[]): Set<string> {
   const bases = new Set(codes.map((c) => c.toLowerCase().split("-")[0]));
@@ -64,8 +89,7 @@ export async function readEngineCatalogue(sources: EngineCatalogueSources): Prom
     next = page.NextToken;
   } while (next);
   return {
-    home: sources.home,
-    recognition: new Set(sources.recognizerLanguages.filter((c) => LANGUAGES.has(c))),
+    ...recognitionCatalogue(sources),
     translation: translateLanguages(translateCodes),
     speech: voicedLanguages(voiceLanguages),
   };

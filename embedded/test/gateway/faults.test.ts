@@ -1,12 +1,13 @@
+import type { CaptionMessage } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
-import { type Harness, openSocket, startHarness, wsUrl } from "./harness.js";
+import { type Harness, openListener, openSocket, startHarness, wsUrl } from "./harness.js";
 
 async function talkWithOneListener(h: Harness) {
   const created = await h.api("POST", "/sessions", { title: "T", sourceLanguage: "en" }, h.ownerToken);
   const id = created.json.id as string;
   const joined = await h.api("POST", `/sessions/${id}/listeners`, { language: "en" });
   const consoleWs = await openSocket(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken }));
-  const listener = await openSocket(wsUrl(h, { role: "listener", sessionId: id, token: joined.json.listenerToken }));
+  const listener = await openListener(h.server.context.config, id, joined.json.listenerToken, "en");
   const send = (seq: number) => {
     const now = Date.now();
     consoleWs.send({
@@ -22,13 +23,15 @@ async function talkWithOneListener(h: Harness) {
 }
 
 describe("Management API faults", () => {
-  it("throttled posts are retried by the SDK: every caption still arrives, in order of seq", async () => {
-    const h = await startHarness({ gateway: { faults: { throttleRate: 0.2 } } });
+  it("throttled posts to the console are retried by the SDK: every segment's progress reaches it, and every caption reaches the listener's channel in order of seq", async () => {
+    const h = await startHarness({ gateway: { faults: { throttleRate: 0.2, seed: 7 } } });
     try {
       const t = await talkWithOneListener(h);
       for (let seq = 0; seq < 6; seq++) t.send(seq);
       await t.listener.next("caption", 15_000, (m) => m.seq === 5);
-      for (let seq = 0; seq < 6; seq++) await t.listener.next("caption", 15_000, (m) => m.seq === seq);
+      const captions = t.listener.messages.filter((m): m is CaptionMessage => m.type === "caption");
+      expect(captions.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+      for (let seq = 0; seq < 6; seq++) await t.consoleWs.next("segment-progress", 15_000, (m) => m.segmentSeq === seq);
       await t.consoleWs.close();
       await t.listener.close();
     } finally {
@@ -36,7 +39,7 @@ describe("Management API faults", () => {
     }
   });
 
-  it("when every post fails, segments are still stored and the server keeps answering", async () => {
+  it("when every post to a connection fails, segments are still stored, captions still reach the listener through its channel, and the server keeps answering", async () => {
     const h = await startHarness({ gateway: { faults: { errorRate: 1 } } });
     try {
       const t = await talkWithOneListener(h);
@@ -48,7 +51,7 @@ describe("Management API faults", () => {
         transcript = (await h.api("GET", `/sessions/${t.id}/transcript`, undefined, h.ownerToken)).text;
       }
       expect(transcript).toBe("Line 0.\nLine 1.\n");
-      expect(t.listener.messages.filter((m) => m.type === "caption")).toHaveLength(0);
+      await t.listener.next("caption", 15_000, (m) => m.seq === 1);
       expect((await h.api("GET", `/sessions/${t.id}`)).status).toBe(200);
       await t.consoleWs.close();
       await t.listener.close();

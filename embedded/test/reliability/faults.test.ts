@@ -251,8 +251,12 @@ describe("engines throttling, failing and slow", () => {
     translate.faults.set(none);
   });
 
-  /** A session translating en → es with one Spanish listener, `segments` sent; what the listener and console get. */
-  async function talk(segments: number) {
+  /**
+   * A session translating en → es with one Spanish listener, `segments` sent; what the listener
+   * and console get. `faults` switch on once the session is set up: the engine fails during the
+   * talk (creating a session reads the engines' language lists, which an outage also fails).
+   */
+  async function talk(segments: number, faults: Parameters<TranslateService["faults"]["set"]>[0] = {}) {
     const owner = s.running.context.ownerToken;
     const id = (
       await s.api("POST", "/sessions", { title: "Engines", sourceLanguage: "en", targetLanguages: ["es"] }, owner)
@@ -261,13 +265,13 @@ describe("engines throttling, failing and slow", () => {
     const consoleWs = await s.ws({ role: "console", sessionId: id, token: owner });
     const listener = await s.listen(id, join.listenerToken, "es");
     await consoleWs.next("listener-counts", 10_000, (m) => m.total === 1);
+    translate.faults.set(faults);
     for (let seq = 0; seq < segments; seq++) consoleWs.send(segment(seq));
     return { consoleWs, listener };
   }
 
   it("throttling: with Translate throttling half the requests (seeded), every segment is captioned once, in order, or reported to the console, never lost silently", async () => {
-    translate.faults.set({ throttleRate: 0.5, seed: 16 });
-    const { listener, consoleWs } = await talk(6);
+    const { listener, consoleWs } = await talk(6, { throttleRate: 0.5, seed: 16 });
     const settled = (seq: number) =>
       captionSeqs(listener, "es").includes(seq) ||
       consoleWs.messages.some(
@@ -304,8 +308,7 @@ describe("engines throttling, failing and slow", () => {
   }, 120_000);
 
   it("failing: when Translate keeps failing the console hears why, and later segments are not held", async () => {
-    translate.faults.set({ errorRate: 1 });
-    const { listener, consoleWs } = await talk(2);
+    const { listener, consoleWs } = await talk(2, { errorRate: 1 });
     const progress = await consoleWs.next(
       "segment-progress",
       60_000,
@@ -324,8 +327,7 @@ describe("engines throttling, failing and slow", () => {
   }, 120_000);
 
   it("slow: a slow Translate delays captions but keeps their order", async () => {
-    translate.faults.set({ delayMs: 400 });
-    const { listener, consoleWs } = await talk(3);
+    const { listener, consoleWs } = await talk(3, { delayMs: 400 });
     await listener.next("caption", 60_000, (m) => m.segmentSeq === 2);
     expect(captionSeqs(listener, "es")).toEqual([0, 1, 2]);
     await consoleWs.close();

@@ -1,4 +1,5 @@
 import { KnownLanguage } from "@babelcast/protocol";
+import { engineSettingsOf, recognitionCatalogue } from "../../aws/engineCatalogue.js";
 import { ApiFailure, badRequest } from "../../services/apiErrors.js";
 import { type EngineCatalogue, languagesFor, sessionLanguageGaps } from "../../services/languageCapabilities.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
@@ -37,7 +38,10 @@ export async function requireServableLanguages(
   source: string,
   targets: readonly string[],
 ): Promise<void> {
-  const gaps = sessionLanguageGaps(await catalogueOf(deps), source, targets);
+  // Without targets only the recognizer matters, and its languages are a setting: no engine is
+  // asked, so a session in the source language alone starts even while Translate is unreachable.
+  const catalogue = targets.length > 0 ? await catalogueOf(deps) : recognitionCatalogue(engineSettingsOf(deps.config));
+  const gaps = sessionLanguageGaps(catalogue, source, targets);
   if (gaps.length > 0) {
     throw new ApiFailure(400, "LanguageUnavailable", `this home cannot serve the session: ${gaps.join("; ")}`);
   }

@@ -5,7 +5,7 @@ import {
 } from "../../aws/captionPublisher.js";
 import { type AwsClients, createAwsClients } from "../../aws/clients.js";
 import { cognitoJwtVerify } from "../../aws/cognitoJwt.js";
-import { AWS_RECOGNIZER_LANGUAGES, cachedEngineCatalogue, readEngineCatalogue } from "../../aws/engineCatalogue.js";
+import { cachedEngineCatalogue, engineSettingsOf, readEngineCatalogue } from "../../aws/engineCatalogue.js";
 import { createLifecycleEvents, type LifecycleEvents } from "../../aws/lifecycleEvents.js";
 import { lambdaPoolGrowth, type PoolGrowth } from "../../aws/poolGrowthInvoker.js";
 import type { BackendRuntimeConfig } from "../../aws/runtimeConfig.js";
@@ -100,13 +100,7 @@ export function createBackendDeps(config: BackendRuntimeConfig, overrides: Backe
     captions,
     lifecycle: overrides.lifecycle ?? createLifecycleEvents(config.lifecycleEvents, config.region),
     engineCatalogue: cachedEngineCatalogue(
-      () =>
-        readEngineCatalogue({
-          home: config.engineHome ?? (config.mode === "aws" ? "aws" : "embedded"),
-          translate: clients.translate,
-          polly: clients.polly,
-          recognizerLanguages: config.recognizerLanguages ?? AWS_RECOGNIZER_LANGUAGES,
-        }),
+      () => readEngineCatalogue({ ...engineSettingsOf(config), translate: clients.translate, polly: clients.polly }),
       now,
     ),
     now,
