@@ -1,4 +1,11 @@
-import { captionChannel, type JoinAudio, type JoinRequest, PATHS, type SessionPublic } from "@babelcast/protocol";
+import {
+  captionChannel,
+  type JoinAudio,
+  type JoinRequest,
+  PATHS,
+  REPLAY_PAGE_CAPTIONS,
+  type SessionPublic,
+} from "@babelcast/protocol";
 import type { Page, WebSocketRoute } from "@playwright/test";
 
 type Json = Record<string, unknown>;
@@ -187,12 +194,15 @@ export class ListenerMockApi {
     }
   }
 
-  /** What the backend does on `hello {lastSeq}`: resends the captions after lastSeq in the listener's language. */
+  /**
+   * What the backend does on `hello {lastSeq}`: resends the captions after lastSeq in the
+   * listener's language, at most a page of them, oldest first.
+   */
   private replay(route: WebSocketRoute, lastSeq: number): void {
     const language = this.listenerLanguage ?? this.session.sourceLanguage;
     const captions = this.published.get(captionChannel(this.session.id, language)) ?? [];
-    for (const caption of captions.filter((c) => Number(c.seq) > lastSeq).sort((a, b) => Number(a.seq) - Number(b.seq)))
-      route.send(JSON.stringify(caption));
+    const after = captions.filter((c) => Number(c.seq) > lastSeq).sort((a, b) => Number(a.seq) - Number(b.seq));
+    for (const caption of after.slice(0, REPLAY_PAGE_CAPTIONS)) route.send(JSON.stringify(caption));
   }
 
   /** Sends a server message to the page's current listener socket. */

@@ -9,6 +9,7 @@ export * from "./lifecycleEvents.js";
 export * from "./messages.js";
 export * from "./pageSecurity.js";
 export * from "./paths.js";
+export * from "./replay.js";
 export * from "./routes.js";
 export * from "./speechFrame.js";
 export * from "./transcript.js";

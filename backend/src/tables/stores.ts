@@ -428,17 +428,17 @@ export class SegmentStore {
     });
   }
 
-  /** Segments after `afterSeq`, oldest first; with `latest`, only the last `latest` of them. */
-  async listAfter(sessionId: string, afterSeq: number, latest?: number): Promise<SegmentRecord[]> {
+  /** Segments after `afterSeq`, oldest first; with `first`, only the first `first` of them. */
+  async listAfter(sessionId: string, afterSeq: number, first?: number): Promise<SegmentRecord[]> {
     const input = {
       TableName: this.table,
       KeyConditionExpression: "sessionId = :s AND seq > :q",
       ExpressionAttributeValues: { ":s": sessionId, ":q": afterSeq },
       ConsistentRead: true,
     };
-    if (latest === undefined) return allItems<SegmentRecord>(this.dynamo, { query: input });
-    const out = await this.dynamo.send(new QueryCommand({ ...input, ScanIndexForward: false, Limit: latest }));
-    return ((out.Items ?? []) as SegmentRecord[]).reverse();
+    if (first === undefined) return allItems<SegmentRecord>(this.dynamo, { query: input });
+    const out = await this.dynamo.send(new QueryCommand({ ...input, Limit: first }));
+    return (out.Items ?? []) as SegmentRecord[];
   }
 }
 

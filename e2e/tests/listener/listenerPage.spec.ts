@@ -277,6 +277,25 @@ test("keeps its WebSocket alive with a hello every 4 minutes, under API Gateway'
   ]);
 });
 
+test("asks again from its last caption while a hello's reply fills a page, so a long absence is replayed whole", async ({
+  page,
+}) => {
+  const api = await openPage(page);
+  api.holdSubscriptions = true;
+  await page.getByRole("button", { name: "Listen" }).click();
+  await expect.poll(() => api.lastFeed?.channel).toBe("/captions/amber-harbor-482/en");
+  // 120 captions published before the subscription is in place: more than two pages.
+  for (let seq = 0; seq < 120; seq++) api.caption("en", seq, `Caption ${seq}.`);
+  api.releaseSubscriptions();
+  await expect(page.getByText("Caption 119.")).toBeVisible();
+  expect(api.lastSocket!.received.filter((m) => m.action === "hello")).toEqual([
+    { action: "hello", lastSeq: -1 },
+    { action: "hello", lastSeq: 49 },
+    { action: "hello", lastSeq: 99 },
+  ]);
+  expect(await shownLines(page)).toHaveLength(120);
+});
+
 test("keeps trying to join after the tap while the network fails, saying so", async ({ page }) => {
   const api = await openPage(page);
   api.dropJoins = 2;

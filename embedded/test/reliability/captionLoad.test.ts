@@ -1,4 +1,4 @@
-import type { CaptionMessage } from "@babelcast/protocol";
+import { type CaptionMessage, REPLAY_PAGE_CAPTIONS } from "@babelcast/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, openListener, openSocket, startHarness, type TestListener, wsUrl } from "../gateway/harness.js";
 
@@ -57,9 +57,17 @@ function follow(h: Harness, sessionId: string, a: Audience): Promise<TestListene
   return openListener(h.server.context.config, sessionId, a.token, a.language).then((socket) => {
     const fed: number[] = [];
     a.fed = fed;
+    let page = 0;
     socket.ws.on("message", (data) => {
       const m = JSON.parse(data.toString()) as { type: string };
-      if (m.type === "caption") a.replayed.push((m as CaptionMessage).segmentSeq);
+      if (m.type !== "caption") return;
+      const seq = (m as CaptionMessage).segmentSeq;
+      a.replayed.push(seq);
+      // As the page does: a full page of replayed captions asks for the next.
+      if (++page === REPLAY_PAGE_CAPTIONS) {
+        page = 0;
+        socket.send({ action: "hello", lastSeq: seq });
+      }
     });
     socket.feed.ws.on("message", (data) => {
       const frame = JSON.parse(data.toString()) as { type: string; event?: string };
@@ -124,6 +132,8 @@ describe("captions to 500 listeners in 5 languages", () => {
       },
     );
     const consoleWs = await openSocket(wsUrl(h, { role: "console", sessionId, token: h.ownerToken }));
+    // Joined before the console came: its hello gets the counts as they stand.
+    consoleWs.send({ action: "hello" });
     await consoleWs.next("listener-counts", 120_000, (m) => m.total === LISTENERS);
 
     // A dropping listener leaves right after its caption `dropAfter`, both links without a

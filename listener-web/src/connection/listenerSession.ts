@@ -11,6 +11,7 @@ import type {
 import { reconnectDelayMs } from "@babelcast/protocol/backoff";
 import { EventSubscriber } from "@babelcast/protocol/eventSubscriber";
 import { grantIsFresh } from "@babelcast/protocol/grantExpiry";
+import { REPLAY_PAGE_CAPTIONS } from "@babelcast/protocol/replay";
 import type { ListenerConfig, ListenerServerMessage } from "../api/guards.js";
 import { isFeedEvent, parseServerMessage } from "../api/guards.js";
 import { ApiFailure, getSession, joinSession, loadConfig, refreshListener } from "../api/listenerApi.js";
@@ -97,6 +98,8 @@ export class ListenerSession {
   private feed?: Feed;
   /** A subscription to the newly chosen language, replacing `feed` once subscribed. */
   private nextFeed?: Feed;
+  /** Captions the socket replayed since the last hello (a full page asks for the next). */
+  private replayed = 0;
   /** Whether this socket and this feed have had their hello. */
   private helloSent = false;
   /**
@@ -324,7 +327,11 @@ export class ListenerSession {
     };
     socket.onmessage = (e) => {
       const message = parseServerMessage(e.data);
-      if (message) this.onMessage(message);
+      if (!message) return;
+      this.onMessage(message);
+      // Captions on the socket are replies to a hello; a full page means more may follow it.
+      if (message.type === "caption" && ++this.replayed === REPLAY_PAGE_CAPTIONS)
+        this.send({ action: "hello", lastSeq: lastSeqOf(this.state.captions, message.language) });
     };
     socket.onclose = () => {
       clearInterval(keepAlive);
@@ -434,6 +441,8 @@ export class ListenerSession {
   }
 
   private send(message: ListenerMessage): void {
+    // Replies are counted from each hello: a full page of them asks for the next.
+    if (message.action === "hello") this.replayed = 0;
     this.socket?.send(JSON.stringify(message));
   }
 

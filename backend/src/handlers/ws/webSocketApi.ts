@@ -8,6 +8,7 @@ import {
   ListenerLanguageMessage,
   MAX_CLIENT_MESSAGE_BYTES,
   MAX_PARTIALS_PER_SECOND,
+  REPLAY_PAGE_CAPTIONS,
   type ServerMessage,
   WS_MESSAGE_ROUTES,
 } from "@babelcast/protocol";
@@ -132,8 +133,12 @@ async function onEnd(ctx: MessageContext): Promise<void> {
 
 // ---- listener routes (and the console's hello) ----------------------------------
 
-/** Captions a listener missed: at most this many, the latest ones. */
-const RESEND_LIMIT = 50;
+/**
+ * Captions a listener missed: at most this many, the oldest first, from just after its last.
+ * Oldest first fills a short absence exactly: segments stored but not yet translated (a backlog
+ * in its language) come later on the channel, and must not crowd out the captions it missed.
+ */
+const RESEND_LIMIT = REPLAY_PAGE_CAPTIONS;
 
 async function onHello(ctx: MessageContext): Promise<void> {
   // Checked before any table read: a malformed hello costs no database work.
