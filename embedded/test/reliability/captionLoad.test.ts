@@ -1,5 +1,6 @@
 import { type CaptionMessage, REPLAY_PAGE_CAPTIONS } from "@babelcast/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededRandom } from "../../src/faults.js";
 import { type Harness, openListener, openSocket, startHarness, type TestListener, wsUrl } from "../gateway/harness.js";
 
 /**
@@ -16,18 +17,6 @@ const CAPTIONS = 100;
 const RECONNECTING = LISTENERS / 10;
 /** Concurrent joins and connects: a crowd arriving, at a pace the 2-core machine keeps up with. */
 const CONCURRENCY = 10;
-
-/** A small seeded generator (mulberry32): the same listeners drop at the same captions in every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Audience {
   readonly listenerId: string;
@@ -106,7 +95,7 @@ describe("captions to 500 listeners in 5 languages", () => {
     );
     expect(created.status, created.text).toBe(201);
     const sessionId = created.json.id as string;
-    const random = seeded(17);
+    const random = seededRandom(17);
     const dropping = new Set<number>();
     while (dropping.size < RECONNECTING) dropping.add(Math.floor(random() * LISTENERS));
 
