@@ -3,6 +3,8 @@ import { createPollyClient } from "@babelcast/backend/aws/pollyClient.js";
 import {
   type CaptionMessage,
   ConfigDocument,
+  captionChannel,
+  type EventApiEndpoints,
   JoinResponse,
   LANGUAGES,
   PATHS,
@@ -10,6 +12,7 @@ import {
   ServerMessage,
   SessionOwnerView,
 } from "@babelcast/protocol";
+import { EventSubscriber } from "@babelcast/protocol/eventSubscriber";
 import WebSocket from "ws";
 
 /**
@@ -68,9 +71,14 @@ class MessageLog {
   constructor(readonly socket: WebSocket) {
     socket.on("message", (data, isBinary) => {
       if (isBinary) throw new Error("the WebSocket API sent a binary frame; API Gateway documents text frames only");
-      this.messages.push(ServerMessage.parse(JSON.parse(data.toString())));
-      for (const w of this.waiters) w();
+      this.add(JSON.parse(data.toString()));
     });
+  }
+
+  /** A message from the WebSocket, or an event from the listener's caption channel. */
+  add(message: unknown): void {
+    this.messages.push(ServerMessage.parse(message));
+    for (const w of this.waiters) w();
   }
 
   async until<T>(what: string, found: () => T | undefined, timeoutMs: number): Promise<T> {
@@ -126,6 +134,39 @@ function openSocket(url: string, timeoutMs: number): Promise<MessageLog> {
   });
 }
 
+// Node 20 has no WebSocket global; ws's class has the browser's API, which the subscriber uses.
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+
+/** Follows a language's caption channel on the Event API as the listener page does; its events go to `log`. */
+function followCaptions(
+  events: EventApiEndpoints,
+  token: string,
+  channel: string,
+  log: MessageLog,
+  timeoutMs: number,
+): Promise<EventSubscriber> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`smoke: the caption channel ${channel} did not subscribe`)),
+      timeoutMs,
+    );
+    const subscriber = new EventSubscriber({
+      ...events,
+      token,
+      channel,
+      onEvent: (event) => log.add(event),
+      onSubscribed: () => {
+        clearTimeout(timer);
+        resolve(subscriber);
+      },
+      onClose: (refused, message) => {
+        clearTimeout(timer);
+        reject(new Error(`smoke: the caption channel ${channel} ${refused ? "refused" : "closed"}: ${message ?? ""}`));
+      },
+    });
+  });
+}
+
 async function callApi(url: string, init: RequestInit & { token?: string }): Promise<unknown> {
   const { token, ...rest } = init;
   const res = await fetch(url, {
@@ -173,6 +214,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     return value;
   };
   const sockets: MessageLog[] = [];
+  const feeds: EventSubscriber[] = [];
   try {
     const config = await step("read config.json", async () =>
       ConfigDocument.parse(await callApi(options.configUrl, { method: "GET" })),
@@ -205,6 +247,16 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
           const url = `${join.webSocketUrl}?${new URLSearchParams({ role: "listener", sessionId, token: join.listenerToken })}`;
           const socket = await openSocket(url, timeoutMs);
           sockets.push(socket);
+          feeds.push(
+            await followCaptions(
+              config.events,
+              join.listenerToken,
+              captionChannel(sessionId, language),
+              socket,
+              timeoutMs,
+            ),
+          );
+          // Subscribed: the replay covers anything published before (as the page does).
           socket.socket.send(JSON.stringify({ action: "hello", lastSeq: -1 }));
           return { language, socket };
         }),
@@ -305,6 +357,7 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeReport> {
     });
     return { steps, sessionId, captions };
   } finally {
+    for (const f of feeds) f.close();
     for (const s of sockets) s.close();
   }
 }

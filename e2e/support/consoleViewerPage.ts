@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ConfigDocument } from "@babelcast/protocol";
 import type { BrowserContext, Page } from "@playwright/test";
 import { kvsSignalingBundle } from "./kvsSignalingBundle.js";
 
@@ -16,17 +17,41 @@ const VIEWER_PAGE = `<!doctype html>
 window.viewer = {
   status: [],
   captions: [],
-  async join(apiUrl, webSocketUrl, sessionId, language) {
+  async join(apiUrl, webSocketUrl, sessionId, language, httpUrl, realtimeUrl) {
     const res = await fetch(apiUrl + "/sessions/" + sessionId + "/listeners", {
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ language }),
     });
     const join = await res.json();
     if (!res.ok) throw new Error("join failed: " + JSON.stringify(join));
     this.join = join;
+    const seen = new Set();
+    const take = (m) => {
+      if (m.type === "session-status") this.status.push(m);
+      if (m.type === "caption" && !seen.has(m.seq)) { seen.add(m.seq); this.captions.push(m); }
+    };
     const ws = new WebSocket(join.webSocketUrl + "?role=listener&sessionId=" + sessionId + "&token=" + encodeURIComponent(join.listenerToken));
-    ws.onopen = () => ws.send(JSON.stringify({ action: "hello", lastSeq: -1 }));
-    ws.onmessage = (e) => { if (typeof e.data === "string") { const m = JSON.parse(e.data); if (m.type === "session-status") this.status.push(m); if (m.type === "caption") this.captions.push(m); } };
+    ws.onmessage = (e) => { if (typeof e.data === "string") take(JSON.parse(e.data)); };
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = () => reject(new Error("listener socket failed")); });
     this.ws = ws;
+    // Live captions and status come from the language's caption channel (AppSync Events'
+    // protocol); once subscribed, a hello on the socket replays what came before.
+    const auth = { host: new URL(httpUrl).host, Authorization: join.listenerToken };
+    const header = btoa(JSON.stringify(auth)).split("+").join("-").split("/").join("_").replace(/=+$/, "");
+    const feed = new WebSocket(realtimeUrl, ["aws-appsync-event-ws", "header-" + header]);
+    await new Promise((resolve, reject) => {
+      feed.onopen = () => feed.send(JSON.stringify({ type: "connection_init" }));
+      feed.onmessage = (e) => {
+        const f = JSON.parse(e.data);
+        if (f.type === "connection_ack")
+          feed.send(JSON.stringify({ type: "subscribe", id: "captions", channel: "/captions/" + sessionId + "/" + join.language, authorization: auth }));
+        else if (f.type === "subscribe_success") resolve();
+        else if (f.type === "data") take(JSON.parse(f.event));
+        else if (f.type === "subscribe_error" || f.type === "connection_error") reject(new Error("caption feed refused: " + e.data));
+      };
+      feed.onerror = () => reject(new Error("caption feed failed"));
+    });
+    this.feed = feed;
+    ws.send(JSON.stringify({ action: "hello", lastSeq: -1 }));
     if (join.audio.mode !== "webrtc") throw new Error("no audio: " + join.audio.reason);
     const g = join.audio.signaling;
     const pc = new RTCPeerConnection({ iceServers: g.iceServers });
@@ -79,7 +104,7 @@ export interface ConsoleTestViewer {
   /** Highest RMS the viewer heard over about a second. */
   peakRms(): Promise<number>;
   lastStatus(): Promise<{ status: string; muted: boolean } | null>;
-  /** Texts of the captions the listener WebSocket delivered, in order. */
+  /** Texts of the captions the listener got (its channel, and the replay on its WebSocket), in order, once each. */
   captionTexts(): Promise<string[]>;
 }
 
@@ -105,16 +130,23 @@ export async function serveViewerPage(): Promise<ViewerPageServer> {
 export async function openConsoleViewer(
   context: BrowserContext,
   pageUrl: string,
-  config: { apiUrl: string; webSocketUrl: string },
+  config: Pick<ConfigDocument, "apiUrl" | "webSocketUrl" | "events">,
   sessionId: string,
   language: string,
 ): Promise<ConsoleTestViewer> {
   const page = await context.newPage();
   await page.goto(pageUrl);
   await page.evaluate(
-    ([api, ws, id, lang]) =>
-      (window as unknown as { viewer: { join(...a: string[]): Promise<string> } }).viewer.join(api!, ws!, id!, lang!),
-    [config.apiUrl, config.webSocketUrl, sessionId, language],
+    ([api, ws, id, lang, http, realtime]) =>
+      (window as unknown as { viewer: { join(...a: string[]): Promise<string> } }).viewer.join(
+        api!,
+        ws!,
+        id!,
+        lang!,
+        http!,
+        realtime!,
+      ),
+    [config.apiUrl, config.webSocketUrl, sessionId, language, config.events.httpUrl, config.events.realtimeUrl],
   );
   type V = {
     viewer: {

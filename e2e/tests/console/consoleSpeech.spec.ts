@@ -44,11 +44,14 @@ test("speech at the microphone becomes committed segments and reaches listeners 
   await expect(page.getByTestId("health-recognizer")).toContainText("listening", { timeout: 30_000 });
   await expect(page.getByText("Recognition started without the glossary")).toHaveCount(0);
   await expect(page.getByTestId("segment").first()).toBeVisible({ timeout: 60_000 });
-  const consoleWords = normalizeWords((await page.getByTestId("segment").allTextContents()).join(" "));
+  // Judged over at least 20 committed words (a sentence or two), not the first segment alone:
+  // one short segment's word share swings with a single misheard name.
+  const committedWords = async () => normalizeWords((await page.getByTestId("segment").allTextContents()).join(" "));
+  await expect.poll(async () => (await committedWords()).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(20);
+  const consoleWords = await committedWords();
   const referenceWords = new Set(normalizeWords(talk.reference));
   // Recognized, not noise: most committed words are words of the talk (WER here is about 25%).
   const heard = consoleWords.filter((w) => referenceWords.has(w));
-  expect(consoleWords.length).toBeGreaterThanOrEqual(5);
   expect(heard.length / consoleWords.length, `recognized: ${consoleWords.join(" ")}`).toBeGreaterThanOrEqual(0.6);
   await expect.poll(() => viewer.captionTexts(), { timeout: 30_000 }).not.toEqual([]);
   await listenerContext.close();
