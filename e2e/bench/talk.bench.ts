@@ -61,7 +61,8 @@ async function main(): Promise<void> {
     if (!id) throw new Error(`no session id in "${label}"`);
     await consolePage.getByTestId("qr-close").click();
 
-    // The listener page records when each caption message arrives (wall clock, like spokenEndAt).
+    // The listener page records when each caption arrives (wall clock, like spokenEndAt), on
+    // its caption channel or as a replay on its WebSocket.
     const listenerContext = await browser.newContext();
     await listenerContext.addInitScript(() => {
       const arrivals: { at: number; spokenEndAt?: number; language: string }[] = [];
@@ -72,7 +73,11 @@ async function main(): Promise<void> {
           super(url, protocols);
           this.addEventListener("message", (e) => {
             if (typeof e.data !== "string") return;
-            const m = JSON.parse(e.data) as { type?: string; spokenEndAt?: number; language?: string };
+            type Message = { type?: string; event?: string; spokenEndAt?: number; language?: string };
+            const frame = JSON.parse(e.data) as Message;
+            // Live captions come from the caption Event API as `data` frames carrying the event's JSON.
+            const m =
+              frame.type === "data" && typeof frame.event === "string" ? (JSON.parse(frame.event) as Message) : frame;
             if (m.type === "caption")
               arrivals.push({ at: Date.now(), spokenEndAt: m.spokenEndAt, language: m.language ?? "" });
           });
