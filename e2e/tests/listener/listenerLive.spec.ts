@@ -78,9 +78,11 @@ test("volume, mute, pause and the lock-screen (Media Session) state", async ({ p
   expect(await audio.evaluate((a: HTMLAudioElement) => a.volume)).toBe(0.5);
   await page.getByRole("button", { name: "Pause" }).click();
   expect(await audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
-  expect(await page.evaluate(() => navigator.mediaSession.playbackState)).toBe("paused");
+  // The lock-screen state follows the element's play/pause events, which the browser queues as tasks after
+  // the click: poll for it rather than read it once.
+  await expect.poll(() => page.evaluate(() => navigator.mediaSession.playbackState)).toBe("paused");
   await page.getByRole("button", { name: "Resume" }).click();
-  expect(await page.evaluate(() => navigator.mediaSession.playbackState)).toBe("playing");
+  await expect.poll(() => page.evaluate(() => navigator.mediaSession.playbackState)).toBe("playing");
   await expectAudible(page);
 });
 
