@@ -6,7 +6,8 @@
 //   speech_latency_ms:  the end of a spoken phrase → the console starting to play its Spanish
 //                       speech into the Spanish WebRTC track (add audio_glass_to_glass_ms for
 //                       the last hop to the listener's ear);
-//   stage_ms:           the console's per-stage breakdown of the same segments.
+//   stage_ms:           the console's per-stage breakdown of the same segments (every segment of the
+//                       talk: the console's rows are polled, as it shows only its latest).
 // Run alone: `npx tsx e2e/bench/talk.bench.ts`.
 
 import { mkdtempSync } from "node:fs";
@@ -20,16 +21,11 @@ import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
 import { loadClips, writeTalk } from "../support/transcribeClips.js";
 import { percentile } from "./report/percentile.js";
 import { startConditions, withConditions } from "./report/runConditions.js";
+import { startTalk, type TimedRow } from "./talkRun.js";
 
 const log = (m: string) => process.stderr.write(`[talk] ${m}\n`);
 /** How long the talk is listened to (the five clips with pauses last about a minute; the fake microphone loops). */
-const LISTEN_MS = 100_000;
-
-interface StageRow {
-  readonly language: string;
-  readonly durations: { stage: string; ms: number }[];
-  readonly totalMs: number;
-}
+const LISTEN_MS = Number(process.env.TALK_LISTEN_MS ?? 100_000);
 
 const summary = (xs: number[]) => ({
   p50: Math.round(percentile(xs, 50)),
@@ -37,6 +33,27 @@ const summary = (xs: number[]) => ({
   p99: Math.round(percentile(xs, 99)),
   n: xs.length,
 });
+
+/**
+ * Spoken end → the listener hearing the segment: the first onset in the listener's audio from when the console
+ * started playing it (spokenEndAt + the row's total) to half a second later. Segments queued right behind another
+ * start without a quiet spell, so they have no onset and are left out.
+ */
+function speechHeardAtListener(
+  played: readonly TimedRow[],
+  spokenEnd: ReadonlyMap<number | undefined, number | undefined>,
+  onsets: readonly number[],
+): number[] {
+  const heard: number[] = [];
+  for (const row of played) {
+    const end = spokenEnd.get(row.segmentSeq);
+    if (end === undefined) continue;
+    const playedAt = end + row.totalMs;
+    const onset = onsets.find((t) => t >= playedAt - 20 && t <= playedAt + 500);
+    if (onset !== undefined) heard.push(onset - end);
+  }
+  return heard;
+}
 
 async function main(): Promise<void> {
   ensureConsoleBuilt();
@@ -47,67 +64,24 @@ async function main(): Promise<void> {
     chromiumLaunchOptions(["--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${talk.wavPath}`]),
   );
   try {
-    const consolePage = await (await browser.newContext()).newPage();
-    await consolePage.goto(server.ready.consoleUrl);
-    await consolePage.getByTestId("console").waitFor();
-    await consolePage.locator('[data-testid="console"][data-phase="setup"]').waitFor({ timeout: 30_000 });
-    await consolePage.getByTestId("title").fill("Talk bench");
-    await consolePage.getByTestId("source-language").selectOption("en");
-    await consolePage.getByTestId("target-es").check();
-    await consolePage.getByTestId("create-session").click();
-    await consolePage.locator('[data-testid="console"][data-phase="live"]').waitFor({ timeout: 30_000 });
-    const label = (await consolePage.getByTestId("session-id").textContent()) ?? "";
-    const id = /([a-z]+-[a-z]+-\d{3})/.exec(label)?.[1];
-    if (!id) throw new Error(`no session id in "${label}"`);
-    await consolePage.getByTestId("qr-close").click();
-
-    // The listener page records when each caption arrives (wall clock, like spokenEndAt), on
-    // its caption channel or as a replay on its WebSocket.
-    const listenerContext = await browser.newContext();
-    await listenerContext.addInitScript(() => {
-      const arrivals: { at: number; spokenEndAt?: number; language: string }[] = [];
-      (window as unknown as { captionArrivals: typeof arrivals }).captionArrivals = arrivals;
-      const Native = window.WebSocket;
-      window.WebSocket = class extends Native {
-        constructor(url: string | URL, protocols?: string | string[]) {
-          super(url, protocols);
-          this.addEventListener("message", (e) => {
-            if (typeof e.data !== "string") return;
-            type Message = { type?: string; event?: string; spokenEndAt?: number; language?: string };
-            const frame = JSON.parse(e.data) as Message;
-            // Live captions come from the caption Event API as `data` frames carrying the event's JSON.
-            const m =
-              frame.type === "data" && typeof frame.event === "string" ? (JSON.parse(frame.event) as Message) : frame;
-            if (m.type === "caption")
-              arrivals.push({ at: Date.now(), spokenEndAt: m.spokenEndAt, language: m.language ?? "" });
-          });
-        }
-      } as typeof WebSocket;
-    });
-    const listener = await listenerContext.newPage();
-    await listener.goto(`${server.ready.url}/s/${id}`);
-    await listener.getByRole("combobox").selectOption("es");
-    await listener.locator("button.listen").click();
-    log(`session ${id}: listening for ${LISTEN_MS / 1000} s`);
+    // The room sound off: the Spanish track is silent between sentences, so the listener hears each onset.
+    const run = await startTalk(browser, server, "es", { roomSound: false });
+    log(`session ${run.sessionId}: listening for ${LISTEN_MS / 1000} s`);
     const talkWindow = startConditions();
-    await listener.waitForTimeout(LISTEN_MS);
+    await run.listener.waitForTimeout(LISTEN_MS);
     const conditions = talkWindow.end();
+    run.stop();
 
-    const arrivals = await listener.evaluate(
-      () =>
-        (window as unknown as { captionArrivals: { at: number; spokenEndAt?: number; language: string }[] })
-          .captionArrivals,
-    );
+    const arrivals = await run.captionArrivals();
     const captionMs = arrivals
       .filter((a) => a.language === "es" && a.spokenEndAt !== undefined)
       .map((a) => a.at - (a.spokenEndAt ?? a.at));
-    const rows = await consolePage.evaluate(
-      () =>
-        (window as unknown as { babelcastConsole: { latency: { rows: { value: StageRow[] } } } }).babelcastConsole
-          .latency.rows.value,
-    );
-    const spanish = rows.filter((r) => r.language === "es");
-    const speechMs = spanish.filter((r) => r.durations.some((d) => d.stage === "play")).map((r) => r.totalMs);
+    // Every segment of the talk, not only the rows the console still shows.
+    const spanish = run.rows().filter((r) => r.language === "es");
+    const played = spanish.filter((r) => r.durations.some((d) => d.stage === "play"));
+    const speechMs = played.map((r) => r.totalMs);
+    const spokenEnd = new Map(arrivals.filter((a) => a.language === "es").map((a) => [a.seq, a.spokenEndAt]));
+    const earMs = speechHeardAtListener(played, spokenEnd, await run.speechOnsets());
     const stages: Record<string, { p50: number; p99: number }> = {};
     for (const stage of ["recognize", "send", "translate", "synthesize", "deliver", "play"]) {
       const xs = spanish.flatMap((r) => r.durations.filter((d) => d.stage === stage).map((d) => d.ms));
@@ -123,13 +97,25 @@ async function main(): Promise<void> {
           speech_latency_ms:
             speechMs.length > 0
               ? withConditions(
-                  { ...summary(speechMs), to: "console starts playing into the language track" },
+                  {
+                    ...summary(speechMs),
+                    to: "console starts playing into the language track",
+                    segments: "every one",
+                    ...(earMs.length > 0
+                      ? {
+                          heard_at_listener: {
+                            ...summary(earMs),
+                            to: "the speech's onset in the listener page's decoded audio (segments that start after a quiet spell)",
+                          },
+                        }
+                      : {}),
+                  },
                   conditions,
                 )
               : skipped("speech"),
           stage_ms: Object.keys(stages).length > 0 ? withConditions(stages, conditions) : skipped("segment progress"),
         },
-        series: { caption_latency_ms: captionMs, speech_latency_ms: speechMs },
+        series: { caption_latency_ms: captionMs, speech_latency_ms: speechMs, speech_heard_ms: earMs },
       })}\n`,
     );
   } finally {

@@ -23,9 +23,14 @@ export interface StreamRecognizer {
   close(): void;
 }
 
+/** The worker's search: the full one, or the lighter one while it catches up with real time. */
+export type RecognizerPace = { readonly mode: "normal" | "catch-up"; readonly behindSeconds: number };
+
 export interface RecognizerEvents {
   onHypothesis(hyp: Hypothesis): void;
   onError(message: string): void;
+  /** The worker changed its search because it fell behind real time, or caught up. */
+  onPace?(pace: RecognizerPace): void;
 }
 
 export interface PocketsphinxOptions {
@@ -38,7 +43,9 @@ export interface PocketsphinxOptions {
 const WORKER = new URL("./recognizerWorker.py", import.meta.url).pathname;
 
 interface WorkerLine {
-  type: "ready" | "hyp" | "vocab" | "flushed";
+  type: "ready" | "hyp" | "vocab" | "flushed" | "pace";
+  mode?: "normal" | "catch-up";
+  behind_s?: number;
   final?: boolean;
   utt?: number;
   words?: { w: string; s: number; e: number }[];
@@ -86,6 +93,8 @@ export function startPocketsphinx(options: PocketsphinxOptions, events: Recogniz
         utterance: msg.utt ?? 0,
         words: (msg.words ?? []).map((w) => ({ word: w.w, start: w.s, end: w.e })),
       });
+    } else if (msg.type === "pace" && !closed && msg.mode) {
+      events.onPace?.({ mode: msg.mode, behindSeconds: msg.behind_s ?? 0 });
     } else if (msg.type === "flushed") {
       flushWaiters.shift()?.();
     }

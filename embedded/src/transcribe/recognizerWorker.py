@@ -10,16 +10,27 @@ stdin: frames of 1 byte kind + 4 bytes little-endian length + payload
   b"E" end of audio: finish the utterance in progress, then answer {"type": "flushed"}
 stdout: JSON lines
   {"type": "ready"}
+  {"type": "pace", "mode": "normal" | "catch-up", "behind_s": float}   when the search changes
+
+Catch-up: the audio arrives in real time, so whenever the worker finds its input empty it is
+caught up; how far the audio decoded since then trails the wall clock is how far behind it is.
+Behind by more than CATCH_UP_AFTER_S (a starved CPU), the next utterance is decoded by a lighter
+search (every other frame scored, fewer Gaussians and HMMs), and while behind by more than
+SKIP_SILENCE_AFTER_S the quiet between utterances is counted but not decoded. Back within
+CAUGHT_UP_S, the full search returns. Word times stay on the stream's clock throughout.
   {"type": "hyp", "final": bool, "utt": int, "words": [{"w": str, "s": sec, "e": sec}]}
   {"type": "vocab", "added": [str], "known": [str]}
   {"type": "flushed"}
 """
 
+import audioop
 import json
 import os
 import re
+import select
 import struct
 import sys
+import time
 
 from pocketsphinx import Decoder
 
@@ -32,6 +43,13 @@ PARTIAL_EVERY_BYTES = int(os.environ.get("BABELCAST_PS_PARTIAL_MS", "200")) * BY
 # Transcribe ends long utterances too; a monologue without pauses still gets finals.
 MAX_UTTERANCE_BYTES = int(os.environ.get("BABELCAST_PS_MAX_UTTERANCE_S", "25")) * BYTES_PER_SEC
 FILLERS = re.compile(r"^(<s>|</s>|<sil>|\[.*\]|\+.*\+)$")
+CATCH_UP_AFTER_S = float(os.environ.get("BABELCAST_PS_CATCH_UP_AFTER_S", "1.0"))
+SKIP_SILENCE_AFTER_S = float(os.environ.get("BABELCAST_PS_SKIP_SILENCE_AFTER_S", "2.0"))
+CAUGHT_UP_S = 0.3
+# RMS of 16-bit samples under which a chunk between utterances counts as quiet (about -44 dBFS).
+QUIET_RMS = 200
+# The lighter search: score every other frame, the 2 best Gaussians, fewer active HMMs and words per frame.
+LIGHT_SEARCH = {"-ds": 2, "-topn": 2, "-maxhmmpf": 3000, "-maxwpf": 5, "-pl_window": 10}
 
 # Rough letter-to-phone fallback for glossary words with no dictionary entry and no sounds-like hint.
 LETTER_PHONES = {
@@ -46,19 +64,50 @@ def emit(obj):
     sys.stdout.flush()
 
 
-def make_decoder():
+def make_decoder(search=None):
     config = Decoder.default_config()
     config.set_string("-hmm", os.path.join(MODEL_DIR, "en-us"))
     config.set_string("-lm", os.path.join(MODEL_DIR, "en-us.lm.bin"))
     config.set_string("-dict", os.path.join(MODEL_DIR, "cmudict-en-us.dict"))
     config.set_string("-logfn", "/dev/null")
+    for key, value in (search or {}).items():
+        config.set_int(key, value)
     return Decoder(config)
 
 
-def read_exact(stream, n):
+class Search:
+    """A decoder and how much of the stream it has been fed (its frames count only what it decoded)."""
+
+    def __init__(self, name, decoder):
+        self.name = name
+        self.decoder = decoder
+        self.fed_bytes = 0
+
+
+class Pace:
+    """How far the decoding trails real time, re-anchored each time the input runs dry."""
+
+    def __init__(self):
+        self.anchor = None  # wall time minus stream time when last caught up
+
+    def caught_up(self, stream_seconds):
+        self.anchor = time.monotonic() - stream_seconds
+
+    def behind(self, stream_seconds):
+        if self.anchor is None:
+            return 0.0
+        return max(0.0, time.monotonic() - stream_seconds - self.anchor)
+
+
+def input_waiting(fd):
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+def read_exact(fd, n):
+    # Unbuffered reads, so that select() sees exactly what is still waiting.
     data = b""
     while len(data) < n:
-        chunk = stream.read(n - len(data))
+        chunk = os.read(fd, n - len(data))
         if not chunk:
             return None
         data += chunk
@@ -67,8 +116,12 @@ def read_exact(stream, n):
 
 class Recognizer:
     def __init__(self):
-        self.decoder = make_decoder()
-        self.bytes_in = 0  # audio consumed since the stream began
+        self.full = Search("normal", make_decoder())
+        self.light = Search("catch-up", make_decoder(LIGHT_SEARCH))
+        self.search = self.full
+        self.decoder = self.full.decoder
+        self.pace = Pace()
+        self.bytes_in = 0  # audio consumed (decoded or counted as quiet) since the stream began
         self.utt = 0
         self.utt_start_bytes = 0
         self.since_partial = 0
@@ -78,15 +131,18 @@ class Recognizer:
 
     def words(self):
         out = []
-        # Segment frames count from the start of the stream (the decoder's frame counter does
-        # not restart with an utterance), so a frame's time is simply frames × 10 ms.
+        # Segment frames count from the start of what this decoder was fed (its frame counter does
+        # not restart with an utterance, and stays in 10 ms frames with -ds); audio it was not fed
+        # (decoded by the other search, or quiet and skipped) is added back. Nothing is skipped
+        # during speech, so one offset holds for every word reported.
+        offset = (self.bytes_in - self.search.fed_bytes) / BYTES_PER_SEC
         for seg in self.decoder.seg():
             word = seg.word
             if FILLERS.match(word):
                 continue
             word = re.sub(r"\(\d+\)$", "", word)
-            out.append({"w": word, "s": round(seg.start_frame * FRAME_SEC, 3),
-                        "e": round((seg.end_frame + 1) * FRAME_SEC, 3)})
+            out.append({"w": word, "s": round(seg.start_frame * FRAME_SEC + offset, 3),
+                        "e": round((seg.end_frame + 1) * FRAME_SEC + offset, 3)})
         return out
 
     def report(self, final):
@@ -102,7 +158,30 @@ class Recognizer:
         self.utt += 1
         self.utt_start_bytes = self.bytes_in
         self.since_partial = 0
+        self.choose_search()
         self.decoder.start_utt()
+
+    def stream_seconds(self):
+        return self.bytes_in / BYTES_PER_SEC
+
+    def caught_up(self):
+        """The input ran dry: decoding is level with real time; between utterances the full search returns now."""
+        self.pace.caught_up(self.stream_seconds())
+        if self.search is self.light and not self.in_speech:
+            self.end_utterance()
+
+    def choose_search(self):
+        """Between utterances: the lighter search while behind, the full one once caught up."""
+        behind = self.pace.behind(self.stream_seconds())
+        wanted = self.search
+        if self.search is self.full and behind > CATCH_UP_AFTER_S:
+            wanted = self.light
+        elif self.search is self.light and behind < CAUGHT_UP_S:
+            wanted = self.full
+        if wanted is not self.search:
+            self.search = wanted
+            self.decoder = wanted.decoder
+            emit({"type": "pace", "mode": wanted.name, "behind_s": round(behind, 2)})
 
     def audio(self, pcm):
         pcm = self.pending + pcm
@@ -114,8 +193,15 @@ class Recognizer:
         step = BYTES_PER_SEC // 10
         for i in range(0, len(pcm), step):
             chunk = pcm[i:i + step]
+            behind = self.pace.behind(self.stream_seconds())
+            if (not self.in_speech and behind > SKIP_SILENCE_AFTER_S
+                    and audioop.rms(chunk, 2) < QUIET_RMS):
+                # Far behind, and quiet between utterances: counted on the stream's clock, not decoded.
+                self.bytes_in += len(chunk)
+                continue
             self.decoder.process_raw(chunk, False, False)
             self.bytes_in += len(chunk)
+            self.search.fed_bytes += len(chunk)
             self.since_partial += len(chunk)
             speaking = self.decoder.get_in_speech()
             if self.in_speech and not speaking:
@@ -127,7 +213,9 @@ class Recognizer:
                 self.end_utterance()
             elif speaking and self.since_partial >= PARTIAL_EVERY_BYTES:
                 self.since_partial = 0
-                self.report(False)
+                # Behind, partials would be stale on arrival: the final carries the words.
+                if behind <= CATCH_UP_AFTER_S:
+                    self.report(False)
 
     def flush(self):
         self.end_utterance()
@@ -163,7 +251,7 @@ class Recognizer:
 
     def vocabulary(self, entries):
         added, known, new = [], [], []
-        # Adding words is only possible between utterances.
+        # Adding words is only possible between utterances (only the current search is in one).
         self.decoder.end_utt()
         for entry in entries:
             for word in re.split(r"\s+", str(entry.get("word", "")).strip().lower()):
@@ -177,9 +265,10 @@ class Recognizer:
                 if phones:
                     new.append((word, phones))
                     added.append(word)
-        # The search is rebuilt (about half a second) only once, with the last word.
-        for i, (word, phones) in enumerate(new):
-            self.decoder.add_word(word, phones, i == len(new) - 1)
+        # The search is rebuilt (about half a second per decoder) only once, with the last word.
+        for search in (self.full, self.light):
+            for i, (word, phones) in enumerate(new):
+                search.decoder.add_word(word, phones, i == len(new) - 1)
         self.decoder.start_utt()
         self.utt_start_bytes = self.bytes_in
         emit({"type": "vocab", "added": added, "known": known})
@@ -187,9 +276,13 @@ class Recognizer:
 
 def main():
     recognizer = Recognizer()
+    # Audio that queued while the models loaded counts as behind.
+    recognizer.caught_up()
     emit({"type": "ready"})
-    stdin = sys.stdin.buffer
+    stdin = sys.stdin.fileno()
     while True:
+        if not input_waiting(stdin):
+            recognizer.caught_up()
         head = read_exact(stdin, 5)
         if head is None:
             return

@@ -142,6 +142,10 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
           ctx.log.error("transcribe recognizer failed", { message });
           failStream(ws, "InternalFailureException", `The embedded recognizer failed: ${message}`);
         },
+        onPace(pace) {
+          // Behind real time means a starved CPU: worth knowing when captions run late.
+          ctx.log.info("transcribe recognizer pace", { mode: pace.mode, behindSeconds: pace.behindSeconds });
+        },
       },
     );
     recognizer.addVocabulary(words);

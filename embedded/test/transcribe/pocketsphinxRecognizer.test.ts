@@ -1,0 +1,99 @@
+import { describe, expect, it, vi } from "vitest";
+import {
+  type RecognizerPace,
+  type StreamRecognizer,
+  startPocketsphinx,
+} from "../../src/transcribe/pocketsphinxRecognizer.js";
+import type { Hypothesis } from "../../src/transcribe/resultStabilizer.js";
+import { loadLibrivoxClips } from "../support/librivoxClips.js";
+
+const RATE = 16000;
+const CHUNK_BYTES = 3200; // 100 ms
+const GAP_SECONDS = 1.5;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Three real clips with silence between them, and where each clip's speech lies on the stream's clock. */
+function talk() {
+  const clips = loadLibrivoxClips().slice(0, 3);
+  const gap = Buffer.alloc(GAP_SECONDS * RATE * 2);
+  const parts: Buffer[] = [gap];
+  const spans: [number, number][] = [];
+  let seconds = GAP_SECONDS;
+  for (const clip of clips) {
+    const length = clip.pcm.length / 2 / RATE;
+    spans.push([seconds, seconds + length]);
+    parts.push(clip.pcm, gap);
+    seconds += length + GAP_SECONDS;
+  }
+  return { pcm: Buffer.concat(parts), spans, reference: clips.map((c) => c.reference).join(" "), seconds };
+}
+
+/** Writes the audio at the pace a microphone delivers it, 100 ms at a time. */
+async function streamInRealTime(recognizer: StreamRecognizer, pcm: Buffer, during: (sentMs: number) => void) {
+  const started = performance.now();
+  for (let at = 0; at < pcm.length; at += CHUNK_BYTES) {
+    recognizer.write(pcm.subarray(at, at + CHUNK_BYTES));
+    const sentMs = ((at + CHUNK_BYTES) / 2 / RATE) * 1000;
+    during(sentMs);
+    await sleep(Math.max(0, started + sentMs - performance.now()));
+  }
+}
+
+describe("pocketsphinx worker catch-up", () => {
+  it("after being starved of CPU it switches to the lighter search, keeps word times on the stream's clock, and returns to the full search once caught up", async () => {
+    const { pcm, spans, reference, seconds } = talk();
+    const finals: Hypothesis[] = [];
+    const paces: RecognizerPace[] = [];
+    const errors: string[] = [];
+    const recognizer = startPocketsphinx(
+      { python: "/usr/bin/python3", partialMs: 200 },
+      {
+        onHypothesis: (h) => void (h.final && finals.push(h)),
+        onError: (m) => errors.push(m),
+        onPace: (p) => paces.push(p),
+      },
+    );
+    const pid = recognizer.pid;
+    if (pid === undefined) throw new Error("the worker did not start");
+    // The worker is stopped (as a starved CPU would leave it) for 4 s from the middle of the first clip,
+    // while the audio keeps arriving in real time.
+    const stopAtMs = ((spans[0]?.[0] ?? 0) + 1.5) * 1000;
+    let stopped = false;
+    let resume: Promise<void> | undefined;
+    await streamInRealTime(recognizer, pcm, (sentMs) => {
+      if (!stopped && sentMs >= stopAtMs) {
+        stopped = true;
+        process.kill(pid, "SIGSTOP");
+        resume = sleep(4000).then(() => void process.kill(pid, "SIGCONT"));
+      }
+    });
+    await resume;
+    // Once its input has run dry it is level with real time, and between utterances takes the full search again.
+    await vi.waitFor(() => expect(paces.at(-1)?.mode).toBe("normal"), { timeout: 60_000, interval: 200 });
+    await recognizer.finish();
+    recognizer.close();
+
+    expect(errors).toEqual([]);
+    // Behind by about the 4 s it lost, it took the lighter search, and gave it up once caught up.
+    const catchUp = paces.findIndex((p) => p.mode === "catch-up");
+    expect(catchUp).toBeGreaterThanOrEqual(0);
+    expect(paces[catchUp]?.behindSeconds).toBeGreaterThan(1);
+
+    // Every recognized word sits inside a clip's speech on the stream's clock (quiet skipped or decoded by
+    // the other search is added back), and words keep their order.
+    const words = finals.flatMap((h) => h.words);
+    expect(words.length).toBeGreaterThan(10);
+    for (const w of words) {
+      const inSpeech = spans.some(([from, to]) => w.start >= from - 0.3 && w.end <= to + 0.3);
+      expect(inSpeech, `"${w.word}" at ${w.start}–${w.end} s (speech at ${JSON.stringify(spans)})`).toBe(true);
+      expect(w.end).toBeLessThanOrEqual(seconds);
+    }
+    const starts = words.map((w) => w.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    // And it still recognizes the talk: most reference words are heard.
+    const heard = new Set(words.map((w) => w.word.toLowerCase()));
+    const referenceWords = reference.toLowerCase().split(/\s+/);
+    const share = referenceWords.filter((w) => heard.has(w)).length / referenceWords.length;
+    expect(share).toBeGreaterThan(0.5);
+  }, 120_000);
+});
