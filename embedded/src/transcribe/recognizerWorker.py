@@ -23,7 +23,7 @@ CAUGHT_UP_S, the full search returns. Word times stay on the stream's clock thro
   {"type": "flushed"}
 """
 
-import audioop
+import array
 import json
 import os
 import re
@@ -97,6 +97,12 @@ class Pace:
         if self.anchor is None:
             return 0.0
         return max(0.0, time.monotonic() - stream_seconds - self.anchor)
+
+
+def rms(pcm):
+    # array rather than audioop, which Python 3.13 removed; only computed while far behind.
+    samples = array.array("h", pcm)
+    return (sum(x * x for x in samples) / max(1, len(samples))) ** 0.5
 
 
 def input_waiting(fd):
@@ -195,7 +201,7 @@ class Recognizer:
             chunk = pcm[i:i + step]
             behind = self.pace.behind(self.stream_seconds())
             if (not self.in_speech and behind > SKIP_SILENCE_AFTER_S
-                    and audioop.rms(chunk, 2) < QUIET_RMS):
+                    and rms(chunk) < QUIET_RMS):
                 # Far behind, and quiet between utterances: counted on the stream's clock, not decoded.
                 self.bytes_in += len(chunk)
                 continue
