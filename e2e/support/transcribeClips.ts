@@ -3,7 +3,10 @@ import type { LibrivoxClip } from "@babelcast/embedded/testSupport/librivoxClips
 import { wavBytes } from "./wavFile.js";
 
 export type { LibrivoxClip as Clip } from "@babelcast/embedded/testSupport/librivoxClips.js";
-export { loadLibrivoxClips as loadClips } from "@babelcast/embedded/testSupport/librivoxClips.js";
+export {
+  loadEveryTranscribedClip,
+  loadLibrivoxClips as loadClips,
+} from "@babelcast/embedded/testSupport/librivoxClips.js";
 
 const RATE = 16000;
 
