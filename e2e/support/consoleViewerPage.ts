@@ -95,6 +95,15 @@ window.viewer = {
     return peak;
   },
   lastStatus() { return this.status[this.status.length - 1] || null; },
+  /** Audio samples per packet received (48 kHz Opus: 480 for 10 ms frames, 960 for 20 ms). */
+  async samplesPerPacket() {
+    if (!this.pc) return 0;
+    let ratio = 0;
+    (await this.pc.getStats()).forEach((s) => {
+      if (s.type === "inbound-rtp" && s.kind === "audio" && s.packetsReceived > 0) ratio = s.totalSamplesReceived / s.packetsReceived;
+    });
+    return ratio;
+  },
   captionTexts() { return this.captions.map((c) => c.text); },
 };
 </script></body></html>`;
@@ -104,6 +113,8 @@ export interface ConsoleTestViewer {
   /** Highest RMS the viewer heard over about a second. */
   peakRms(): Promise<number>;
   lastStatus(): Promise<{ status: string; muted: boolean } | null>;
+  /** Audio samples per packet received so far (48 kHz Opus: 480 for 10 ms frames, 960 for 20 ms). */
+  samplesPerPacket(): Promise<number>;
   /** Texts of the captions the listener got (its channel, and the replay on its WebSocket), in order, once each. */
   captionTexts(): Promise<string[]>;
 }
@@ -153,6 +164,7 @@ export async function openConsoleViewer(
       peakRms(): Promise<number>;
       lastStatus(): { status: string; muted: boolean } | null;
       captionTexts(): string[];
+      samplesPerPacket(): Promise<number>;
     };
   };
   return {
@@ -160,5 +172,6 @@ export async function openConsoleViewer(
     peakRms: () => page.evaluate(() => (window as unknown as V).viewer.peakRms()),
     lastStatus: () => page.evaluate(() => (window as unknown as V).viewer.lastStatus()),
     captionTexts: () => page.evaluate(() => (window as unknown as V).viewer.captionTexts()),
+    samplesPerPacket: () => page.evaluate(() => (window as unknown as V).viewer.samplesPerPacket()),
   };
 }

@@ -115,6 +115,9 @@ test("a listener hears the presenter, the console counts it, and pause and mute 
   await expect
     .poll(() => viewer.peakRms(), { timeout: 20_000, message: "listener hears the tone" })
     .toBeGreaterThan(0.05);
+  // The console's encoder sends 10 ms Opus frames (480 samples at 48 kHz per packet; 20 ms frames give 960).
+  await expect.poll(() => viewer.samplesPerPacket(), { timeout: 10_000 }).toBeLessThan(720);
+  expect(await viewer.samplesPerPacket()).toBeGreaterThan(240);
   await expect(page.getByTestId("listener-total")).toHaveText("1", { timeout: 15_000 });
   await expect(page.getByTestId("count-en")).toContainText("1");
   await page.getByTestId("toggle-diagnostics").click();
