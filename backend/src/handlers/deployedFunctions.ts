@@ -72,6 +72,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "lifecycleEvents",
       "deleteTerminologies",
       "glossaryVocabularies",
+      "sessionVocabularyFilters",
       "engineCatalogue",
     ],
   },
@@ -131,6 +132,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "translate",
       "lifecycleEvents",
       "glossaryVocabularies",
+      "sessionVocabularyFilters",
     ],
   },
   {

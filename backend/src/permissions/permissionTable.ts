@@ -30,6 +30,8 @@ export type Capability =
   | "listVocabularies"
   /** Create, update, read and delete this deployment's glossary vocabularies (Transcribe). */
   | "glossaryVocabularies"
+  /** Create, update, read and delete this deployment's session word filters (Transcribe vocabulary filters). */
+  | "sessionVocabularyFilters"
   /** Read a glossary vocabulary's state (the owner's view of a session, served on the public route). */
   | "readVocabularyState"
   | "polly"
@@ -53,6 +55,8 @@ export type GrantResource =
   | "connections"
   | "terminologies"
   | "vocabularies"
+  /** Transcribe vocabulary filters named with the deployment's prefix (`vocabularyfilter/<prefix>*`). */
+  | "vocabularyFilters"
   | "eventBus"
   | "listenerTokenSecret"
   /** The pool-growth function, by its ARN. */
@@ -125,6 +129,18 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
         "transcribe:DeleteVocabulary",
       ],
       on: "vocabularies",
+    },
+  ],
+  // The session's word list: the owner side writes it; the console only names it when it streams.
+  sessionVocabularyFilters: [
+    {
+      actions: [
+        "transcribe:CreateVocabularyFilter",
+        "transcribe:UpdateVocabularyFilter",
+        "transcribe:GetVocabularyFilter",
+        "transcribe:DeleteVocabularyFilter",
+      ],
+      on: "vocabularyFilters",
     },
   ],
   readVocabularyState: [{ actions: ["transcribe:GetVocabulary"], on: "vocabularies" }],

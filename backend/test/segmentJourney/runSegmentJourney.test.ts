@@ -67,6 +67,20 @@ describe("the segment journey: enter → order → translate → publish", () =>
     expect(tables.progress.map((p) => p.language).sort()).toEqual(["es", "fr"]);
   });
 
+  it("filters each translation's words with the word filter (the language's own list, else the source's) before storing and captioning it", async () => {
+    const tables = new JourneyTables();
+    const filtered = {
+      ...session,
+      wordFilter: { method: "mask" as const, words: ["segment"], targets: { fr: ["fr"] } },
+    };
+    await runSegmentJourney(store(tables, 0, ["es", "fr"]), filtered, container(tables), settings);
+    const caption = (l: string) => tables.captions.find((c) => c.language === l)?.text;
+    // The engine writes "<language>:<text>"; "segment" is the source list, "fr" French's own.
+    expect(caption("es")).toBe("es:*** 0");
+    expect(caption("fr")).toBe("***:segment 0");
+    expect(tables.saved.find((s) => s.language === "es")?.translation.text).toBe("es:*** 0");
+  });
+
   it("stores each translation before its caption goes out", async () => {
     const tables = new JourneyTables();
     await runSegmentJourney(store(tables, 0, ["es"]), session, container(tables), settings);
