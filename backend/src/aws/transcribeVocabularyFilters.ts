@@ -2,6 +2,7 @@ import {
   CreateVocabularyFilterCommand,
   DeleteVocabularyFilterCommand,
   type LanguageCode,
+  paginateListVocabularyFilters,
   type TranscribeClient,
   UpdateVocabularyFilterCommand,
 } from "@aws-sdk/client-transcribe";
@@ -42,4 +43,27 @@ export async function deleteVocabularyFilter(client: TranscribeClient, name: str
   } catch (err) {
     if (errorName(err) !== "NotFoundException") throw err;
   }
+}
+
+/**
+ * The account's vocabulary filters in this Region whose name holds `nameContains`, page by page
+ * (MaxResults up to 100, NextToken:
+ * https://docs.aws.amazon.com/transcribe/latest/APIReference/API_ListVocabularyFilters.html).
+ */
+export async function listVocabularyFilters(
+  client: TranscribeClient,
+  nameContains: string,
+): Promise<{ readonly name: string; readonly createdAt?: number }[]> {
+  const found: { name: string; createdAt?: number }[] = [];
+  for await (const page of paginateListVocabularyFilters({ client, pageSize: 100 }, { NameContains: nameContains })) {
+    for (const f of page.VocabularyFilters ?? []) {
+      // Transcribe reports the last change only: a filter is at least that old.
+      if (f.VocabularyFilterName)
+        found.push({
+          name: f.VocabularyFilterName,
+          ...(f.LastModifiedTime ? { createdAt: f.LastModifiedTime.getTime() } : {}),
+        });
+    }
+  }
+  return found;
 }

@@ -30,6 +30,8 @@ export type Capability =
   | "listVocabularies"
   /** Create, update, read and delete this deployment's glossary vocabularies (Transcribe). */
   | "glossaryVocabularies"
+  /** List the account's Transcribe vocabulary filters in the Region (cleanup finds the orphans among them). */
+  | "listVocabularyFilters"
   /** Create, update, read and delete this deployment's session word filters (Transcribe vocabulary filters). */
   | "sessionVocabularyFilters"
   /** Read a glossary vocabulary's state (the owner's view of a session, served on the public route). */
@@ -147,6 +149,9 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
   // ListVocabularies names no resource type in the Service Authorization Reference, so it takes "*"
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
   listVocabularies: [{ actions: ["transcribe:ListVocabularies"], on: "any" }],
+  // ListVocabularyFilters names no resource type either
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
+  listVocabularyFilters: [{ actions: ["transcribe:ListVocabularyFilters"], on: "any" }],
   polly: [{ actions: ["polly:SynthesizeSpeech"], on: "any" }],
   // Neither action names a resource type in the Service Authorization Reference, so both take "*"
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_translate.html,

@@ -1,4 +1,8 @@
+import { CreateVocabularyFilterCommand } from "@aws-sdk/client-transcribe";
+import { cleanupStaleSessions, DEFAULT_CLEANUP_POLICY } from "@babelcast/backend/handlers/cleanup.js";
+import { createBackendDeps } from "@babelcast/backend/handlers/shared/backendDeps.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { embeddedRuntimeConfig } from "../../src/gateway/embeddedRuntime.js";
 import { vocabularyFiltersFor } from "../../src/transcribe/vocabularyStore.js";
 import { type Harness, openListener, openSocket, startHarness, wsUrl } from "./harness.js";
 
@@ -109,5 +113,39 @@ describe("session word filter", { timeout: 180_000 }, () => {
     const transcript = await h.api("GET", `/sessions/${id}/transcript?format=txt`, undefined, h.ownerToken);
     expect(transcript.text).not.toMatch(/darn/i);
     await Promise.all([en.close(), es.close(), consoleSocket.close()]);
+  });
+
+  it("cleanup deletes old filters of ended or unknown sessions, never a live session's or another tool's", async () => {
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    const deps = createBackendDeps(embeddedRuntimeConfig(h.server.context), { log: quiet });
+    const later = createBackendDeps(embeddedRuntimeConfig(h.server.context), {
+      log: quiet,
+      now: () => Date.now() + DEFAULT_CLEANUP_POLICY.orphanTerminologyAgeMs + 60_000,
+    });
+    try {
+      const created = await h.api(
+        "POST",
+        "/sessions",
+        { title: "Live", sourceLanguage: "en", targetLanguages: ["es"], wordFilter: { words: ["darn"] } },
+        h.ownerToken,
+      );
+      const live = `babelcast-${created.json.id}`;
+      const orphan = "babelcast-gone-session-998";
+      const foreign = "othertool-gone-session-998";
+      for (const name of [orphan, foreign])
+        await deps.clients.transcribe.send(
+          new CreateVocabularyFilterCommand({ VocabularyFilterName: name, LanguageCode: "en-US", Words: ["darn"] }),
+        );
+      const keepSessions = { ...DEFAULT_CLEANUP_POLICY, idleMs: 1e12, maxAgeMs: 1e12 };
+      expect((await cleanupStaleSessions(deps, keepSessions)).vocabularyFiltersDeleted).toEqual([]);
+      const result = await cleanupStaleSessions(later, keepSessions);
+      expect(result.vocabularyFiltersDeleted).toEqual([orphan]);
+      expect(stored(orphan)).toBeUndefined();
+      expect(stored(live)).toBeDefined();
+      expect(stored(foreign)).toBeDefined();
+    } finally {
+      deps.close();
+      later.close();
+    }
   });
 });

@@ -118,5 +118,5 @@ export const WILDCARD_REASONS: Readonly<
   terminologies: "Session glossaries become terminologies named at run time; the ARN is pinned to the prefix.",
   vocabularies: "Session glossaries become vocabularies named at run time; the ARN is pinned to the prefix.",
   vocabularyFilters: "Session word lists become vocabulary filters named at run time; the ARN is pinned to the prefix.",
-  any: "translate:TranslateText without a terminology, translate:ListTerminologies, translate:ListLanguages, transcribe:ListVocabularies, polly:DescribeVoices and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
+  any: "translate:TranslateText without a terminology, translate:ListTerminologies, translate:ListLanguages, transcribe:ListVocabularies, transcribe:ListVocabularyFilters, polly:DescribeVoices and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
 };
