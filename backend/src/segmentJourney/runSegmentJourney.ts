@@ -90,7 +90,9 @@ async function journeyInLanguage(
   let text: string | undefined;
   let error: string | undefined;
 
-  if (language === session.sourceLanguage) {
+  if (segment.text.trim() === "") {
+    // The word filter removed every word: nothing to translate, caption or speak; the turn is still taken.
+  } else if (language === session.sourceLanguage) {
     text = segment.text;
   } else {
     const translated = await withRetry(

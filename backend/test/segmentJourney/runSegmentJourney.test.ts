@@ -81,6 +81,23 @@ describe("the segment journey: enter → order → translate → publish", () =>
     expect(tables.saved.find((s) => s.language === "es")?.translation.text).toBe("es:*** 0");
   });
 
+  it("captions nothing for a segment the word filter emptied, and still lets the next one out in order", async () => {
+    const tables = new JourneyTables();
+    const emptied = tables.store(session.sessionId, 0, "", ["en", "es"]);
+    let translations = 0;
+    const counting = container(tables, async (t, to) => {
+      translations += 1;
+      return `${to}:${t}`;
+    });
+    await runSegmentJourney(emptied, session, counting, settings);
+    await runSegmentJourney(store(tables, 1, ["en", "es"]), session, counting, settings);
+    expect(translations).toBe(1);
+    expect(tables.captions.map((c) => [c.language, c.segmentSeq])).toEqual([
+      ["en", 1],
+      ["es", 1],
+    ]);
+  });
+
   it("stores each translation before its caption goes out", async () => {
     const tables = new JourneyTables();
     await runSegmentJourney(store(tables, 0, ["es"]), session, container(tables), settings);
