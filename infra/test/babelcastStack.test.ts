@@ -287,6 +287,20 @@ describe("least privilege per function", () => {
     expect(CONSOLE_ACTIONS.filter((a) => /Vocabulary/.test(a))).toEqual([]);
   });
 
+  it("writes session vocabulary filters on the owner side only, on this deployment's filter names", () => {
+    for (const id of ["OwnerHttpFunction", "WebSocketFunction", "CleanupFunction"]) {
+      for (const action of ["transcribe:CreateVocabularyFilter", "transcribe:DeleteVocabularyFilter"]) {
+        const statements = withAction(entry(id), action);
+        expect(statements.length, `${id} ${action}`).toBeGreaterThan(0);
+        for (const s of statements) expect(JSON.stringify(resourcesOf(s)), id).toMatch(/:vocabularyfilter\/[^"]*\*/);
+      }
+    }
+    expect(actionsFor(entry("ListenerHttpFunction")).some((a) => a.includes("VocabularyFilter"))).toBe(false);
+    const listers = HANDLER_ENTRIES.filter((h) => actionsFor(h).includes("transcribe:ListVocabularyFilters"));
+    expect(listers.map((h) => h.id)).toEqual(["CleanupFunction"]);
+    expect(CONSOLE_ACTIONS.filter((a) => /VocabularyFilter/.test(a))).toEqual([]);
+  });
+
   it("serves every HTTP route by exactly one function: owner routes by the owner function", () => {
     expect(unroutedHttpRoutes()).toEqual([]);
     const integrationOf = (fnId: string) =>

@@ -20,6 +20,36 @@ export const GlossaryEntry = z.object({
 });
 export type GlossaryEntry = z.infer<typeof GlossaryEntry>;
 
+/**
+ * A filtered word: one word (no spaces), as a Transcribe vocabulary filter entry takes it, 1 to
+ * 256 characters (https://docs.aws.amazon.com/transcribe/latest/dg/vocabulary-filter-create.html).
+ */
+const FilterWord = z
+  .string()
+  .trim()
+  .min(1)
+  .max(256)
+  .refine((w) => !/\s/.test(w), "one word per entry (no spaces)");
+const FilterWords = z.array(FilterWord).max(500);
+
+/** How filtered words show: `***` in their place, or nothing. */
+export const WordFilterMethod = z.enum(["mask", "remove"]);
+export type WordFilterMethod = z.infer<typeof WordFilterMethod>;
+
+/**
+ * The session's word filter: words of the source language (masked or removed by Transcribe
+ * before captions and translation, and by the backend), and per target language the words to
+ * filter in its translations (absent: the source words).
+ */
+export const WordFilter = z
+  .object({
+    method: WordFilterMethod.default("mask"),
+    words: FilterWords.default([]),
+    targets: z.record(KnownLanguage, FilterWords).default({}),
+  })
+  .strict();
+export type WordFilter = z.infer<typeof WordFilter>;
+
 export const SessionStatus = z.enum(["created", "live", "paused", "ended"]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
@@ -38,6 +68,7 @@ export const CreateSessionRequest = z
     sourceLanguage: KnownLanguage,
     targetLanguages: TargetLanguages.default([]),
     glossary: Glossary.default([]),
+    wordFilter: WordFilter.optional(),
     voices: Voices.default({}),
     audioCapacity: AudioCapacity.default(100),
     passcode: z.string().min(4).max(64).optional(),
@@ -55,6 +86,7 @@ export const UpdateSessionRequest = z
     title: Title.optional(),
     targetLanguages: TargetLanguages.optional(),
     glossary: Glossary.optional(),
+    wordFilter: WordFilter.optional(),
     voices: Voices.optional(),
     audioCapacity: AudioCapacity.optional(),
     transcriptPublic: z.boolean().optional(),
@@ -119,9 +151,18 @@ export const SessionVocabulary = z.object({
 });
 export type SessionVocabulary = z.infer<typeof SessionVocabulary>;
 
+/**
+ * The word filter as the Transcribe vocabulary filter the backend keeps for the session: the
+ * console names it, with the method, when it starts streaming (a filter is usable at once).
+ */
+export const SessionVocabularyFilter = z.object({ name: z.string(), method: WordFilterMethod });
+export type SessionVocabularyFilter = z.infer<typeof SessionVocabularyFilter>;
+
 export const SessionOwnerView = SessionPublic.extend({
   glossary: z.array(GlossaryEntry),
   vocabulary: SessionVocabulary.optional(),
+  wordFilter: WordFilter.optional(),
+  vocabularyFilter: SessionVocabularyFilter.optional(),
   voices: z.record(z.string(), z.string()),
   audioCapacity: z.number().int(),
   createdAt: z.number(),

@@ -1,5 +1,6 @@
 import { deleteTerminology, listTerminologies, type StoredTerminology } from "../aws/sessionTerminologies.js";
 import { deleteVocabulary, listVocabularies } from "../aws/transcribeVocabularies.js";
+import { deleteVocabularyFilter, listVocabularyFilters } from "../aws/transcribeVocabularyFilters.js";
 import type { ConnectionRecord, SessionRecord } from "../tables/records.js";
 import { endSessionNow } from "./http/sessionsHandlers.js";
 import { lambdaDeps } from "./lambda/lambdaDeps.js";
@@ -9,8 +10,8 @@ import { reconcileListenerCounts } from "./shared/listenerPresence.js";
 /**
  * Scheduled cleanup (an EventBridge rule in the cloud stack): ends sessions nobody runs any
  * more, which deletes their KVS signaling channels (billed per channel-month otherwise), then
- * deletes the session terminologies and vocabularies an ending left behind (Translate and
- * Transcribe count them against quotas).
+ * deletes the session terminologies, vocabularies and vocabulary filters an ending left behind
+ * (Translate and Transcribe count them against quotas).
  */
 
 export interface CleanupPolicy {
@@ -18,7 +19,7 @@ export interface CleanupPolicy {
   readonly idleMs: number;
   /** A session older than this is ended even with a console connected. */
   readonly maxAgeMs: number;
-  /** A terminology or vocabulary of an ended or unknown session is deleted once it is this old (never one being made). */
+  /** A terminology, vocabulary or vocabulary filter of an ended or unknown session is deleted once it is this old (never one being made). */
   readonly orphanTerminologyAgeMs: number;
 }
 
@@ -80,6 +81,7 @@ export interface CleanupResult {
   readonly countsCorrected: readonly string[];
   readonly terminologiesDeleted: readonly string[];
   readonly vocabulariesDeleted: readonly string[];
+  readonly vocabularyFiltersDeleted: readonly string[];
 }
 
 async function deleteOrphans(
@@ -164,15 +166,30 @@ export async function cleanupStaleSessions(
   } catch (err) {
     deps.log.error("orphan vocabularies not listed", { error: String(err) });
   }
-  deps.log.info("cleanup done", {
+  let vocabularyFiltersDeleted: string[] = [];
+  try {
+    vocabularyFiltersDeleted = await deleteOrphans(
+      deps,
+      policy,
+      "vocabulary filter",
+      await listVocabularyFilters(transcribe, vocabularyNamePrefix),
+      vocabularyNamePrefix,
+      (name) => deleteVocabularyFilter(transcribe, name),
+    );
+  } catch (err) {
+    deps.log.error("orphan vocabulary filters not listed", { error: String(err) });
+  }
+  const result = {
     checked: sessions.length,
     ended,
     failed,
     countsCorrected,
     terminologiesDeleted,
     vocabulariesDeleted,
-  });
-  return { checked: sessions.length, ended, failed, countsCorrected, terminologiesDeleted, vocabulariesDeleted };
+    vocabularyFiltersDeleted,
+  };
+  deps.log.info("cleanup done", result);
+  return result;
 }
 
 /** Lambda entry of the cleanup schedule. */

@@ -72,6 +72,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "lifecycleEvents",
       "deleteTerminologies",
       "glossaryVocabularies",
+      "sessionVocabularyFilters",
       "engineCatalogue",
     ],
   },
@@ -131,6 +132,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "translate",
       "lifecycleEvents",
       "glossaryVocabularies",
+      "sessionVocabularyFilters",
     ],
   },
   {
@@ -151,7 +153,7 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
   {
     ...FUNCTION_SETTINGS.CleanupFunction,
     description:
-      "Scheduled: ends stale sessions, deletes their KVS channels and orphaned glossary terminologies and vocabularies",
+      "Scheduled: ends stale sessions, deletes their KVS channels and orphaned terminologies, vocabularies and vocabulary filters",
     trigger: "schedule",
     // A vanished listener found while fanning out changes the (versioned) listener counts.
     tables: { sessions: "readWrite", listeners: "readWrite", connections: "readWrite", coordination: "readWrite" },
@@ -165,6 +167,8 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "listTerminologies",
       "glossaryVocabularies",
       "listVocabularies",
+      "sessionVocabularyFilters",
+      "listVocabularyFilters",
     ],
   },
 ];

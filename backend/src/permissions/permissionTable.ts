@@ -30,6 +30,10 @@ export type Capability =
   | "listVocabularies"
   /** Create, update, read and delete this deployment's glossary vocabularies (Transcribe). */
   | "glossaryVocabularies"
+  /** List the account's Transcribe vocabulary filters in the Region (cleanup finds the orphans among them). */
+  | "listVocabularyFilters"
+  /** Create, update, read and delete this deployment's session word filters (Transcribe vocabulary filters). */
+  | "sessionVocabularyFilters"
   /** Read a glossary vocabulary's state (the owner's view of a session, served on the public route). */
   | "readVocabularyState"
   | "polly"
@@ -53,6 +57,8 @@ export type GrantResource =
   | "connections"
   | "terminologies"
   | "vocabularies"
+  /** Transcribe vocabulary filters named with the deployment's prefix (`vocabularyfilter/<prefix>*`). */
+  | "vocabularyFilters"
   | "eventBus"
   | "listenerTokenSecret"
   /** The pool-growth function, by its ARN. */
@@ -127,10 +133,25 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
       on: "vocabularies",
     },
   ],
+  // The session's word list: the owner side writes it; the console only names it when it streams.
+  sessionVocabularyFilters: [
+    {
+      actions: [
+        "transcribe:CreateVocabularyFilter",
+        "transcribe:UpdateVocabularyFilter",
+        "transcribe:GetVocabularyFilter",
+        "transcribe:DeleteVocabularyFilter",
+      ],
+      on: "vocabularyFilters",
+    },
+  ],
   readVocabularyState: [{ actions: ["transcribe:GetVocabulary"], on: "vocabularies" }],
   // ListVocabularies names no resource type in the Service Authorization Reference, so it takes "*"
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
   listVocabularies: [{ actions: ["transcribe:ListVocabularies"], on: "any" }],
+  // ListVocabularyFilters names no resource type either
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
+  listVocabularyFilters: [{ actions: ["transcribe:ListVocabularyFilters"], on: "any" }],
   polly: [{ actions: ["polly:SynthesizeSpeech"], on: "any" }],
   // Neither action names a resource type in the Service Authorization Reference, so both take "*"
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_translate.html,

@@ -1,5 +1,6 @@
 import type { LanguageStages } from "@babelcast/protocol";
 import type { SessionRecord } from "../services/sessionRecords.js";
+import { filterText, wordsFor } from "../services/wordFilter.js";
 import type { SegmentRecord } from "../tables/records.js";
 import { captionMessage } from "./captionMessage.js";
 import { awaitTurn, CAPTION_ORDER, type CaptionOrderSettings, type Turn } from "./captionOrder.js";
@@ -46,7 +47,7 @@ export interface LanguageOutcome {
 
 type JourneySession = Pick<
   SessionRecord,
-  "sessionId" | "sourceLanguage" | "targetLanguages" | "glossary" | "terminology"
+  "sessionId" | "sourceLanguage" | "targetLanguages" | "glossary" | "terminology" | "wordFilter"
 >;
 
 /** The session's terminology name, importing the glossary first when it changed since the last import. */
@@ -89,7 +90,9 @@ async function journeyInLanguage(
   let text: string | undefined;
   let error: string | undefined;
 
-  if (language === session.sourceLanguage) {
+  if (segment.text.trim() === "") {
+    // The word filter removed every word: nothing to translate, caption or speak; the turn is still taken.
+  } else if (language === session.sourceLanguage) {
     text = segment.text;
   } else {
     const translated = await withRetry(
@@ -98,7 +101,11 @@ async function journeyInLanguage(
       clock,
     );
     if (translated.ok) {
-      text = translated.value;
+      // The word filter holds for translations too: the language's own words, else the source's.
+      const filter = session.wordFilter;
+      text = filter
+        ? filterText(translated.value, wordsFor(filter, language, session.sourceLanguage), filter.method)
+        : translated.value;
       stages = stamp(stages, "translatedAt", clock.now());
       await stores.saveTranslation(segment.seq, language, { text, stages });
     } else {

@@ -7,6 +7,7 @@ import type {
   SessionPublic,
   SessionStatus,
   UpdateSessionRequest,
+  WordFilter,
 } from "@babelcast/protocol";
 import { badRequest, conflict } from "./apiErrors.js";
 
@@ -26,6 +27,8 @@ export interface SessionRecord {
   readonly sourceLanguage: string;
   readonly targetLanguages: readonly string[];
   readonly glossary: readonly GlossaryEntry[];
+  /** Words to mask or remove from captions and translations (absent: none). */
+  readonly wordFilter?: WordFilter;
   readonly voices: Readonly<Record<string, string>>;
   readonly audioCapacity: number;
   /** `salt:hash` (scrypt); absent when the session has no passcode. */
@@ -44,6 +47,8 @@ export interface SessionRecord {
    * empty key: deleted (the glossary has no usable phrase any more).
    */
   readonly vocabulary?: { readonly name: string; readonly phrasesKey: string };
+  /** The Transcribe vocabulary filter holding the word filter's source words; an empty key: deleted. */
+  readonly vocabularyFilter?: { readonly name: string; readonly wordsKey: string };
 }
 
 export function hashPasscode(passcode: string, salt: string): string {
@@ -76,6 +81,7 @@ export function newSessionRecord(
     sourceLanguage: request.sourceLanguage,
     targetLanguages: request.targetLanguages,
     glossary: request.glossary,
+    ...(request.wordFilter ? { wordFilter: request.wordFilter } : {}),
     voices: request.voices,
     audioCapacity: request.audioCapacity,
     ...(request.passcode ? { passcodeHash: hashPasscode(request.passcode, ids.passcodeSalt) } : {}),
@@ -130,6 +136,10 @@ export function toSessionOwnerView(
   return {
     ...toSessionPublic(record),
     glossary: [...record.glossary],
+    ...(record.wordFilter ? { wordFilter: record.wordFilter } : {}),
+    ...(record.status !== "ended" && record.wordFilter && record.vocabularyFilter?.wordsKey
+      ? { vocabularyFilter: { name: record.vocabularyFilter.name, method: record.wordFilter.method } }
+      : {}),
     voices: { ...record.voices },
     audioCapacity: record.audioCapacity,
     createdAt: record.createdAt,

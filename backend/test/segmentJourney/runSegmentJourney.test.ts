@@ -67,6 +67,37 @@ describe("the segment journey: enter → order → translate → publish", () =>
     expect(tables.progress.map((p) => p.language).sort()).toEqual(["es", "fr"]);
   });
 
+  it("filters each translation's words with the word filter (the language's own list, else the source's) before storing and captioning it", async () => {
+    const tables = new JourneyTables();
+    const filtered = {
+      ...session,
+      wordFilter: { method: "mask" as const, words: ["segment"], targets: { fr: ["fr"] } },
+    };
+    await runSegmentJourney(store(tables, 0, ["es", "fr"]), filtered, container(tables), settings);
+    const caption = (l: string) => tables.captions.find((c) => c.language === l)?.text;
+    // The engine writes "<language>:<text>"; "segment" is the source list, "fr" French's own.
+    expect(caption("es")).toBe("es:*** 0");
+    expect(caption("fr")).toBe("***:segment 0");
+    expect(tables.saved.find((s) => s.language === "es")?.translation.text).toBe("es:*** 0");
+  });
+
+  it("captions nothing for a segment the word filter emptied, and still lets the next one out in order", async () => {
+    const tables = new JourneyTables();
+    const emptied = tables.store(session.sessionId, 0, "", ["en", "es"]);
+    let translations = 0;
+    const counting = container(tables, async (t, to) => {
+      translations += 1;
+      return `${to}:${t}`;
+    });
+    await runSegmentJourney(emptied, session, counting, settings);
+    await runSegmentJourney(store(tables, 1, ["en", "es"]), session, counting, settings);
+    expect(translations).toBe(1);
+    expect(tables.captions.map((c) => [c.language, c.segmentSeq])).toEqual([
+      ["en", 1],
+      ["es", 1],
+    ]);
+  });
+
   it("stores each translation before its caption goes out", async () => {
     const tables = new JourneyTables();
     await runSegmentJourney(store(tables, 0, ["es"]), session, container(tables), settings);

@@ -158,7 +158,7 @@ export const EMBEDDED_NAME_PREFIX = "babelcast-";
 
 /** The resource kind a named channel, terminology or vocabulary is: this deployment's, or none. */
 export function prefixedResource(
-  kind: "kvsChannels" | "terminologies" | "vocabularies",
+  kind: "kvsChannels" | "terminologies" | "vocabularies" | "vocabularyFilters",
   name: unknown,
 ): PolicyResource | undefined {
   return typeof name === "string" && name.startsWith(EMBEDDED_NAME_PREFIX) ? kind : undefined;

@@ -6,6 +6,9 @@
 
 export type PartialResultsStability = "high" | "medium" | "low";
 
+/** How a vocabulary filter's words show in results: `***`, gone, or unchanged but flagged. */
+export type VocabularyFilterMethod = "mask" | "remove" | "tag";
+
 export interface StreamParams {
   readonly languageCode: "en-US";
   readonly sampleRate: 16000;
@@ -13,6 +16,8 @@ export interface StreamParams {
   readonly stabilization: boolean;
   readonly stability: PartialResultsStability;
   readonly vocabularyNames: readonly string[];
+  /** A vocabulary filter and how to apply it (`vocabulary-filter-name`, `vocabulary-filter-method`). */
+  readonly vocabularyFilter: { readonly name: string; readonly method: VocabularyFilterMethod } | undefined;
   readonly sessionId: string | undefined;
 }
 
@@ -57,6 +62,16 @@ export function parseStreamParams(query: URLSearchParams): StreamParamsResult {
   if (stability !== "high" && stability !== "medium" && stability !== "low") {
     return bad(`PartialResultsStability must be high, medium or low, got ${stability}.`);
   }
+  // StartStreamTranscription: VocabularyFilterMethod is mask, remove or tag
+  // (https://docs.aws.amazon.com/transcribe/latest/APIReference/API_streaming_StartStreamTranscription.html).
+  const filterName = query.get("vocabulary-filter-name") ?? undefined;
+  const filterMethod = query.get("vocabulary-filter-method") ?? "mask";
+  if (filterMethod !== "mask" && filterMethod !== "remove" && filterMethod !== "tag") {
+    return bad(`VocabularyFilterMethod must be mask, remove or tag, got ${filterMethod}.`);
+  }
+  if (filterName !== undefined && !/^[0-9a-zA-Z._-]{1,200}$/.test(filterName)) {
+    return bad(`VocabularyFilterName ${filterName} is not a valid name (letters, digits, . _ -, 1 to 200).`);
+  }
   const names = [query.get("vocabulary-name"), ...(query.get("vocabulary-names") ?? "").split(",")]
     .map((n) => n?.trim() ?? "")
     .filter((n) => n.length > 0);
@@ -70,6 +85,7 @@ export function parseStreamParams(query: URLSearchParams): StreamParamsResult {
         query.get("enable-partial-results-stabilization") === "true" || query.has("partial-results-stability"),
       stability,
       vocabularyNames: [...new Set(names)],
+      vocabularyFilter: filterName !== undefined ? { name: filterName, method: filterMethod } : undefined,
       sessionId: query.get("session-id") ?? undefined,
     },
   };

@@ -13,10 +13,11 @@ import { AwsServiceError, REST_JSON, refuseAwsUpgrade } from "../http/awsRespons
 import { splitRequestTarget } from "../http/requestTarget.js";
 import { decodeUplink, encodeException, encodeTranscriptEvent } from "./eventStreamFrames.js";
 import { startPocketsphinx, type VocabularyWord } from "./pocketsphinxRecognizer.js";
+import { applyResultFilter, type ResultFilter, resultFilter } from "./resultFilter.js";
 import { ResultStabilizer } from "./resultStabilizer.js";
 import { parseStreamParams, type StreamParams } from "./streamParams.js";
 import { handleVocabularyRequest } from "./vocabularyApi.js";
-import { vocabulariesFor } from "./vocabularyStore.js";
+import { vocabulariesFor, vocabularyFiltersFor } from "./vocabularyStore.js";
 
 /**
  * The embedded Transcribe streaming endpoint: the WebSocket flavour the SDK's browser build
@@ -49,6 +50,7 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
   const settings = settingsSection(ctx.settings, "transcribe", TranscribeSettings);
   const faults = new FaultSwitch(settings.faults);
   const vocabularies = vocabulariesFor(ctx);
+  const filters = vocabularyFiltersFor(ctx);
   const callers = callersFor(ctx);
   const verifier = new SigV4Verifier({
     credentials: ctx.credentials,
@@ -105,6 +107,22 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
     return words;
   }
 
+  /** The stream's vocabulary filter, read once at its start as on AWS. */
+  function streamFilter(params: StreamParams): ResultFilter | undefined | string {
+    if (!params.vocabularyFilter) return undefined;
+    const stored = filters.get(params.vocabularyFilter.name);
+    if (!stored) {
+      return `The requested vocabulary filter couldn't be found: ${params.vocabularyFilter.name}. Create it first (CreateVocabularyFilter), then start the stream.`;
+    }
+    if (stored.languageCode !== params.languageCode) {
+      return `The vocabulary filter ${stored.name} is for ${stored.languageCode}, the stream is ${params.languageCode}: use a filter of the stream's language.`;
+    }
+    return resultFilter(
+      stored.words.map((w) => w.word),
+      params.vocabularyFilter.method,
+    );
+  }
+
   function runStream(ws: WebSocket, query: URLSearchParams): void {
     const parsed = parseStreamParams(query);
     if (!parsed.ok) {
@@ -124,6 +142,11 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       failStream(ws, "BadRequestException", words);
       return;
     }
+    const filter = streamFilter(parsed.params);
+    if (typeof filter === "string") {
+      failStream(ws, "BadRequestException", filter);
+      return;
+    }
 
     streams.add(ws);
     const stabilizer = new ResultStabilizer({
@@ -136,7 +159,7 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       {
         onHypothesis(hyp) {
           const result = stabilizer.accept(hyp);
-          if (result) send(ws, encodeTranscriptEvent([result]));
+          if (result) send(ws, encodeTranscriptEvent([filter ? applyResultFilter(result, filter) : result]));
         },
         onError(message) {
           ctx.log.error("transcribe recognizer failed", { message });
@@ -211,7 +234,14 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
     faults,
     openStreams: () => streams.size,
     handleRequest(req, res) {
-      return handleVocabularyRequest(req, res, { vocabularies, verifier: apiVerifier, callers, faults, log: ctx.log });
+      return handleVocabularyRequest(req, res, {
+        vocabularies,
+        filters,
+        verifier: apiVerifier,
+        callers,
+        faults,
+        log: ctx.log,
+      });
     },
     handleUpgrade(req, socket, head) {
       const { path, rawQuery } = splitRequestTarget(req.url);

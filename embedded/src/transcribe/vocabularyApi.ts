@@ -7,68 +7,43 @@ import type { FaultSwitch } from "../faults.js";
 import { answerAwsRequest, parseJsonObject, requireAllowed } from "../http/awsEndpoint.js";
 import { AWS_JSON_1_1, AwsServiceError, sendAwsJson } from "../http/awsResponses.js";
 import { splitRequestTarget } from "../http/requestTarget.js";
+import { ListRequest, listPage, TranscribeResourceName } from "./transcribeResources.js";
+import {
+  isVocabularyFilterOperation,
+  operateVocabularyFilter,
+  parseVocabularyFilterRequest,
+  type VocabularyFilterRequest,
+} from "./vocabularyFilterApi.js";
 import { phraseToWord, type StoredVocabulary, type VocabularyStore } from "./vocabularyStore.js";
 
 /**
- * The custom-vocabulary operations of Transcribe (JSON 1.1 protocol, `X-Amz-Target:
- * Transcribe.<Operation>`), enough for `@aws-sdk/client-transcribe` pointed at the embedded
- * endpoint: CreateVocabulary, UpdateVocabulary, GetVocabulary, DeleteVocabulary,
- * ListVocabularies. Vocabularies are READY at once and live in memory.
+ * The custom-vocabulary and vocabulary-filter operations of Transcribe (JSON 1.1 protocol,
+ * `X-Amz-Target: Transcribe.<Operation>`), enough for `@aws-sdk/client-transcribe` pointed at
+ * the embedded endpoint: CreateVocabulary, UpdateVocabulary, GetVocabulary, DeleteVocabulary,
+ * ListVocabularies, and the same five for vocabulary filters (vocabularyFilterApi.ts).
+ * Vocabularies are READY at once and live in memory.
  */
 
 const VocabularyRequest = z.object({
-  VocabularyName: z.string().regex(/^[0-9a-zA-Z._-]{1,200}$/, "VocabularyName: letters, digits, . _ - (1 to 200)"),
+  VocabularyName: TranscribeResourceName,
   LanguageCode: z.string().optional(),
   Phrases: z.array(z.string().min(1).max(256)).max(50_000).optional(),
 });
 
-/**
- * ListVocabularies as AWS takes it: MaxResults 1 to 100, NextToken, NameContains, StateEquals
- * (https://docs.aws.amazon.com/transcribe/latest/APIReference/API_ListVocabularies.html).
- */
-const ListRequest = z.object({
-  MaxResults: z.number().int().min(1).max(100).optional(),
-  NextToken: z.string().max(8192).optional(),
-  NameContains: z
-    .string()
-    .regex(/^[0-9a-zA-Z._-]{1,200}$/)
-    .optional(),
-  StateEquals: z.enum(["PENDING", "READY", "FAILED"]).optional(),
-});
-
-/** AWS does not document the page size without MaxResults; this one is small enough that paging shows. */
-const LIST_DEFAULT_PAGE = 5;
-const NEXT_TOKEN_TAG = "vocabulary:";
-
 function listVocabularies(input: z.infer<typeof ListRequest>, store: VocabularyStore): unknown {
-  // Every vocabulary here is READY; NameContains is case-insensitive on AWS.
-  const matching = store
-    .list()
-    .filter((v) => !input.NameContains || v.name.toLowerCase().includes(input.NameContains.toLowerCase()))
-    .filter(() => !input.StateEquals || input.StateEquals === "READY")
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  let start = 0;
-  if (input.NextToken !== undefined) {
-    const after = Buffer.from(input.NextToken, "base64url").toString();
-    if (!after.startsWith(NEXT_TOKEN_TAG))
-      throw new AwsServiceError("BadRequestException", 400, "The NextToken is not valid.");
-    const index = matching.findIndex((v) => v.name > after.slice(NEXT_TOKEN_TAG.length));
-    start = index < 0 ? matching.length : index;
-  }
-  const max = input.MaxResults ?? LIST_DEFAULT_PAGE;
-  const page = matching.slice(start, start + max);
-  const more = start + max < matching.length;
+  // Every vocabulary here is READY.
+  const { page, nextToken } =
+    !input.StateEquals || input.StateEquals === "READY" ? listPage(input, store, "vocabulary:") : { page: [] };
   return {
     Vocabularies: page.map(describe),
     ...(input.StateEquals ? { Status: input.StateEquals } : {}),
-    ...(more
-      ? { NextToken: Buffer.from(`${NEXT_TOKEN_TAG}${page[page.length - 1]?.name}`).toString("base64url") }
-      : {}),
+    ...(nextToken ? { NextToken: nextToken } : {}),
   };
 }
 
 export interface VocabularyApiDeps {
   readonly vocabularies: VocabularyStore;
+  readonly filters: VocabularyStore;
   readonly verifier: SigV4Verifier;
   readonly callers: CallerDirectory;
   readonly faults: FaultSwitch;
@@ -151,6 +126,18 @@ export function handleVocabularyRequest(req: IncomingMessage, res: ServerRespons
     async (body) => {
       const operation = String(req.headers["x-amz-target"] ?? "").replace(/^Transcribe\./, "");
       const input = parseJsonObject(body);
+      if (isVocabularyFilterOperation(operation)) {
+        // Filter actions are authorized on the filter; ListVocabularyFilters on "*".
+        const name = input.VocabularyFilterName;
+        requireAllowed(deps.callers, req, {
+          action: `transcribe:${operation}`,
+          resource: operation === "ListVocabularyFilters" ? undefined : prefixedResource("vocabularyFilters", name),
+          resourceName: typeof name === "string" ? `vocabularyfilter/${name}` : "*",
+        });
+        const request: VocabularyFilterRequest = parseVocabularyFilterRequest(operation, input);
+        sendAwsJson(res, operateVocabularyFilter(request, deps.filters), AWS_JSON_1_1);
+        return;
+      }
       // Vocabulary actions are authorized on the vocabulary; ListVocabularies on "*".
       requireAllowed(deps.callers, req, {
         action: `transcribe:${operation}`,

@@ -2,8 +2,10 @@ import type { EmbeddedContext } from "../embeddedContext.js";
 import type { VocabularyWord } from "./pocketsphinxRecognizer.js";
 
 /**
- * Custom vocabularies of the embedded Transcribe, by name (as `CreateVocabulary` makes them
- * on AWS). A stream that names one (`vocabulary-name`) gets its words added to the recognizer.
+ * Custom vocabularies (and vocabulary filters) of the embedded Transcribe, by name (as
+ * `CreateVocabulary` and `CreateVocabularyFilter` make them on AWS). A stream that names a
+ * vocabulary (`vocabulary-name`) gets its words added to the recognizer; one that names a
+ * filter (`vocabulary-filter-name`) gets its words masked, removed or tagged in its results.
  */
 export interface StoredVocabulary {
   readonly name: string;
@@ -39,13 +41,23 @@ export class VocabularyStore {
   }
 }
 
-const stores = new WeakMap<EmbeddedContext, VocabularyStore>();
-
-export function vocabulariesFor(ctx: EmbeddedContext): VocabularyStore {
+function storeOf(stores: WeakMap<EmbeddedContext, VocabularyStore>, ctx: EmbeddedContext): VocabularyStore {
   let store = stores.get(ctx);
   if (!store) {
     store = new VocabularyStore();
     stores.set(ctx, store);
   }
   return store;
+}
+
+const vocabularyStores = new WeakMap<EmbeddedContext, VocabularyStore>();
+const filterStores = new WeakMap<EmbeddedContext, VocabularyStore>();
+
+export function vocabulariesFor(ctx: EmbeddedContext): VocabularyStore {
+  return storeOf(vocabularyStores, ctx);
+}
+
+/** Vocabulary filters (`CreateVocabularyFilter`), a namespace of their own: a filter may share a vocabulary's name. */
+export function vocabularyFiltersFor(ctx: EmbeddedContext): VocabularyStore {
+  return storeOf(filterStores, ctx);
 }

@@ -19,12 +19,27 @@ describe("stream parameters", () => {
     });
   });
 
+  it("reads the vocabulary filter's name and method, mask when no method is given", () => {
+    const named = (extra: Record<string, string>) => {
+      const r = parseStreamParams(q(extra));
+      return r.ok ? r.params.vocabularyFilter : "refused";
+    };
+    expect(named({ "vocabulary-filter-name": "f1", "vocabulary-filter-method": "remove" })).toEqual({
+      name: "f1",
+      method: "remove",
+    });
+    expect(named({ "vocabulary-filter-name": "f1" })).toEqual({ name: "f1", method: "mask" });
+    expect(named({})).toBeUndefined();
+  });
+
   it.each([
     [{ "language-code": "de-DE" }, /de-DE/],
     [{ "media-encoding": "flac" }, /flac/],
     [{ "sample-rate": "8000" }, /8000/],
     [{ "identify-language": "true" }, /identification/],
     [{ "partial-results-stability": "extreme" }, /high, medium or low/],
+    [{ "vocabulary-filter-name": "f1", "vocabulary-filter-method": "blur" }, /mask, remove or tag/],
+    [{ "vocabulary-filter-name": "has space" }, /not a valid name/],
   ])("refuses %o with a message naming the problem", (extra, message) => {
     const r = parseStreamParams(q(extra));
     expect(r.ok).toBe(false);

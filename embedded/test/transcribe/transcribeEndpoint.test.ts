@@ -1,7 +1,16 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateVocabularyCommand, GetVocabularyCommand, TranscribeClient } from "@aws-sdk/client-transcribe";
+import {
+  CreateVocabularyCommand,
+  CreateVocabularyFilterCommand,
+  DeleteVocabularyFilterCommand,
+  GetVocabularyCommand,
+  GetVocabularyFilterCommand,
+  paginateListVocabularyFilters,
+  TranscribeClient,
+  UpdateVocabularyFilterCommand,
+} from "@aws-sdk/client-transcribe";
 import {
   type AudioStream,
   type Result,
@@ -97,7 +106,13 @@ async function* audio(pcm: Buffer, paceMs: number, finalSeen: () => boolean): As
 async function transcribe(
   client: TranscribeStreamingClient,
   pcm: Buffer,
-  extra: { LanguageCode?: string; VocabularyName?: string; MediaSampleRateHertz?: number } = {},
+  extra: {
+    LanguageCode?: string;
+    VocabularyName?: string;
+    MediaSampleRateHertz?: number;
+    VocabularyFilterName?: string;
+    VocabularyFilterMethod?: "mask" | "remove" | "tag";
+  } = {},
   finalsWanted = 1,
 ): Promise<Result[]> {
   const results: Result[] = [];
@@ -123,6 +138,10 @@ async function transcribe(
   }
   return results;
 }
+
+/** The Transcribe API client (vocabularies, filters) on the embedded endpoint. */
+const vocabularyClient = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
+  new TranscribeClient({ region: server.context.region, endpoint: `${server.url}${PATHS.transcribe}`, credentials: c });
 
 const words = (r: Result) => (r.Alternatives?.[0]?.Items ?? []).filter((i) => i.Type === "pronunciation");
 
@@ -205,12 +224,6 @@ describe("embedded Transcribe streaming through the real SDK client", { timeout:
 
   it("adds a custom vocabulary's new words to the recognizer", async () => {
     const credentials = await issued();
-    const vocabularyClient = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
-      new TranscribeClient({
-        region: server.context.region,
-        endpoint: `${server.url}${PATHS.transcribe}`,
-        credentials: c,
-      });
     // The console's credentials may only stream, as its cloud role; the backend builds vocabularies.
     await expect(
       vocabularyClient(credentials).send(
@@ -233,5 +246,125 @@ describe("embedded Transcribe streaming through the real SDK client", { timeout:
     await expect(
       transcribe(browserLikeClient(credentials), clip.pcm, { VocabularyName: "missing" }),
     ).rejects.toMatchObject({ name: "BadRequestException" });
+  });
+});
+
+describe("vocabulary filters through the real SDK client", () => {
+  it("creates, reads, pages, updates and deletes filters as AWS does", async () => {
+    const control = vocabularyClient(server.context.credentials);
+    for (const name of ["babelcast-f1", "babelcast-f2", "babelcast-f3", "other-f4"])
+      await control.send(
+        new CreateVocabularyFilterCommand({ VocabularyFilterName: name, LanguageCode: "en-US", Words: ["heck"] }),
+      );
+    const got = await control.send(new GetVocabularyFilterCommand({ VocabularyFilterName: "babelcast-f1" }));
+    expect(got).toMatchObject({ VocabularyFilterName: "babelcast-f1", LanguageCode: "en-US" });
+    expect(got.LastModifiedTime).toBeInstanceOf(Date);
+    // Pages of two: NameContains is case-insensitive; every name comes once.
+    const names: string[] = [];
+    for await (const page of paginateListVocabularyFilters(
+      { client: control, pageSize: 2 },
+      { NameContains: "BABELCAST" },
+    ))
+      names.push(...(page.VocabularyFilters ?? []).map((f) => f.VocabularyFilterName ?? ""));
+    expect(names).toEqual(["babelcast-f1", "babelcast-f2", "babelcast-f3"]);
+    await control.send(new UpdateVocabularyFilterCommand({ VocabularyFilterName: "babelcast-f1", Words: ["darn"] }));
+    await control.send(new DeleteVocabularyFilterCommand({ VocabularyFilterName: "babelcast-f2" }));
+    await expect(
+      control.send(new GetVocabularyFilterCommand({ VocabularyFilterName: "babelcast-f2" })),
+    ).rejects.toMatchObject({ name: "NotFoundException" });
+    await expect(
+      control.send(new DeleteVocabularyFilterCommand({ VocabularyFilterName: "babelcast-f2" })),
+    ).rejects.toMatchObject({ name: "NotFoundException" });
+    await expect(
+      control.send(new UpdateVocabularyFilterCommand({ VocabularyFilterName: "babelcast-f2", Words: ["x"] })),
+    ).rejects.toMatchObject({ name: "NotFoundException" });
+    await expect(
+      control.send(
+        new CreateVocabularyFilterCommand({
+          VocabularyFilterName: "babelcast-f1",
+          LanguageCode: "en-US",
+          Words: ["x"],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: "ConflictException" });
+  });
+
+  it.each([
+    ["a phrase", { Words: ["two words"] }, /one word/],
+    ["no word", { Words: [] }, /Words/],
+    ["a word over 256 characters", { Words: ["a".repeat(257)] }, /Words/],
+    ["characters outside the en-US set", { Words: ["h3ck"] }, /character set/],
+    ["neither Words nor a file", {}, /either Words or VocabularyFilterFileUri/],
+    ["a file (no S3 here)", { VocabularyFilterFileUri: "s3://bucket/words.txt" }, /inline/],
+    ["a bad name", { VocabularyFilterName: "has space", Words: ["x"] }, /name/],
+    ["another language", { LanguageCode: "fr-FR", Words: ["zut"] }, /en-US only/],
+  ])("refuses %s with BadRequestException and creates nothing", async (_what, input, message) => {
+    const control = vocabularyClient(server.context.credentials);
+    const name = `babelcast-bad-${Math.random().toString(36).slice(2, 8)}`;
+    await expect(
+      control.send(
+        new CreateVocabularyFilterCommand({ VocabularyFilterName: name, LanguageCode: "en-US", ...input } as never),
+      ),
+    ).rejects.toMatchObject({ name: "BadRequestException", message: expect.stringMatching(message) });
+    await expect(control.send(new GetVocabularyFilterCommand({ VocabularyFilterName: name }))).rejects.toMatchObject({
+      name: "NotFoundException",
+    });
+  });
+
+  it("refuses the console's credentials (its role may only stream) with AccessDeniedException", async () => {
+    await expect(
+      vocabularyClient(await issued()).send(
+        new CreateVocabularyFilterCommand({
+          VocabularyFilterName: "babelcast-console",
+          LanguageCode: "en-US",
+          Words: ["x"],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: "AccessDeniedException" });
+  });
+});
+
+describe("a stream with a vocabulary filter", { timeout: 300_000 }, () => {
+  const clip = () => clips.find((c) => c.id.endsWith("0880")) as Clip;
+  const FILTERED = ["he", "was", "not", "ill", "young", "man"];
+  const finalItems = (results: Result[]) => results.filter((r) => r.IsPartial === false).flatMap(words);
+
+  beforeAll(async () => {
+    await vocabularyClient(server.context.credentials).send(
+      new CreateVocabularyFilterCommand({
+        VocabularyFilterName: "babelcast-speech",
+        LanguageCode: "en-US",
+        Words: FILTERED,
+      }),
+    );
+  });
+
+  it("masks the filter's words in a real recording with *** and flags them, and removes them with remove", async () => {
+    const credentials = await issued();
+    const masked = await transcribe(browserLikeClient(credentials), clip().pcm, {
+      VocabularyFilterName: "babelcast-speech",
+      VocabularyFilterMethod: "mask",
+    });
+    expect(masked.flatMap(words).some((i) => FILTERED.includes((i.Content ?? "").toLowerCase()))).toBe(false);
+    const stars = finalItems(masked).filter((i) => i.Content === "***");
+    expect(stars.length).toBeGreaterThan(0);
+    expect(stars.every((i) => i.VocabularyFilterMatch === true)).toBe(true);
+    expect(masked.at(-1)?.Alternatives?.[0]?.Transcript).toContain("***");
+
+    const removed = await transcribe(browserLikeClient(credentials), clip().pcm, {
+      VocabularyFilterName: "babelcast-speech",
+      VocabularyFilterMethod: "remove",
+    });
+    const transcript = removed.filter((r) => r.IsPartial === false)[0]?.Alternatives?.[0]?.Transcript ?? "";
+    expect(transcript.split(/[\s.]+/).filter((w) => FILTERED.includes(w.toLowerCase()))).toEqual([]);
+    expect(transcript).not.toContain("***");
+    // The recognizer hears the same words both times: removal takes out exactly the masked ones.
+    expect(finalItems(removed).length).toBe(finalItems(masked).length - stars.length);
+  });
+
+  it("refuses a stream naming a filter that does not exist with BadRequestException", async () => {
+    await expect(
+      transcribe(browserLikeClient(await issued()), clip().pcm, { VocabularyFilterName: "babelcast-missing" }),
+    ).rejects.toMatchObject({ name: "BadRequestException", message: expect.stringMatching(/vocabulary filter/) });
   });
 });

@@ -43,6 +43,15 @@ export function vocabularyArnPattern(prefix: string): string {
   return `arn:${Aws.PARTITION}:transcribe:${Aws.REGION}:${Aws.ACCOUNT_ID}:vocabulary/${prefix}*`;
 }
 
+/**
+ * `vocabularyfilter/{name}`: the vocabulary filter actions take the vocabularyfilter resource type
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
+ * Session filters share the vocabularies' name prefix (a filter and a vocabulary are separate namespaces).
+ */
+export function vocabularyFilterArnPattern(prefix: string): string {
+  return `arn:${Aws.PARTITION}:transcribe:${Aws.REGION}:${Aws.ACCOUNT_ID}:vocabularyfilter/${prefix}*`;
+}
+
 /** POST, GET and DELETE on `@connections` of this API's stage only. */
 export function connectionsArn(apiId: string, stageName: string): string {
   return `arn:${Aws.PARTITION}:execute-api:${Aws.REGION}:${Aws.ACCOUNT_ID}:${apiId}/${stageName}/*/@connections/*`;
@@ -58,6 +67,8 @@ export function grantResourceArn(resource: GrantResource, targets: PermissionTar
       return terminologyArnPattern(targets.terminologyNamePrefix);
     case "vocabularies":
       return vocabularyArnPattern(targets.vocabularyNamePrefix);
+    case "vocabularyFilters":
+      return vocabularyFilterArnPattern(targets.vocabularyNamePrefix);
     case "eventBus":
       return targets.eventBus.eventBusArn;
     case "listenerTokenSecret":
@@ -106,5 +117,6 @@ export const WILDCARD_REASONS: Readonly<
   connections: "Connection ids are assigned at run time; the ARN is pinned to this API and stage.",
   terminologies: "Session glossaries become terminologies named at run time; the ARN is pinned to the prefix.",
   vocabularies: "Session glossaries become vocabularies named at run time; the ARN is pinned to the prefix.",
-  any: "translate:TranslateText without a terminology, translate:ListTerminologies, translate:ListLanguages, transcribe:ListVocabularies, polly:DescribeVoices and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
+  vocabularyFilters: "Session word lists become vocabulary filters named at run time; the ARN is pinned to the prefix.",
+  any: "translate:TranslateText without a terminology, translate:ListTerminologies, translate:ListLanguages, transcribe:ListVocabularies, transcribe:ListVocabularyFilters, polly:DescribeVoices and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
 };

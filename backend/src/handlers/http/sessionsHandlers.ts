@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { CreateSessionRequest, UpdateSessionRequest } from "@babelcast/protocol";
 import { deleteTerminology } from "../../aws/sessionTerminologies.js";
 import { deleteVocabulary, putVocabulary, vocabularyState } from "../../aws/transcribeVocabularies.js";
+import { deleteVocabularyFilter, putVocabularyFilter } from "../../aws/transcribeVocabularyFilters.js";
 import { ApiFailure, conflict, parseOrThrow } from "../../services/apiErrors.js";
 import { glossaryVocabularyName, vocabularyPlan } from "../../services/glossaryVocabulary.js";
 import { countListeners } from "../../services/listenerCounts.js";
@@ -13,6 +14,7 @@ import {
   toSessionOwnerView,
   toSessionPublic,
 } from "../../services/sessionRecords.js";
+import { vocabularyFilterName, vocabularyFilterPlan } from "../../services/wordFilter.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { ensureFirstChannel } from "../shared/channelPoolOps.js";
 import { publishToSession, sendToConsoles } from "../shared/fanout.js";
@@ -70,6 +72,33 @@ async function syncVocabulary(deps: BackendDeps, session: SessionRecord): Promis
   }
 }
 
+/**
+ * Keeps the session's Transcribe vocabulary filter in step with its word filter. A failure
+ * leaves the session as it is: the console streams without the filter, and the backend still
+ * filters every caption and translation itself.
+ */
+async function syncVocabularyFilter(deps: BackendDeps, session: SessionRecord): Promise<SessionRecord> {
+  const plan = vocabularyFilterPlan(session);
+  const name = vocabularyFilterName(session.sessionId, deps.config.vocabularyNamePrefix);
+  const key = plan?.key ?? "";
+  if ((session.vocabularyFilter?.wordsKey ?? "") === key) return session;
+  try {
+    if (plan) await putVocabularyFilter(deps.clients.transcribe, name, plan.languageCode, plan.words);
+    else await deleteVocabularyFilter(deps.clients.transcribe, name);
+    return (
+      (await deps.stores.sessions.update(session.sessionId, { vocabularyFilter: { name, wordsKey: key } })) ?? session
+    );
+  } catch (err) {
+    deps.log.warn("vocabulary filter not updated", { sessionId: session.sessionId, error: String(err) });
+    return session;
+  }
+}
+
+/** Both Transcribe resources of the session, in step with its glossary and word filter. */
+async function syncRecognition(deps: BackendDeps, session: SessionRecord): Promise<SessionRecord> {
+  return syncVocabularyFilter(deps, await syncVocabulary(deps, session));
+}
+
 /** `POST /sessions`: a new session with a fresh human-readable id and its first audio channel. */
 export async function createSession(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
   const owner = await requireOwner(deps, event);
@@ -91,7 +120,7 @@ export async function createSession(deps: BackendDeps, event: HttpEvent): Promis
   }
   if (!record) throw new ApiFailure(503, "NoFreeId", "no free session id was found: try again");
   await announceLifecycle(deps, record, "created");
-  record = await syncVocabulary(deps, record);
+  record = await syncRecognition(deps, record);
   try {
     record = await ensureFirstChannel(deps, record);
   } catch (err) {
@@ -118,7 +147,7 @@ export async function getSession(deps: BackendDeps, event: HttpEvent): Promise<H
   return json(200, toSessionPublic(session));
 }
 
-/** `PATCH /sessions/{id}`: languages, glossary, voices, capacity, title, transcript visibility. */
+/** `PATCH /sessions/{id}`: languages, glossary, word filter, voices, capacity, title, transcript visibility. */
 export async function updateSession(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
   const { session } = await requireOwnedSession(deps, event);
   const update = parseOrThrow(UpdateSessionRequest, jsonBody(event), "the update");
@@ -126,7 +155,7 @@ export async function updateSession(deps: BackendDeps, event: HttpEvent): Promis
   const changes = applySessionUpdate(session, update, deps.now());
   const updated = await deps.stores.sessions.update(session.sessionId, changes);
   if (!updated) throw conflict(`session ${session.sessionId} has ended and can no longer be changed`);
-  return json(200, await ownerView(deps, await syncVocabulary(deps, updated)));
+  return json(200, await ownerView(deps, await syncRecognition(deps, updated)));
 }
 
 /** Ends a session: everyone is told, the audio channels and the glossary's terminology and vocabulary go, the transcript stays. */
@@ -166,6 +195,12 @@ export async function endSessionNow(
   if (vocabulary) {
     await deleteVocabulary(deps.clients.transcribe, vocabulary).catch((err) =>
       deps.log.warn("vocabulary not deleted", { vocabulary, error: String(err) }),
+    );
+  }
+  const filter = ended.vocabularyFilter?.wordsKey ? ended.vocabularyFilter.name : undefined;
+  if (filter) {
+    await deleteVocabularyFilter(deps.clients.transcribe, filter).catch((err) =>
+      deps.log.warn("vocabulary filter not deleted", { filter, error: String(err) }),
     );
   }
   return ended;

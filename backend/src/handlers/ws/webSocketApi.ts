@@ -17,6 +17,7 @@ import type { z } from "zod";
 import { storedCaption } from "../../segmentJourney/captionMessage.js";
 import { ApiFailure, badRequest, conflict, forbidden, notFound, parseOrThrow } from "../../services/apiErrors.js";
 import { type SessionRecord, sessionLanguages } from "../../services/sessionRecords.js";
+import { filterText } from "../../services/wordFilter.js";
 import type { SegmentRecord } from "../../tables/records.js";
 import { endSessionNow } from "../http/sessionsHandlers.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
@@ -74,6 +75,12 @@ async function sendCounts(ctx: MessageContext, sessionId: string): Promise<void>
 
 // ---- console routes ----------------------------------------------------------
 
+/** The console's text with the session's source words filtered. */
+function sourceFiltered(session: SessionRecord, text: string): string {
+  const filter = session.wordFilter;
+  return filter ? filterText(text, filter.words, filter.method) : text;
+}
+
 async function onSegment(ctx: MessageContext): Promise<void> {
   requireRole(ctx, "console", "segments");
   const message = parse(ctx, ConsoleSegmentMessage, "the segment");
@@ -87,7 +94,9 @@ async function onSegment(ctx: MessageContext): Promise<void> {
   const segment: SegmentRecord = {
     sessionId: session.sessionId,
     seq: message.seq,
-    text: message.text,
+    // Transcribe's vocabulary filter has already masked or removed the words; this catches any it
+    // could not (a stream started before the filter changed, words outside its character set).
+    text: sourceFiltered(session, message.text),
     startTime: message.startTime,
     endTime: message.endTime,
     stages: { ...message.stages, receivedAt, persistedAt: ctx.deps.now() },
@@ -104,7 +113,10 @@ async function onPartial(ctx: MessageContext): Promise<void> {
   const message = parse(ctx, ConsolePartialMessage, "the partial");
   const session = await liveSession(ctx);
   // Partials are the source language's only: the source channel's listeners read along.
-  await publishToLanguage(ctx.deps, session.sessionId, session.sourceLanguage, { type: "partial", text: message.text });
+  await publishToLanguage(ctx.deps, session.sessionId, session.sourceLanguage, {
+    type: "partial",
+    text: sourceFiltered(session, message.text),
+  });
 }
 
 async function onStatus(ctx: MessageContext): Promise<void> {

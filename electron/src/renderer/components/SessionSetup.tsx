@@ -1,8 +1,9 @@
-import type { CreateSessionRequest, LanguagesResponse, SessionOwnerView } from "@babelcast/protocol";
+import type { CreateSessionRequest, LanguagesResponse, SessionOwnerView, WordFilterMethod } from "@babelcast/protocol";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ConsoleSettings } from "../../shared/settings.js";
 import { parseGlossary } from "../session/glossary.js";
 import { servableTargets, sourceChoices, targetChoices } from "../session/languageChoices.js";
+import { parseWordFilter } from "../session/wordFilter.js";
 
 export interface SessionSetupProps {
   readonly resumable: SessionOwnerView | undefined;
@@ -19,6 +20,8 @@ export function SessionSetup({ resumable, defaults, loadLanguages, onCreate, onR
   const [source, setSource] = useState(defaults.sourceLanguage);
   const [targets, setTargets] = useState<string[]>(defaults.targetLanguages);
   const [glossary, setGlossary] = useState("");
+  const [filterWords, setFilterWords] = useState("");
+  const [filterMethod, setFilterMethod] = useState<WordFilterMethod>("mask");
   const [capacity, setCapacity] = useState(defaults.audioCapacity);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -60,6 +63,8 @@ export function SessionSetup({ resumable, defaults, loadLanguages, onCreate, onR
     e.preventDefault();
     const parsed = parseGlossary(glossary);
     if (parsed.errors.length) return setError(`Glossary: ${parsed.errors.join("; ")}`);
+    const wordFilter = parseWordFilter(filterWords, filterMethod);
+    if (wordFilter.errors.length) return setError(`Word filter: ${wordFilter.errors.join("; ")}`);
     if (!title.trim()) return setError("Give the session a title (listeners see it).");
     setBusy(true);
     setError(undefined);
@@ -69,6 +74,7 @@ export function SessionSetup({ resumable, defaults, loadLanguages, onCreate, onR
         sourceLanguage: source,
         targetLanguages: servableTargets(targets, choices),
         glossary: parsed.entries,
+        ...(wordFilter.filter ? { wordFilter: wordFilter.filter } : {}),
         voices: {},
         audioCapacity: capacity,
         transcriptPublic: false,
@@ -173,6 +179,30 @@ export function SessionSetup({ resumable, defaults, loadLanguages, onCreate, onR
               onInput={(e) => setGlossary((e.target as HTMLTextAreaElement).value)}
             />
           </label>
+          <fieldset class="word-filter" data-testid="word-filter">
+            <legend>Word filter</legend>
+            <label>
+              Words to keep out of captions and translations (spaces or commas between words; a line{" "}
+              <code>fr: mot1 mot2</code> lists a translation's own words)
+              <textarea
+                data-testid="filter-words"
+                rows={2}
+                value={filterWords}
+                onInput={(e) => setFilterWords((e.target as HTMLTextAreaElement).value)}
+              />
+            </label>
+            <label>
+              Show them as
+              <select
+                data-testid="filter-method"
+                value={filterMethod}
+                onChange={(e) => setFilterMethod((e.target as HTMLSelectElement).value as WordFilterMethod)}
+              >
+                <option value="mask">*** (mask)</option>
+                <option value="remove">nothing (remove)</option>
+              </select>
+            </label>
+          </fieldset>
           <label>
             Listeners with audio (the rest get captions)
             <input

@@ -1,5 +1,10 @@
 import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { type ConfigDocument, languageInfo, type SessionVocabulary } from "@babelcast/protocol";
+import {
+  type ConfigDocument,
+  languageInfo,
+  type SessionVocabulary,
+  type SessionVocabularyFilter,
+} from "@babelcast/protocol";
 import type { CommittedSegment, SegmentClock } from "../recognition/committedSegment.js";
 import { startConsoleRecognition } from "../recognition/consoleRecognition.js";
 
@@ -18,6 +23,8 @@ export interface RecognizerOptions {
   /** Whether the session has a glossary, and the custom vocabulary the backend built from it. */
   readonly hasGlossary: boolean;
   readonly vocabulary?: SessionVocabulary;
+  /** The word filter's vocabulary filter, which the backend keeps for the session (usable at once). */
+  readonly vocabularyFilter?: SessionVocabularyFilter;
   /** Numbering continues the session's; audio time 0 is when recognition was asked to start. */
   readonly clock: SegmentClock;
   onSegment(segment: CommittedSegment): void;
@@ -59,6 +66,7 @@ export async function startRecognizer(o: RecognizerOptions): Promise<RecognizerH
     languageCode,
     clock: o.clock,
     ...(vocabularyName ? { vocabularyName } : {}),
+    ...(o.vocabularyFilter ? { vocabularyFilter: o.vocabularyFilter } : {}),
     ...(o.credentials ? { credentials: o.credentials } : {}),
     ...(o.ownerToken ? { ownerToken: o.ownerToken } : {}),
     onSegment: (segment) => o.onSegment(segment),

@@ -6,7 +6,7 @@ import type { CommittedSegment, SegmentClock } from "./committedSegment.js";
 import { type RecognitionEvent, RecognitionSession, type RecognitionSessionOptions } from "./recognitionSession.js";
 import { Segmenter, type SegmenterOptions } from "./segmenter.js";
 import type { TimedResult } from "./timedResult.js";
-import { createTranscribeClient, transcribeStreamStarter } from "./transcribeClient.js";
+import { createTranscribeClient, type StreamRequest, transcribeStreamStarter } from "./transcribeClient.js";
 
 /**
  * The console's speech recognition, wired end to end: capture stream → 16 kHz PCM →
@@ -23,6 +23,8 @@ export interface ConsoleRecognitionOptions {
   readonly languageCode: string;
   /** A Transcribe custom vocabulary made from the session glossary. */
   readonly vocabularyName?: string;
+  /** The session's word filter (a Transcribe vocabulary filter the backend keeps). */
+  readonly vocabularyFilter?: StreamRequest["vocabularyFilter"];
   readonly segmenter?: Partial<SegmenterOptions>;
   /** Numbering and time source of the segments (default: from 0, wall clock, audio start unknown). */
   readonly clock?: SegmentClock;
@@ -62,6 +64,7 @@ export async function startConsoleRecognition(
       languageCode: options.languageCode,
       sampleRate: 16000,
       ...(options.vocabularyName ? { vocabularyName: options.vocabularyName } : {}),
+      ...(options.vocabularyFilter ? { vocabularyFilter: options.vocabularyFilter } : {}),
     }),
     onResult: (result) => {
       options.onResult?.(result);

@@ -60,6 +60,8 @@ export interface StreamRequest {
   readonly languageCode: string;
   readonly sampleRate: number;
   readonly vocabularyName?: string;
+  /** The session's word filter as a Transcribe vocabulary filter: its words masked or removed. */
+  readonly vocabularyFilter?: { readonly name: string; readonly method: "mask" | "remove" | "tag" };
   /** "high" stabilizes soonest. */
   readonly stability?: "high" | "medium" | "low";
 }
@@ -84,6 +86,12 @@ export function transcribeStreamStarter(
         EnablePartialResultsStabilization: true,
         PartialResultsStability: request.stability ?? "high",
         ...(request.vocabularyName ? { VocabularyName: request.vocabularyName } : {}),
+        ...(request.vocabularyFilter
+          ? {
+              VocabularyFilterName: request.vocabularyFilter.name,
+              VocabularyFilterMethod: request.vocabularyFilter.method,
+            }
+          : {}),
         AudioStream: events(),
       }),
     );

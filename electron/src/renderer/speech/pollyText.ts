@@ -53,7 +53,8 @@ function cutPoint(text: string, rate: number): number {
 /** One request per piece; almost always one (a segment's source is at most 3000 characters). */
 export function pollyTexts(text: string, rate: number): PollyText[] {
   const out: PollyText[] = [];
-  let rest = text.trim();
+  // A word the session's word filter masked is silent, never read out as asterisks.
+  let rest = text.replace(/\*{3}/g, " ").replace(/ {2,}/g, " ").trim();
   while (rest.length > 0) {
     if (fits(rest, rate)) {
       out.push(wrap(rest, rate));

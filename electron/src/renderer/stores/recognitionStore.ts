@@ -60,6 +60,7 @@ export function createRecognitionStore(deps: {
         sourceLanguage: session.sourceLanguage,
         hasGlossary: session.glossary.length > 0,
         ...(session.vocabulary ? { vocabulary: session.vocabulary } : {}),
+        ...(session.vocabularyFilter ? { vocabularyFilter: session.vocabularyFilter } : {}),
         ...access,
         clock: {
           // Words spoken while paused or muted are dropped before they get a number.

@@ -16,6 +16,11 @@ describe("Polly request text", () => {
     ]);
   });
 
+  it("leaves a masked word (***) out of the speech", () => {
+    expect(pollyTexts("Das *** Haus ist groß.", 1)).toEqual([{ Text: "Das Haus ist groß.", TextType: "text" }]);
+    expect(pollyTexts("***", 1)).toEqual([]);
+  });
+
   it("splits a translation longer than Polly's billed limit at sentence ends, losing nothing", () => {
     const sentence = "Esta es una frase bastante larga para la prueba de longitud. ";
     const text = sentence.repeat(80).trim(); // ≈ 4900 characters: over the 3000 billed
