@@ -38,6 +38,8 @@ export interface PocketsphinxOptions {
   readonly python: string;
   /** Milliseconds of audio between partial hypotheses. */
   readonly partialMs: number;
+  /** Silence that ends an utterance; the worker's default (300) when absent. */
+  readonly endOfSpeechMs?: number;
 }
 
 const WORKER = new URL("./recognizerWorker.py", import.meta.url).pathname;
@@ -62,7 +64,11 @@ function frame(kind: "A" | "V" | "E", payload: Uint8Array): Buffer {
 export function startPocketsphinx(options: PocketsphinxOptions, events: RecognizerEvents): StreamRecognizer {
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(options.python, [WORKER], {
     stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, BABELCAST_PS_PARTIAL_MS: String(options.partialMs) },
+    env: {
+      ...process.env,
+      BABELCAST_PS_PARTIAL_MS: String(options.partialMs),
+      ...(options.endOfSpeechMs === undefined ? {} : { BABELCAST_PS_END_OF_SPEECH_MS: String(options.endOfSpeechMs) }),
+    },
   });
   let closed = false;
   let stderr = "";

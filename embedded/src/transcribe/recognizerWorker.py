@@ -40,6 +40,9 @@ BYTES_PER_SEC = RATE * 2
 FRAME_SEC = 0.01
 # A partial hypothesis is reported every this much audio while speech goes on.
 PARTIAL_EVERY_BYTES = int(os.environ.get("BABELCAST_PS_PARTIAL_MS", "200")) * BYTES_PER_SEC // 1000
+# Silence that ends an utterance. pocketsphinx's default is 0.5 s; 0.3 s gave the same words and
+# utterances on the five LibriVox clips, with each final 0.2 s sooner (docs/embedded-transcribe.md).
+END_OF_SPEECH_FRAMES = int(os.environ.get("BABELCAST_PS_END_OF_SPEECH_MS", "300")) // 10
 # Transcribe ends long utterances too; a monologue without pauses still gets finals.
 MAX_UTTERANCE_BYTES = int(os.environ.get("BABELCAST_PS_MAX_UTTERANCE_S", "25")) * BYTES_PER_SEC
 FILLERS = re.compile(r"^(<s>|</s>|<sil>|\[.*\]|\+.*\+)$")
@@ -70,6 +73,7 @@ def make_decoder(search=None):
     config.set_string("-lm", os.path.join(MODEL_DIR, "en-us.lm.bin"))
     config.set_string("-dict", os.path.join(MODEL_DIR, "cmudict-en-us.dict"))
     config.set_string("-logfn", "/dev/null")
+    config.set_int("-vad_postspeech", END_OF_SPEECH_FRAMES)
     for key, value in (search or {}).items():
         config.set_int(key, value)
     return Decoder(config)
@@ -195,8 +199,8 @@ class Recognizer:
             self.pending, pcm = pcm[-1:], pcm[:-1]
         else:
             self.pending = b""
-        # Chunks of 100 ms keep the speech/silence decision timely.
-        step = BYTES_PER_SEC // 10
+        # Chunks of 50 ms keep the speech/silence decision timely.
+        step = BYTES_PER_SEC // 20
         for i in range(0, len(pcm), step):
             chunk = pcm[i:i + step]
             behind = self.pace.behind(self.stream_seconds())

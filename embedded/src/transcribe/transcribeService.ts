@@ -31,7 +31,9 @@ export const TranscribeSettings = z.object({
   /** Debian's Python with python3-pocketsphinx (not a virtualenv's). */
   python: z.string().min(1).default("/usr/bin/python3"),
   /** Milliseconds of audio between partial results while speech goes on. */
-  partialMs: z.number().int().min(50).max(2000).default(200),
+  partialMs: z.number().int().min(50).max(2000).default(100),
+  /** Silence that ends an utterance (pocketsphinx's voice activity detector; its own default is 500). */
+  endOfSpeechMs: z.number().int().min(100).max(2000).default(300),
   /** Concurrent streams (each holds one decoder, about a third of a core at real time). */
   maxStreams: z.number().int().min(1).max(64).default(4),
   /** Whether the data dir's long-term key may sign streams too (default: only owner temporary credentials). */
@@ -155,7 +157,7 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       newResultId: randomUUID,
     });
     const recognizer = startPocketsphinx(
-      { python: settings.python, partialMs: settings.partialMs },
+      { python: settings.python, partialMs: settings.partialMs, endOfSpeechMs: settings.endOfSpeechMs },
       {
         onHypothesis(hyp) {
           const result = stabilizer.accept(hyp);
