@@ -36,7 +36,7 @@ async function listen(sessionId: string, language: string): Promise<TestSocket> 
 }
 
 describe("GET /sessions/{id}/report", () => {
-  it("reports the listeners each change left, per-stage latency and lost translations, to the owner", {
+  it("reports the listeners each change left, per-stage latency and lost translations to the owner, during and after the session", {
     timeout: 90_000,
   }, async () => {
     const created = await h.api(
@@ -76,6 +76,14 @@ describe("GET /sessions/{id}/report", () => {
     expect(report.segments).toMatchObject({ total: 1, translationsOwed: 1, lost: 0 });
     expect(report.latency.map((s) => s.stage)).toEqual(["recognize", "send", "persist", "translate", "total"]);
     expect(report.latency[0]).toMatchObject({ count: 1, p50Ms: 200, p95Ms: 200 });
+
+    // After the end the report stays, its figures running up to the end.
+    const ended = await h.api("DELETE", `/sessions/${id}`, undefined, h.ownerToken);
+    expect(ended.status, ended.text).toBe(200);
+    const after = SessionReport.parse((await h.api("GET", `/sessions/${id}/report`, undefined, h.ownerToken)).json);
+    expect(after.status).toBe("ended");
+    expect(after.endedAt).toBeDefined();
+    expect(after.listeners.peak.total).toBe(3);
 
     for (const s of spanish) await s.close();
     await consoleWs.close();
