@@ -11,5 +11,6 @@ export * from "./pageSecurity.js";
 export * from "./paths.js";
 export * from "./replay.js";
 export * from "./routes.js";
+export * from "./sessionReport.js";
 export * from "./speechFrame.js";
 export * from "./transcript.js";

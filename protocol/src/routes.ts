@@ -13,6 +13,7 @@ export const HTTP_ROUTES = [
   "POST /sessions/{id}/listeners/{listenerId}/refresh",
   "GET /sessions/{id}/channels",
   "GET /sessions/{id}/transcript",
+  "GET /sessions/{id}/report",
   "GET /languages",
 ] as const;
 export type HttpRouteKey = (typeof HTTP_ROUTES)[number];
@@ -24,6 +25,7 @@ export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
   "PATCH /sessions/{id}",
   "DELETE /sessions/{id}",
   "GET /sessions/{id}/channels",
+  "GET /sessions/{id}/report",
   "GET /languages",
 ];
 

@@ -59,6 +59,8 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       rateLimits: "readWrite",
       // A vanished listener found while fanning out changes the (versioned) listener counts.
       coordination: "readWrite",
+      // The session report reads the stored segments' stage times and translations.
+      segments: "read",
     },
     // Creates the first channel, presigns the console's master URLs, deletes channels and the terminology when the session ends.
     // Ending a session publishes its status to every language's caption channel.

@@ -107,7 +107,7 @@ async function journeyInLanguage(
         ? filterText(translated.value, wordsFor(filter, language, session.sourceLanguage), filter.method)
         : translated.value;
       stages = stamp(stages, "translatedAt", clock.now());
-      await stores.saveTranslation(segment.seq, language, { text, stages });
+      await stores.saveTranslation(segment.seq, language, { text, stages, attempts: translated.attempts });
     } else {
       error = `translation failed after ${translated.attempts} attempt(s): ${errorText(translated.error)}`;
     }

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { countsFromCounters } from "../services/listenerCounts.js";
 import { isConditionFailure } from "./conditionFailure.js";
 import { allItems } from "./paging.js";
 
@@ -169,10 +170,64 @@ export class CoordinationStore {
         UpdateExpression: `ADD ${adds.join(", ")} SET expiresAt = :e`,
         ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
-        ReturnValues: "UPDATED_NEW",
+        // The whole counters item: the report's timeline keeps the counts each change left.
+        ReturnValues: "ALL_NEW",
       }),
     );
-    return Number(out.Attributes?.version ?? 1);
+    const version = Number(out.Attributes?.version ?? 1);
+    if (Object.keys(delta).length > 0) await this.recordCountsSample(sessionId, version, out.Attributes ?? {}, now);
+    return version;
+  }
+
+  // ---- listener timeline (the session report) ----------------------------------------
+  //
+  // Every counts change also writes the counts it left (total and per language) into the
+  // item of its 10-second bucket, `listeners#<bucket start ms>`, as attribute `s#<version>`:
+  // about 60 bytes each, so a bucket holds thousands of changes under DynamoDB's 400 KB item
+  // size (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-items).
+  // A bucket that still fills up refuses the write (ValidationException): that sample is
+  // dropped and the counts themselves are unaffected. Kept a month, past the session's end.
+
+  private async recordCountsSample(
+    sessionId: string,
+    version: number,
+    counters: Readonly<Record<string, unknown>>,
+    now: number,
+  ): Promise<void> {
+    const { total, byLanguage } = countsFromCounters(counters, {});
+    const sample: ListenerTimelineSample = { at: now, version, total, byLanguage };
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId, item: timelineItem(now) },
+          UpdateExpression: "SET #s = :s, expiresAt = :e",
+          ExpressionAttributeNames: { "#s": `${SAMPLE_PREFIX}${version}` },
+          ExpressionAttributeValues: { ":s": sample, ":e": Math.ceil(now / 1000) + TIMELINE_TTL_SECONDS },
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name !== "ValidationException") throw err;
+    }
+  }
+
+  /** Every counts sample of the session, by version (oldest first). */
+  async listenerTimeline(sessionId: string): Promise<ListenerTimelineSample[]> {
+    const items = await allItems<Record<string, unknown>>(this.dynamo, {
+      query: {
+        TableName: this.table,
+        KeyConditionExpression: "sessionId = :s AND begins_with(#i, :p)",
+        ExpressionAttributeNames: { "#i": "item" },
+        ExpressionAttributeValues: { ":s": sessionId, ":p": TIMELINE_PREFIX },
+        ConsistentRead: true,
+      },
+    });
+    const samples: ListenerTimelineSample[] = [];
+    for (const item of items) {
+      for (const [k, v] of Object.entries(item))
+        if (k.startsWith(SAMPLE_PREFIX)) samples.push(v as ListenerTimelineSample);
+    }
+    return samples.sort((a, b) => a.version - b.version);
   }
 
   /**
@@ -369,6 +424,23 @@ export class CoordinationStore {
 }
 
 const COUNTS_ITEM = "listener-counts";
+const TIMELINE_PREFIX = "listeners#";
+const SAMPLE_PREFIX = "s#";
+const TIMELINE_BUCKET_MS = 10_000;
+const TIMELINE_TTL_SECONDS = 30 * 86_400;
+/** The timeline item a sample taken at `now` goes into (zero-padded, so the items sort by time). */
+const timelineItem = (now: number) =>
+  `${TIMELINE_PREFIX}${String(Math.floor(now / TIMELINE_BUCKET_MS) * TIMELINE_BUCKET_MS).padStart(15, "0")}`;
+
+/** The session's listener counts right after one change (the report's timeline). */
+export interface ListenerTimelineSample {
+  /** Epoch ms of the change. */
+  readonly at: number;
+  /** The counts version the change took: later changes have higher ones. */
+  readonly version: number;
+  readonly total: number;
+  readonly byLanguage: Readonly<Record<string, number>>;
+}
 /** The session's open console connections, one attribute each: `console#<connectionId>` = connectedAt. */
 const CONSOLES_ITEM = "consoles";
 const CONSOLE_PREFIX = "console#";

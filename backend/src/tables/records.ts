@@ -39,6 +39,8 @@ export interface ConnectionRecord {
 export interface SegmentTranslation {
   readonly text: string;
   readonly stages: LanguageStages;
+  /** Engine calls it took (1: first try); the session report counts the retried ones. */
+  readonly attempts?: number;
 }
 
 /** A committed segment of the talk, as the segments table stores it. */

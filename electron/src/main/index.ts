@@ -6,6 +6,7 @@ import { setupIpc } from "./ipc.js";
 import { setupMenu } from "./menu.js";
 import { setupPermissions } from "./permissions.js";
 import { openQrWindow } from "./qrWindow.js";
+import { createRecordingWriter } from "./recordings.js";
 import { SettingsStore } from "./settingsStore.js";
 import { setupUpdates } from "./updates.js";
 import { createConsoleWindow } from "./windows.js";
@@ -40,6 +41,8 @@ function main(): void {
       appOrigin: location.origin,
       settings,
       updates,
+      // The presenter finds them beside their other recordings: Music/Babelcast recordings.
+      recordings: createRecordingWriter(join(app.getPath("music"), "Babelcast recordings")),
       openQrWindow: (joinUrl, title) => openQrWindow(location, distDir, joinUrl, title),
     });
     setupMenu(updates);

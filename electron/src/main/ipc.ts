@@ -2,6 +2,7 @@ import { app, BrowserWindow, type IpcMainInvokeEvent, ipcMain, shell } from "ele
 import { type AppInfo, IpcChannel } from "../shared/ipcChannels.js";
 import { originOf } from "./consoleUrl.js";
 import { isSafeExternalUrl } from "./navigation.js";
+import type { RecordingWriter } from "./recordings.js";
 import type { SettingsStore } from "./settingsStore.js";
 import type { Updates } from "./updates.js";
 
@@ -22,6 +23,7 @@ export interface IpcDeps {
   readonly appOrigin: string;
   readonly settings: SettingsStore;
   readonly updates: Updates;
+  readonly recordings: RecordingWriter;
   openQrWindow(joinUrl: string, title: string): void;
 }
 
@@ -54,4 +56,5 @@ export function setupIpc(deps: IpcDeps): void {
       throw new Error("openQrWindow(joinUrl, title) takes two strings");
     deps.openQrWindow(joinUrl, title.slice(0, 200));
   });
+  handle(IpcChannel.RECORDING_APPEND, (name, chunk) => deps.recordings.append(name, chunk));
 }

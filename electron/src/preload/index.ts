@@ -22,6 +22,8 @@ const bridge: ConsoleBridge = {
   checkForUpdates: () => ipcRenderer.invoke(IpcChannel.UPDATES_CHECK) as Promise<UpdateStatus>,
   openQrWindow: (joinUrl: string, title: string) =>
     ipcRenderer.invoke(IpcChannel.QR_WINDOW_OPEN, joinUrl, title) as Promise<void>,
+  appendRecording: (name: string, chunk: Uint8Array) =>
+    ipcRenderer.invoke(IpcChannel.RECORDING_APPEND, name, chunk) as Promise<string>,
   onShortcut: (listener: (action: ShortcutAction) => void) => subscribe(IpcChannel.SHORTCUT, listener),
   onUpdateStatus: (listener: (status: UpdateStatus) => void) => subscribe(IpcChannel.UPDATE_STATUS, listener),
 };

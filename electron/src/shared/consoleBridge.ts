@@ -11,6 +11,8 @@ export interface ConsoleBridge {
   checkForUpdates(): Promise<UpdateStatus>;
   /** Shows the join QR code full screen on the projector (the second display when there is one). */
   openQrWindow(joinUrl: string, title: string): Promise<void>;
+  /** Appends a recorded chunk to `name` (see `recordingFiles.ts`) in the recordings folder; resolves to the file's path. */
+  appendRecording(name: string, chunk: Uint8Array): Promise<string>;
   /** Returns a function that unsubscribes. */
   onShortcut(listener: (action: ShortcutAction) => void): () => void;
   onUpdateStatus(listener: (status: UpdateStatus) => void): () => void;

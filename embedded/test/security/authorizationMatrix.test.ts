@@ -178,6 +178,7 @@ const ROWS: readonly Row[] = [
     [401, 401, 401, 401, 403, 200],
   ],
   ["GET /sessions/{id}/channels", "GET", () => `/sessions/${s.id}/channels`, undefined, [401, 401, 401, 401, 403, 200]],
+  ["GET /sessions/{id}/report", "GET", () => `/sessions/${s.id}/report`, undefined, [401, 401, 401, 401, 403, 200]],
   [
     "GET /sessions/{id}/transcript (private)",
     "GET",

@@ -374,6 +374,15 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
       ),
       "GET",
     ),
+    "GET /sessions/{id}/report": finish(
+      fc.oneof(
+        fc
+          .record({ auth: bad, id: fc.constantFrom(ids.live, ids.passcode, ids.ended) })
+          .map(({ auth, id }) => ({ auth, path: `/sessions/${id}/report` })),
+        unknownId().map((id) => ({ auth: owner, path: `/sessions/${id}/report` })),
+      ),
+      "GET",
+    ),
     "GET /sessions/{id}/transcript": finish(
       fc.oneof(
         // anyone but the owner, on a private transcript

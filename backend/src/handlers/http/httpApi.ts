@@ -5,6 +5,7 @@ import { listChannels } from "./channelsHandler.js";
 import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
 import { listLanguages } from "./languagesHandler.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
+import { sessionReportHandler } from "./reportHandler.js";
 import { createSession, endSession, getSession, listSessions, updateSession } from "./sessionsHandlers.js";
 import { exportTranscript } from "./transcriptHandler.js";
 
@@ -20,6 +21,7 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "POST /sessions/{id}/listeners/{listenerId}/refresh": refreshListener,
   "GET /sessions/{id}/channels": listChannels,
   "GET /sessions/{id}/transcript": exportTranscript,
+  "GET /sessions/{id}/report": sessionReportHandler,
   "GET /languages": listLanguages,
 };
 

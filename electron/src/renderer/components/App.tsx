@@ -8,6 +8,7 @@ import { LatencyChart } from "./LatencyChart.js";
 import { CostPanel, CountsPanel, ExportPanel, HealthPanel, TranscriptPanel } from "./LiveView.js";
 import { NoticeList } from "./NoticeList.js";
 import { QrOverlay } from "./QrOverlay.js";
+import { ReportPanel } from "./ReportPanel.js";
 import { SessionSetup } from "./SessionSetup.js";
 import { SettingsPanel } from "./SettingsPanel.js";
 import { SignInPanel } from "./SignInPanel.js";
@@ -26,7 +27,31 @@ function useMinutesSince(start: number | undefined): number {
 }
 
 export function App({ stores }: AppProps) {
-  const { notices, panels, settings, signIn, audioInput, session: talk, recognition, latency, speech, media } = stores;
+  const {
+    notices,
+    panels,
+    settings,
+    signIn,
+    audioInput,
+    session: talk,
+    recognition,
+    latency,
+    speech,
+    media,
+    report,
+    recording,
+  } = stores;
+  const reportPanel = (
+    <ReportPanel
+      report={report.report.value}
+      loading={report.loading.value}
+      onWatch={report.watch}
+      onRefresh={() => void report.refresh()}
+      onDownloadJson={() => void report.downloadJson()}
+      onDownloadHtml={() => void report.downloadHtml()}
+      onDownloadTranscripts={() => void report.downloadTranscripts()}
+    />
+  );
   const phase = talk.phase.value;
   const session = talk.session.value;
   const config = signIn.config.value;
@@ -91,6 +116,15 @@ export function App({ stores }: AppProps) {
               onClick={() => talk.togglePause()}
             >
               {talk.paused.value ? "Resume (P)" : "Pause (P)"}
+            </button>
+            <button
+              type="button"
+              data-testid="record"
+              aria-pressed={recording.recording.value}
+              title="Records every language track the console sends, one WebM (Opus) file each"
+              onClick={() => void recording.toggle()}
+            >
+              {recording.recording.value ? "● Stop recording" : "Record"}
             </button>
             <button type="button" data-testid="show-qr" onClick={() => (panels.qrOpen.value = true)}>
               QR code
@@ -197,6 +231,7 @@ export function App({ stores }: AppProps) {
               </button>
             </section>
           )}
+          {(live || (phase === "ended" && session)) && reportPanel}
         </section>
         {live && (
           <aside class="right">

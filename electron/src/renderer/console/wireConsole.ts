@@ -8,6 +8,8 @@ import { createMediaStore } from "../stores/mediaStore.js";
 import { createNoticesStore } from "../stores/noticesStore.js";
 import { createPanelsStore } from "../stores/panelsStore.js";
 import { createRecognitionStore, type StartRecognizer } from "../stores/recognitionStore.js";
+import { createRecordingStore } from "../stores/recordingStore.js";
+import { createReportStore } from "../stores/reportStore.js";
 import { createSessionStore } from "../stores/sessionStore.js";
 import { createSettingsStore } from "../stores/settingsStore.js";
 import { type AwsAccess, createSignInStore } from "../stores/signInStore.js";
@@ -81,6 +83,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
       },
       onSpeechFrame: (frame) => void speech.acceptFrame(frame),
       onEnded: async () => {
+        await recording.stop();
         await recognition.stop();
         media.close();
         speech.close();
@@ -100,10 +103,20 @@ export function wireConsole(deps: ConsoleDeps = {}) {
     capture: audioInput.capture,
     session: session.session,
     onAir,
-    onTrackAdded: () => media.refreshTracks(),
+    onTrackAdded: () => {
+      media.refreshTracks();
+      recording.recordNewTracks();
+    },
     ...(deps.decodeSpeech ? { decodeSpeech: deps.decodeSpeech } : {}),
   });
   const media = createMediaStore({ notices, trackFor: (language) => speech.trackFor(language) });
+  const report = createReportStore({ notices, session: session.session, api: () => signIn.api });
+  const recording = createRecordingStore({
+    notices,
+    session: session.session,
+    tracks: () => speech.sentTracks(),
+    ...(window.babelcast ? { bridge: window.babelcast } : {}),
+  });
 
   return {
     notices,
@@ -116,6 +129,8 @@ export function wireConsole(deps: ConsoleDeps = {}) {
     latency,
     speech,
     media,
+    report,
+    recording,
     /** Settings first (they name the device and the server), then the input and the server in parallel. */
     async boot(): Promise<void> {
       await settings.load();

@@ -4,6 +4,7 @@ import {
   type CreateSessionRequest,
   LanguagesResponse,
   SessionOwnerView,
+  SessionReport,
   SignalingGrant,
   type TranscriptFormat,
   type UpdateSessionRequest,
@@ -110,6 +111,11 @@ export class ConsoleApi {
 
   async channels(id: string): Promise<SignalingGrant[]> {
     return (await this.request(`/sessions/${encodeURIComponent(id)}/channels`, {}, ChannelList)).channels;
+  }
+
+  /** The session's report so far: listeners over time, latency per stage, losses. */
+  report(id: string): Promise<SessionReport> {
+    return this.request(`/sessions/${encodeURIComponent(id)}/report`, {}, SessionReport);
   }
 
   /** The transcript file as the server renders it. */

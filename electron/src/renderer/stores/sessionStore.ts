@@ -10,6 +10,7 @@ import {
   type TranscriptFormat,
 } from "@babelcast/protocol";
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
+import { saveDownload } from "../platform/saveDownload.js";
 import type { CommittedSegment } from "../recognition/committedSegment.js";
 import { ControlSocket, type SocketState } from "../session/controlSocket.js";
 import { PartialThrottle } from "../session/partialThrottle.js";
@@ -245,13 +246,7 @@ export function createSessionStore(deps: {
       const api = signIn.api;
       if (!live || !api) return;
       try {
-        const blob = await api.transcript(live.id, language, format);
-        const url = URL.createObjectURL(blob);
-        const a = document.createElement("a");
-        a.href = url;
-        a.download = `${live.id}-${language}.${format}`;
-        a.click();
-        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        saveDownload(await api.transcript(live.id, language, format), `${live.id}-${language}.${format}`);
       } catch (err) {
         notices.push({ id: "export", level: "error", text: `Export failed: ${(err as Error).message}` });
       }

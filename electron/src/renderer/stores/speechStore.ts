@@ -65,6 +65,15 @@ export function createSpeechStore(deps: {
         return capture.originalTrack;
       return ensurePlayer(language)?.track ?? capture.originalTrack;
     },
+    /** Every track the console sends: the original in the source language, and each language's speech. */
+    sentTracks(): [language: string, track: MediaStreamTrack][] {
+      const live = session.value;
+      if (!live) return [];
+      return [
+        [live.sourceLanguage, capture.originalTrack],
+        ...[...players].map(([l, p]): [string, MediaStreamTrack] => [l, p.track]),
+      ];
+    },
     /** From now on translations are spoken with `synthesize` (one lag controller per session). */
     startSynthesis(synthesize: Synthesize): void {
       speech = new SegmentSpeech(synthesize, new LagController(), {
