@@ -14,6 +14,11 @@ function emit(event: RelayEvent): void {
 
 let relay: Relay | undefined;
 
+// libdatachannel's own log, on stderr, when asked for (Verbose, Debug, Info, Warning, Error, Fatal).
+const LOG_LEVELS = ["Verbose", "Debug", "Info", "Warning", "Error", "Fatal"] as const;
+const logLevel = LOG_LEVELS.find((l) => l === process.env.BABELCAST_RELAY_LOG);
+if (logLevel) nodeDataChannel.initLogger(logLevel, (level, message) => process.stderr.write(`[${level}] ${message}\n`));
+
 function stop(code: number): void {
   relay?.close();
   relay = undefined;

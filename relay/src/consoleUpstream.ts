@@ -33,6 +33,12 @@ export class ConsoleUpstream {
   private readonly tracks = new Map<string, Track>();
   private readonly flowing = new Set<string>();
   private pendingCandidates: IceCandidateInit[] = [];
+  /**
+   * Our own candidates, held until the console's answer is applied: the console can then not
+   * reach us (ICE, then its DTLS handshake) before we know its certificate fingerprint, which
+   * libdatachannel would otherwise refuse ("unknown CA", seen under load here).
+   */
+  private heldCandidates: IceCandidateInit[] = [];
   private remoteSet = false;
   private timer?: ReturnType<typeof setTimeout>;
   private closed = false;
@@ -55,6 +61,8 @@ export class ConsoleUpstream {
           this.remoteSet = true;
           for (const c of this.pendingCandidates) this.addCandidate(c);
           this.pendingCandidates = [];
+          for (const c of this.heldCandidates) this.signaling.sendCandidate(c);
+          this.heldCandidates = [];
         } catch {
           this.scheduleReoffer();
         }
@@ -119,11 +127,13 @@ export class ConsoleUpstream {
     });
     pc.onLocalCandidate((candidate, mid) => {
       if (this.pc !== pc) return;
-      this.signaling.sendCandidate({
+      const init = {
         candidate: toBrowserCandidate(candidate),
         sdpMid: mid,
         sdpMLineIndex: Math.max(0, mids.indexOf(mid)),
-      });
+      };
+      if (this.remoteSet) this.signaling.sendCandidate(init);
+      else this.heldCandidates.push(init);
     });
     pc.onStateChange((state) => {
       if (this.pc !== pc) return;
@@ -166,6 +176,7 @@ export class ConsoleUpstream {
     this.pc = undefined;
     this.remoteSet = false;
     this.pendingCandidates = [];
+    this.heldCandidates = [];
   }
 
   close(): void {
