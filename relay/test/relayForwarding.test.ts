@@ -1,9 +1,6 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import {
   ChannelProtocol,
   type ChannelRole,
@@ -14,11 +11,9 @@ import {
 import { presignSignalingUrl } from "@babelcast/backend/aws/signalingPresigner.js";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "@babelcast/embedded/embeddedServer.js";
 import { PATHS, type SignalingGrant } from "@babelcast/protocol";
-import { type RelayCommand, type RelayEvent, RelayEvent as RelayEventSchema } from "@babelcast/protocol/relay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RelayProcess } from "./support/relayProcess.js";
 import { ConsoleStandIn, CountingViewer, type ReceivedPacket } from "./support/rtpPeers.js";
-
-const RELAY_CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 
 let server: RunningEmbeddedServer;
 let dataDir: string;
@@ -73,40 +68,6 @@ async function grant(channelArn: string, role: "MASTER" | "VIEWER", clientId?: s
     iceServers: [],
     expiresAt: Date.now() + 299_000,
   };
-}
-
-/** The relay as a child process, driven over its JSON-lines control API. */
-class RelayProcess {
-  readonly events: RelayEvent[] = [];
-  private readonly child: ChildProcessWithoutNullStreams;
-  stderr = "";
-
-  constructor() {
-    this.child = spawn(process.execPath, ["--import", "tsx", RELAY_CLI], {
-      stdio: "pipe",
-      env: { ...process.env, BABELCAST_RELAY_LOG: "Warning" },
-    });
-    createInterface({ input: this.child.stdout }).on("line", (line) => {
-      this.events.push(RelayEventSchema.parse(JSON.parse(line)));
-    });
-    this.child.stderr.on("data", (d: Buffer) => {
-      this.stderr += d.toString();
-    });
-  }
-
-  send(command: RelayCommand | Record<string, unknown>): void {
-    this.child.stdin.write(`${JSON.stringify(command)}\n`);
-  }
-
-  errors(): string[] {
-    return this.events.flatMap((e) => (e.type === "error" ? [e.message] : []));
-  }
-
-  async stop(): Promise<number | null> {
-    const exited = new Promise<number | null>((resolve) => this.child.once("exit", (code) => resolve(code)));
-    this.send({ type: "stop" });
-    return exited;
-  }
 }
 
 /** Packets whose sequence number is not the previous one plus one (mod 2^16). */
