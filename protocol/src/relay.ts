@@ -50,7 +50,11 @@ export const RelayCommand = z.discriminatedUnion("type", [
     /** Viewer grant of the console's channel, for client id `relayId`. */
     upstream: SignalingGrant,
     /** Every language the console sends (source and targets): one upstream track each. */
-    languages: z.array(LanguageCode).min(1).max(32),
+    languages: z
+      .array(LanguageCode)
+      .min(1)
+      .max(32)
+      .refine((list) => new Set(list).size === list.length, "must name each language once"),
     /** Local address the relay's ICE binds to (tests: 127.0.0.1); all interfaces when absent. */
     bindAddress: z.string().optional(),
   }),

@@ -34,6 +34,10 @@ describe("relay contracts", () => {
     const bad = parseRelayCommand(JSON.stringify({ type: "start", relayId: "x", upstream: grant, languages: ["en"] }));
     expect(bad).toEqual({ ok: false, error: expect.stringMatching(/^relay command refused: relayId: must be relay-/) });
     expect(parseRelayCommand("{not json")).toEqual({ ok: false, error: expect.stringMatching(/not JSON/) });
+    const twice = parseRelayCommand(
+      JSON.stringify({ type: "start", relayId: "relay-1", upstream: grant, languages: ["en", "en"] }),
+    );
+    expect(twice).toEqual({ ok: false, error: expect.stringMatching(/languages: must name each language once/) });
     const lang = parseRelayCommand(JSON.stringify({ type: "assign", viewerId: "l-1", language: "english" }));
     expect(lang).toEqual({ ok: false, error: expect.stringMatching(/language: must be a two-letter/) });
   });

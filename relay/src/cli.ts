@@ -43,6 +43,13 @@ lines.on("line", (line) => {
       });
       return;
     }
+    if (command.upstream.role !== "VIEWER" || command.upstream.clientId !== command.relayId) {
+      emit({
+        type: "error",
+        message: `start refused: upstream must be a VIEWER grant of the console's channel for client id ${command.relayId}`,
+      });
+      return;
+    }
     relay = new Relay(command, emit);
     emit({ type: "ready", relayId: command.relayId });
     return;

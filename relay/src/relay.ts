@@ -5,7 +5,7 @@ import { toRtcIceServers } from "./iceServers.js";
 import { ListenerAssignments } from "./listenerAssignments.js";
 import { ListenerPeer } from "./listenerPeer.js";
 import { readRtpHeader } from "./rtpRewriter.js";
-import { readAudioOffer } from "./sdpOffer.js";
+import { type AudioOffer, readAudioOffer } from "./sdpOffer.js";
 import { SignalingChannel } from "./signalingChannel.js";
 
 type StartCommand = Extract<RelayCommand, { type: "start" }>;
@@ -21,12 +21,14 @@ export class Relay {
   private readonly peers = new Map<string, ListenerPeer>();
   private readonly assignments: ListenerAssignments;
   private readonly bindAddress: string | undefined;
+  private readonly upstreamArn: string;
 
   constructor(
     start: StartCommand,
     private readonly emit: (event: RelayEvent) => void,
   ) {
     this.bindAddress = start.bindAddress;
+    this.upstreamArn = start.upstream.channelArn;
     this.assignments = new ListenerAssignments(start.languages);
     this.upstream = new ConsoleUpstream(start.upstream, start.languages, start.bindAddress, {
       onPacket: (language, packet) => this.forward(language, packet),
@@ -62,6 +64,10 @@ export class Relay {
 
   private addChannel(grant: SignalingGrant): string | undefined {
     if (grant.role !== "MASTER") return `addChannel needs a MASTER grant; ${grant.channelArn} came as ${grant.role}`;
+    // A second master takes a KVS channel over: this would disconnect the console from its own channel.
+    if (grant.channelArn === this.upstreamArn) {
+      return `${grant.channelArn} is the console's channel; give the relay pool channels of its own`;
+    }
     const known = this.channels.get(grant.channelArn);
     if (known) {
       known.updateGrant(grant);
@@ -89,6 +95,19 @@ export class Relay {
     }
     // A new offer from a known viewer (it reconnected, or restarts ICE) replaces its peer.
     this.dropPeer(viewerId);
+    let peer: ListenerPeer;
+    try {
+      peer = this.createPeer(channel, viewerId, offer, sdp);
+    } catch (err) {
+      // One listener's unusable offer must not take the relay (and every other listener) down.
+      this.emit({ type: "error", message: `viewer ${viewerId}: its offer could not be answered (${String(err)})` });
+      return;
+    }
+    this.peers.set(viewerId, peer);
+    this.reportViewer(viewerId);
+  }
+
+  private createPeer(channel: SignalingChannel, viewerId: string, offer: AudioOffer, sdp: string): ListenerPeer {
     const peer: ListenerPeer = new ListenerPeer(
       viewerId,
       channel.channelArn,
@@ -104,8 +123,7 @@ export class Relay {
         },
       },
     );
-    this.peers.set(viewerId, peer);
-    this.reportViewer(viewerId);
+    return peer;
   }
 
   private forward(language: string, packet: Buffer): void {

@@ -144,9 +144,11 @@ describe("relay process against the embedded KVS", () => {
       // Bad input is refused with a message and changes nothing.
       relay.send({ type: "assign", viewerId: "l-bob", language: "fr" });
       relay.send({ type: "assign", viewerId: "l-bob" });
-      await expect.poll(() => relay.errors().length, { timeout: 5_000 }).toBe(2);
+      relay.send({ type: "addChannel", grant: await grant(consoleArn, "MASTER") });
+      await expect.poll(() => relay.errors().length, { timeout: 5_000 }).toBe(3);
       expect(relay.errors()[0]).toMatch(/fr is not relayed here/);
       expect(relay.errors()[1]).toMatch(/^relay command refused: language/);
+      expect(relay.errors()[2]).toMatch(/is the console's channel/);
       const bobCount = bob.received.length;
       await expect.poll(() => bob.received.length - bobCount, { timeout: 5_000 }).toBeGreaterThan(10);
       expect(bob.languageRuns()).toEqual(["es"]);
