@@ -9,7 +9,7 @@ function workspace(...names) {
   return `^(${list})/|^@babelcast/(${list})(/|$)`;
 }
 
-const ALL = ["protocol", "backend", "embedded", "infra", "electron", "listener-web", "e2e"];
+const ALL = ["protocol", "backend", "embedded", "infra", "electron", "listener-web", "relay", "e2e"];
 const allBut = (...kept) => ALL.filter((name) => !kept.includes(name));
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -77,6 +77,31 @@ module.exports = {
       severity: "error",
       from: { path: "^listener-web/" },
       to: { path: workspace(...allBut("listener-web", "protocol")) },
+    },
+    {
+      name: "relay-depends-on-protocol-only",
+      comment:
+        "A relay is a process of its own (a child of the embedded server, a container in the cloud): its code " +
+        "shares only the contracts. Its integration tests may start the embedded server to relay against.",
+      severity: "error",
+      from: { path: "^relay/src/" },
+      to: { path: workspace(...allBut("relay", "protocol")) },
+    },
+    {
+      name: "relay-tests-use-protocol-and-the-embedded-server-only",
+      comment: "Relay tests run against the real embedded server; never against the apps or the stack.",
+      severity: "error",
+      from: { path: "^relay/test/" },
+      to: { path: workspace("infra", "electron", "listener-web", "e2e") },
+    },
+    {
+      name: "nothing-imports-the-relay",
+      comment:
+        "The embedded server starts relays as child processes by path; no package links relay code in. " +
+        "End-to-end tests may use the relay's test helpers (they start the relay by path too).",
+      severity: "error",
+      from: { pathNot: "^relay/" },
+      to: { path: workspace("relay"), pathNot: "^relay/test/support/" },
     },
     {
       name: "listener-page-imports-only-protocol-and-its-own-code",

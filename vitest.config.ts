@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: [
-      "{protocol,backend,embedded,listener-web,electron,infra}/{src,test}/**/*.test.{ts,tsx}",
+      "{protocol,backend,embedded,listener-web,relay,electron,infra}/{src,test}/**/*.test.{ts,tsx}",
       "scripts/test/**/*.test.ts",
       "e2e/bench/test/**/*.test.ts",
     ],

@@ -35,6 +35,14 @@ const cleanHouse: Tree = {
     'import { show } from "../../src/renderer/main.js";\nexport const tested = show;\n',
   "listener-web/src/main.ts":
     'import type { Caption } from "../../protocol/src/index.js";\nexport const render = (caption: Caption) => caption.text;\n',
+  "relay/src/relay.ts":
+    'import type { Caption } from "../../protocol/src/index.js";\nexport const relay = (caption: Caption) => caption.text;\n',
+  "relay/test/support/relayProcess.ts": 'export const relayCli = "relay/src/cli.ts";\n',
+  "relay/test/relay.test.ts":
+    'import { serve } from "../../embedded/src/server.js";\nimport { relay } from "../src/relay.js";\n' +
+    "export const tested = [serve, relay];\n",
+  "e2e/tests/relay.spec.ts":
+    'import { relayCli } from "../../relay/test/support/relayProcess.js";\nexport const started = relayCli;\n',
   "e2e/tests/talk.spec.ts":
     'import { serve } from "../../embedded/src/server.js";\nimport { show } from "../../electron/src/renderer/main.js";\n' +
     "export const talk = [serve, show];\n",
@@ -114,6 +122,24 @@ const breaches: Breach[] = [
     rule: "console-shared-stays-runtime-free",
     file: "electron/src/shared/mainLeak.ts",
     source: 'export { bridge } from "../main/index.js";\n',
+  },
+  {
+    behaviour: "the relay importing the backend",
+    rule: "relay-depends-on-protocol-only",
+    file: "relay/src/presign.ts",
+    source: 'export { handle } from "../../backend/src/handler.js";\n',
+  },
+  {
+    behaviour: "a relay test importing the console",
+    rule: "relay-tests-use-protocol-and-the-embedded-server-only",
+    file: "relay/test/consoleLeak.test.ts",
+    source: 'export type { ConsoleBridge } from "../../electron/src/shared/bridge.js";\n',
+  },
+  {
+    behaviour: "the embedded server importing relay code",
+    rule: "nothing-imports-the-relay",
+    file: "embedded/src/relayLeak.ts",
+    source: 'export { relay } from "../../relay/src/relay.js";\n',
   },
   {
     behaviour: "an import loop",
@@ -206,6 +232,8 @@ describe("workspace manifests", () => {
     infra: ["backend", "protocol"],
     electron: ["protocol"],
     "listener-web": ["protocol"],
+    // The relay's own code takes protocol only; its tests run against the embedded server.
+    relay: ["protocol", "backend", "embedded"],
   };
 
   it.each(Object.entries(allowed))("%s lists only the workspaces it may depend on", (name, mayList) => {

@@ -1,6 +1,8 @@
 import type { SignalingGrant } from "@babelcast/protocol";
+import { isRelayClientId } from "@babelcast/protocol/relay";
 import type { ViewerDiagnostics } from "./diagnostics.js";
 import { MasterChannel, type SignalingState } from "./masterChannel.js";
+import { RelayPeer } from "./relayPeer.js";
 import { type PeerState, ViewerPeer } from "./viewerPeer.js";
 
 export interface ViewerInfo {
@@ -9,6 +11,14 @@ export interface ViewerInfo {
   readonly language?: string;
   readonly state: PeerState;
   readonly diagnostics?: ViewerDiagnostics;
+}
+
+/** A relay connected to the console: it receives every language its offer names. */
+export interface RelayInfo {
+  readonly clientId: string;
+  readonly channelArn: string;
+  readonly languages: readonly string[];
+  readonly state: PeerState;
 }
 
 export interface MediaHubOptions {
@@ -29,6 +39,8 @@ export class MediaHub {
   private readonly channels = new Map<string, MasterChannel>();
   private readonly peers = new Map<string, ViewerPeer>();
   private readonly peerStates = new Map<string, PeerState>();
+  /** Relays (client id `relay-…`): one peer each, carrying every language track. */
+  private readonly relays = new Map<string, RelayPeer>();
   /** Viewer client id → language, from the server's listener counts. */
   private languages: Record<string, string> = {};
   private closed = false;
@@ -45,7 +57,8 @@ export class MediaHub {
     }
     const channel = new MasterChannel(grant, {
       onOffer: (offer, clientId, ch) => void this.answer(offer, clientId, ch),
-      onCandidate: (candidate, clientId) => void this.peers.get(clientId)?.addCandidate(candidate),
+      onCandidate: (candidate, clientId) =>
+        void (this.peers.get(clientId) ?? this.relays.get(clientId))?.addCandidate(candidate),
       onState: () => this.options.onChange(),
       refreshGrant: (arn) => this.options.refreshGrant(arn),
     });
@@ -58,6 +71,7 @@ export class MediaHub {
   }
 
   private async answer(offer: RTCSessionDescriptionInit, clientId: string, channel: MasterChannel): Promise<void> {
+    if (isRelayClientId(clientId)) return this.answerRelay(offer, clientId, channel);
     let peer = this.peers.get(clientId);
     const state = peer?.pc.connectionState;
     if (peer && (state === "failed" || state === "closed" || peer.channelArn !== channel.channelArn)) {
@@ -88,6 +102,33 @@ export class MediaHub {
       this.peers.delete(clientId);
       this.options.onChange();
     }
+  }
+
+  /** A relay's offer (its first, or after its peer failed) always gets a fresh peer with every language track. */
+  private async answerRelay(offer: RTCSessionDescriptionInit, clientId: string, channel: MasterChannel): Promise<void> {
+    this.relays.get(clientId)?.close();
+    const relay: RelayPeer = new RelayPeer(
+      clientId,
+      channel.channelArn,
+      channel.grant.iceServers,
+      (candidate) => channel.sendCandidate(candidate, clientId),
+      (state) => {
+        if (this.relays.get(clientId) !== relay) return;
+        if (state === "failed" || state === "closed") {
+          relay.close();
+          this.relays.delete(clientId);
+        }
+        this.options.onChange();
+      },
+    );
+    this.relays.set(clientId, relay);
+    try {
+      channel.sendAnswer(await relay.answer(offer, (language) => this.options.trackFor(language)), clientId);
+    } catch {
+      relay.close();
+      if (this.relays.get(clientId) === relay) this.relays.delete(clientId);
+    }
+    this.options.onChange();
   }
 
   private onPeerState(clientId: string, peer: ViewerPeer, state: PeerState): void {
@@ -123,6 +164,16 @@ export class MediaHub {
   /** Re-evaluates every viewer's track (a language's speech track now exists). */
   refreshTracks(): void {
     for (const peer of this.peers.values()) void peer.setTrack(this.options.trackFor(peer.language));
+    for (const relay of this.relays.values()) void relay.setTracks((language) => this.options.trackFor(language));
+  }
+
+  relayPeers(): RelayInfo[] {
+    return [...this.relays.values()].map((r) => ({
+      clientId: r.clientId,
+      channelArn: r.channelArn,
+      languages: r.languages(),
+      state: r.pc.connectionState,
+    }));
   }
 
   viewers(): ViewerInfo[] {
@@ -145,7 +196,9 @@ export class MediaHub {
     this.closed = true;
     for (const c of this.channels.values()) c.close();
     for (const p of this.peers.values()) p.close();
+    for (const r of this.relays.values()) r.close();
     this.channels.clear();
     this.peers.clear();
+    this.relays.clear();
   }
 }
