@@ -13,6 +13,8 @@ export const HTTP_ROUTES = [
   "POST /sessions/{id}/listeners/{listenerId}/refresh",
   "GET /sessions/{id}/channels",
   "GET /sessions/{id}/transcript",
+  /** The embeddable player's HTML, with the session's `frame-ancestors` allow-list. */
+  "GET /sessions/{id}/embed",
   "GET /languages",
 ] as const;
 export type HttpRouteKey = (typeof HTTP_ROUTES)[number];

@@ -23,6 +23,7 @@ export interface IpcDeps {
   readonly settings: SettingsStore;
   readonly updates: Updates;
   openQrWindow(joinUrl: string, title: string): void;
+  openCaptionScreen(url: string): void;
 }
 
 export function setupIpc(deps: IpcDeps): void {
@@ -53,5 +54,9 @@ export function setupIpc(deps: IpcDeps): void {
     if (typeof joinUrl !== "string" || typeof title !== "string")
       throw new Error("openQrWindow(joinUrl, title) takes two strings");
     deps.openQrWindow(joinUrl, title.slice(0, 200));
+  });
+  handle(IpcChannel.CAPTION_SCREEN_OPEN, (url) => {
+    if (typeof url !== "string") throw new Error("openCaptionScreen(url) takes a string");
+    deps.openCaptionScreen(url);
   });
 }

@@ -22,6 +22,7 @@ const bridge: ConsoleBridge = {
   checkForUpdates: () => ipcRenderer.invoke(IpcChannel.UPDATES_CHECK) as Promise<UpdateStatus>,
   openQrWindow: (joinUrl: string, title: string) =>
     ipcRenderer.invoke(IpcChannel.QR_WINDOW_OPEN, joinUrl, title) as Promise<void>,
+  openCaptionScreen: (url: string) => ipcRenderer.invoke(IpcChannel.CAPTION_SCREEN_OPEN, url) as Promise<void>,
   onShortcut: (listener: (action: ShortcutAction) => void) => subscribe(IpcChannel.SHORTCUT, listener),
   onUpdateStatus: (listener: (status: UpdateStatus) => void) => subscribe(IpcChannel.UPDATE_STATUS, listener),
 };

@@ -11,6 +11,8 @@ export interface ConsoleBridge {
   checkForUpdates(): Promise<UpdateStatus>;
   /** Shows the join QR code full screen on the projector (the second display when there is one). */
   openQrWindow(joinUrl: string, title: string): Promise<void>;
+  /** Shows a caption screen (`/s/screen.html?…`) full screen on the projector (the second display when there is one). */
+  openCaptionScreen(url: string): Promise<void>;
   /** Returns a function that unsubscribes. */
   onShortcut(listener: (action: ShortcutAction) => void): () => void;
   onUpdateStatus(listener: (status: UpdateStatus) => void): () => void;

@@ -11,6 +11,8 @@ export enum IpcChannel {
   UPDATES_CHECK = "updates:check",
   /** Opens the join QR code full screen in its own window, on the projector when one is attached. */
   QR_WINDOW_OPEN = "qr:open-window",
+  /** Opens a caption screen full screen in its own window, on the projector when one is attached. */
+  CAPTION_SCREEN_OPEN = "caption-screen:open",
   /** main → renderer: a menu item or global accelerator asked for a console action. */
   SHORTCUT = "console:shortcut",
   /** main → renderer: update state changed. */
