@@ -6,6 +6,7 @@ const repoRoot = join(import.meta.dirname, "..", "..");
 
 /** `npm test` builds first; a lone `playwright test` builds the listener page here if it is missing. */
 export function ensureListenerPageBuilt(): void {
-  if (existsSync(join(repoRoot, "listener-web", "dist", "index.html"))) return;
+  // The embed player is built last: its presence means the whole site is built.
+  if (existsSync(join(repoRoot, "listener-web", "dist", "embed", "embed.js"))) return;
   execFileSync("npm", ["run", "build", "-w", "listener-web", "--silent"], { cwd: repoRoot, stdio: "inherit" });
 }

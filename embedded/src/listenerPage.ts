@@ -12,6 +12,8 @@ import { underPrefix } from "./underPrefix.js";
 export const LISTENER_DIST_DIR = join(import.meta.dirname, "..", "..", "listener-web", "dist");
 
 const ASSETS_PREFIX = `${PATHS.listener}assets/`;
+/** The embed player's script and style, at fixed names: other origins load them (the API serves the embed HTML). */
+const EMBED_FILES = ["embed.js", "embed.css"] as const;
 /** `/s`, `/s/` or `/s/{sessionId}` (trailing slash allowed): the page itself. */
 const PAGE_PATH = /^\/s(?:\/(?:[a-z]+-[a-z]+-\d{3}\/?)?)?$/;
 const ASSET_NAME = /^[A-Za-z0-9_-]+\.(js|css)$/;
@@ -30,7 +32,10 @@ interface Asset {
 interface BuiltPage {
   readonly builtAt: number;
   readonly html: Asset;
+  /** The caption screen (`/s/screen.html`), a page of its own. */
+  readonly screen?: Asset;
   readonly assets: ReadonlyMap<string, Asset>;
+  readonly embed: ReadonlyMap<string, Asset>;
 }
 
 const asset = (body: Buffer, ext: string): Asset => ({
@@ -48,13 +53,44 @@ function loadBuiltPage(distDir: string): BuiltPage | undefined {
     return undefined;
   }
   const html = readFileSync(join(distDir, "index.html"));
+  const screen = optionalFile(join(distDir, "screen.html"));
   const assets = new Map<string, Asset>();
-  for (const m of html.toString("utf8").matchAll(/(?:href|src)="\/s\/assets\/([^"]+)"/g)) {
-    const name = m[1]!;
-    const ext = name.split(".").pop()!;
-    if (ASSET_NAME.test(name)) assets.set(name, asset(readFileSync(join(distDir, "assets", name)), ext));
+  for (const page of [html, screen]) {
+    for (const m of page?.toString("utf8").matchAll(/(?:href|src)="\/s\/assets\/([^"]+)"/g) ?? []) {
+      const name = m[1]!;
+      const ext = name.split(".").pop()!;
+      if (ASSET_NAME.test(name)) assets.set(name, asset(readFileSync(join(distDir, "assets", name)), ext));
+    }
   }
-  return { builtAt, html: asset(html, "html"), assets };
+  const embed = new Map<string, Asset>();
+  for (const name of EMBED_FILES) {
+    const body = optionalFile(join(distDir, "embed", name));
+    if (body) embed.set(name, asset(body, name.split(".").pop()!));
+  }
+  return { builtAt, html: asset(html, "html"), ...(screen ? { screen: asset(screen, "html") } : {}), assets, embed };
+}
+
+function optionalFile(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Headers of the embed's script and style, as the cloud's `/s/embed/*` behaviour sends them:
+ * CORS for any origin (a module script on the API's origin loads them in CORS mode;
+ * CloudFront adds CORS headers to requests with an `Origin` only), loadable cross-origin,
+ * and revalidated (their names carry no hash).
+ */
+function embedAssetHeaders(req: IncomingMessage): Record<string, string> {
+  return {
+    "x-content-type-options": "nosniff",
+    "cross-origin-resource-policy": "cross-origin",
+    "cache-control": "no-cache",
+    ...(req.headers.origin ? { "access-control-allow-origin": "*" } : {}),
+  };
 }
 
 /** Every origin the page may talk to: config, HTTP API, WebSocket API, caption Event API, KVS signaling. */
@@ -129,6 +165,19 @@ export function createListenerPageService(ctx: EmbeddedContext, options: { distD
       const built = current();
       if (!built) {
         sendError(res, 503, "PageNotBuilt", "the listener page is not built: run `npm run build -w listener-web`");
+        return true;
+      }
+      if (pathname.startsWith(PATHS.embedAssets)) {
+        const a = built.embed.get(pathname.slice(PATHS.embedAssets.length));
+        if (!a) {
+          sendError(res, 404, "NotFound", `no embed player asset at ${pathname}`);
+          return true;
+        }
+        send(req, res, a, embedAssetHeaders(req));
+        return true;
+      }
+      if (pathname === PATHS.captionScreen && built.screen) {
+        send(req, res, built.screen, { ...headers, "cache-control": "no-cache" });
         return true;
       }
       if (pathname.startsWith(ASSETS_PREFIX)) {

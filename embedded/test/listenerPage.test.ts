@@ -15,6 +15,14 @@ function writeDist(js: string) {
   writeFileSync(join(dist, "assets", "app-AAA.css"), "body{color:red}");
   writeFileSync(join(dist, "assets", js), "console.log('listener')");
   writeFileSync(join(dist, "index.html"), page(js));
+  writeFileSync(join(dist, "assets", "screen-BBB.js"), "console.log('screen')");
+  writeFileSync(
+    join(dist, "screen.html"),
+    '<!doctype html><link rel="stylesheet" href="/s/assets/app-AAA.css"><script type="module" src="/s/assets/screen-BBB.js"></script>',
+  );
+  mkdirSync(join(dist, "embed"), { recursive: true });
+  writeFileSync(join(dist, "embed", "embed.js"), "console.log('embed')");
+  writeFileSync(join(dist, "embed", "embed.css"), "body{color:blue}");
 }
 
 let server: RunningEmbeddedServer;
@@ -46,6 +54,25 @@ describe("listener page service", () => {
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");
     expect(res.headers.get("cache-control")).toBe("no-cache");
     expect(await res.text()).toContain("/s/assets/app-111.js");
+  });
+
+  it("serves the caption screen and its assets with the listener page's framing ban", async () => {
+    const res = await fetch(`${server.url}/s/screen.html?session=amber-harbor-482&lang=es`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(await res.text()).toContain("/s/assets/screen-BBB.js");
+    expect((await fetch(`${server.url}/s/assets/screen-BBB.js`)).status).toBe(200);
+  });
+
+  it("serves the embed's script to other origins as CloudFront's /s/embed/* behaviour does", async () => {
+    const res = await fetch(`${server.url}/s/embed/embed.js`, { headers: { origin: "https://www.example.org" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+    expect(res.headers.get("cache-control")).toBe("no-cache");
+    // CORS headers only on CORS requests, as CloudFront adds them.
+    expect((await fetch(`${server.url}/s/embed/embed.js`)).headers.get("access-control-allow-origin")).toBeNull();
+    expect((await fetch(`${server.url}/s/embed/other.js`)).status).toBe(404);
   });
 
   it("also answers /s/ (the page then says the link lacks a session)", async () => {

@@ -101,18 +101,19 @@ export class BabelcastStack extends Stack {
       webSocket.stage.node.addDependency(apiGatewayLogs.account);
     }
     const region = this.region;
+    const siteConnectSources = [
+      httpApi.url,
+      `wss://${webSocket.api.apiId}.execute-api.${region}.${Aws.URL_SUFFIX}`,
+      // Caption channels. Not the API's exact realtime host: the authorizer function's
+      // environment holds this site's URL, the API holds the authorizer's ARN, so the site's
+      // CSP naming the API's host would be a circular dependency in the template.
+      realtimeHostWildcard(region),
+      `wss://*.kinesisvideo.${region}.${Aws.URL_SUFFIX}`,
+      `https://*.kinesisvideo.${region}.${Aws.URL_SUFFIX}`,
+    ];
     this.site = new ListenerSite(this, "ListenerSite", {
       webAclArn: props.listenerSiteWebAclArn,
-      connectSources: [
-        httpApi.url,
-        `wss://${webSocket.api.apiId}.execute-api.${region}.${Aws.URL_SUFFIX}`,
-        // Caption channels. Not the API's exact realtime host: the authorizer function's
-        // environment holds this site's URL, the API holds the authorizer's ARN, so the site's
-        // CSP naming the API's host would be a circular dependency in the template.
-        realtimeHostWildcard(region),
-        `wss://*.kinesisvideo.${region}.${Aws.URL_SUFFIX}`,
-        `https://*.kinesisvideo.${region}.${Aws.URL_SUFFIX}`,
-      ],
+      connectSources: siteConnectSources,
     });
 
     const tokenSecret = new Secret(this, "ListenerTokenSecret", {
@@ -129,6 +130,8 @@ export class BabelcastStack extends Stack {
       [LAMBDA_ENV.userPoolId]: auth.userPool.userPoolId,
       [LAMBDA_ENV.userPoolClientId]: auth.client.userPoolClientId,
       [LAMBDA_ENV.listenerUrl]: this.site.url,
+      // The embed page (served by the HTTP API) connects where the listener page does.
+      [LAMBDA_ENV.pageConnectSources]: siteConnectSources.join(" "),
       [LAMBDA_ENV.webSocketUrl]: webSocket.url,
       [LAMBDA_ENV.webSocketManagementEndpoint]: webSocket.managementEndpoint,
       [LAMBDA_ENV.channelNamePrefix]: prefix,

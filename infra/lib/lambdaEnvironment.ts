@@ -1,5 +1,6 @@
 import { LISTENER_TOKEN_SECRET_ARN_ENV } from "../../backend/src/aws/listenerTokenSecret.js";
 import { POOL_GROWTH_FUNCTION_NAME_ENV } from "../../backend/src/aws/poolGrowthInvoker.js";
+import { PAGE_CONNECT_SOURCES_ENV } from "../../backend/src/aws/runtimeConfig.js";
 import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
 
 /**
@@ -22,6 +23,8 @@ export const LAMBDA_ENV = {
   userPoolId: "USER_POOL_ID",
   userPoolClientId: "USER_POOL_CLIENT_ID",
   listenerUrl: "LISTENER_URL",
+  /** Space-separated origins of the listener site's CSP `connect-src` (the embed page's CSP names them too). */
+  pageConnectSources: PAGE_CONNECT_SOURCES_ENV,
   webSocketUrl: "WEBSOCKET_URL",
   /** `https://{api}.execute-api.{region}.amazonaws.com/{stage}`: the Management API endpoint. */
   webSocketManagementEndpoint: "WEBSOCKET_MANAGEMENT_ENDPOINT",

@@ -1,9 +1,21 @@
-// Builds the listener page into dist/: index.html plus content-hashed JS and CSS under
-// assets/, then prints each file's gzip size against the budget.
+// Builds the listener site into dist/: the listener page (index.html), the caption screen
+// (screen.html), both with content-hashed JS and CSS under assets/, and the embeddable
+// player's script and style at fixed names under embed/ (the API's embed HTML names them).
+// Then prints each one's gzip size against its budget.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { analyzeMetafile, build, type Plugin } from "esbuild";
-import { DIST_DIR, GZIP_BUDGET_BYTES, measureDist, totalGzipBytes } from "./budget.js";
+import { embedPageHtml } from "@babelcast/protocol";
+import { analyzeMetafile, type BuildOptions, build, type Plugin } from "esbuild";
+import {
+  DIST_DIR,
+  EMBED_GZIP_BUDGET_BYTES,
+  type FileSize,
+  GZIP_BUDGET_BYTES,
+  measureEmbed,
+  measurePage,
+  SCREEN_GZIP_BUDGET_BYTES,
+  totalGzipBytes,
+} from "./budget.js";
 
 const root = join(import.meta.dirname, "..");
 const src = join(root, "src");
@@ -32,13 +44,7 @@ const kvsSdkShims: Plugin = {
   },
 };
 
-rmSync(DIST_DIR, { recursive: true, force: true });
-mkdirSync(join(DIST_DIR, "assets"), { recursive: true });
-
-const result = await build({
-  entryPoints: [join(src, "main.tsx")],
-  outdir: join(DIST_DIR, "assets"),
-  entryNames: "app-[hash]",
+const common: BuildOptions = {
   bundle: true,
   minify: true,
   format: "esm",
@@ -54,27 +60,61 @@ const result = await build({
   },
   plugins: [kvsSdkShims],
   logLevel: "warning",
-});
+};
 
-// `npm run build -w listener-web -- --analyze`: what each module costs, largest first.
-if (process.argv.includes("--analyze")) console.log(await analyzeMetafile(result.metafile));
+rmSync(DIST_DIR, { recursive: true, force: true });
+mkdirSync(join(DIST_DIR, "assets"), { recursive: true });
 
-const outputs = Object.keys(result.metafile.outputs).map((p) => basename(p));
-const js = outputs.find((f) => f.endsWith(".js"));
-const css = outputs.find((f) => f.endsWith(".css"));
-if (!js || !css) throw new Error(`build produced ${outputs.join(", ")}: expected one .js and one .css`);
+/** Builds one page's entry with hashed names and writes its HTML naming them. */
+async function buildPage(entry: string, name: string, html: string): Promise<string> {
+  const result = await build({
+    ...common,
+    entryPoints: [join(src, entry)],
+    outdir: join(DIST_DIR, "assets"),
+    entryNames: `${name}-[hash]`,
+  });
+  // `npm run build -w listener-web -- --analyze`: what each module costs, largest first.
+  if (process.argv.includes("--analyze")) console.log(await analyzeMetafile(result.metafile!));
+  const outputs = Object.keys(result.metafile!.outputs).map((p) => basename(p));
+  const js = outputs.find((f) => f.endsWith(".js"));
+  const css = outputs.find((f) => f.endsWith(".css"));
+  if (!js || !css) throw new Error(`build of ${entry} produced ${outputs.join(", ")}: expected one .js and one .css`);
+  const tags = `<link rel="stylesheet" href="/s/assets/${css}">\n<script type="module" src="/s/assets/${js}"></script>`;
+  const page = readFileSync(join(src, html), "utf8").replace("<!--assets-->", tags).replace(/\n\s*/g, "\n");
+  writeFileSync(join(DIST_DIR, html), page);
+  return html;
+}
 
-const tags = `<link rel="stylesheet" href="/s/assets/${css}">\n<script type="module" src="/s/assets/${js}"></script>`;
-const html = readFileSync(join(src, "index.html"), "utf8").replace("<!--assets-->", tags).replace(/\n\s*/g, "\n");
-writeFileSync(join(DIST_DIR, "index.html"), html);
+await buildPage("main.tsx", "app", "index.html");
+await buildPage("screen.tsx", "screen", "screen.html");
+await build({ ...common, entryPoints: [join(src, "embed.tsx")], outdir: join(DIST_DIR, "embed"), entryNames: "embed" });
 
-const sizes = measureDist();
-const total = totalGzipBytes(sizes);
+const report = (label: string, sizes: FileSize[], budget: number) => {
+  for (const f of sizes) console.log(`${label}  ${f.file.padEnd(32)} ${f.bytes} B, ${f.gzipBytes} B gzip`);
+  const total = totalGzipBytes(sizes);
+  console.log(`${label}  total ${total} B gzip: ${total <= budget ? "within" : "OVER"} the ${budget} B budget`);
+  return total;
+};
+const sizes = measurePage("index.html");
+const total = report("listener-web", sizes, GZIP_BUDGET_BYTES);
+const screen = report("caption screen", measurePage("screen.html"), SCREEN_GZIP_BUDGET_BYTES);
+const embed = report(
+  "embed player",
+  measureEmbed(embedPageHtml("https://d111111abcdef8.cloudfront.net")),
+  EMBED_GZIP_BUDGET_BYTES,
+);
 // For `npm run bench` (listener_page_gzip_bytes); not served, and not counted (it is JSON).
 writeFileSync(
   join(DIST_DIR, "size.json"),
-  `${JSON.stringify({ files: sizes, totalGzipBytes: total, budgetBytes: GZIP_BUDGET_BYTES }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      files: sizes,
+      totalGzipBytes: total,
+      budgetBytes: GZIP_BUDGET_BYTES,
+      captionScreen: { totalGzipBytes: screen, budgetBytes: SCREEN_GZIP_BUDGET_BYTES },
+      embedPlayer: { totalGzipBytes: embed, budgetBytes: EMBED_GZIP_BUDGET_BYTES },
+    },
+    null,
+    2,
+  )}\n`,
 );
-for (const f of sizes) console.log(`listener-web  ${f.file.padEnd(32)} ${f.bytes} B, ${f.gzipBytes} B gzip`);
-const verdict = total <= GZIP_BUDGET_BYTES ? "within" : "OVER";
-console.log(`listener-web  total ${total} B gzip: ${verdict} the ${GZIP_BUDGET_BYTES} B budget`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { embedOriginsProblems } from "./embedOrigins.js";
 import { KnownLanguage } from "./languages.js";
 
 /**
@@ -61,6 +62,10 @@ const TargetLanguages = z
 const Glossary = z.array(GlossaryEntry).max(500);
 const Voices = z.record(KnownLanguage, z.string().regex(/^[A-Za-z]{2,20}$/));
 const AudioCapacity = z.number().int().min(0).max(10_000);
+/** Sites allowed to show the session's player in an iframe; none by default. */
+export const EmbedOrigins = z.array(z.string().max(300)).superRefine((origins, ctx) => {
+  for (const message of embedOriginsProblems(origins)) ctx.addIssue({ code: "custom", message });
+});
 
 export const CreateSessionRequest = z
   .object({
@@ -90,6 +95,7 @@ export const UpdateSessionRequest = z
     voices: Voices.optional(),
     audioCapacity: AudioCapacity.optional(),
     transcriptPublic: z.boolean().optional(),
+    embedOrigins: EmbedOrigins.optional(),
   })
   .strict();
 export type UpdateSessionRequest = z.infer<typeof UpdateSessionRequest>;
@@ -168,6 +174,8 @@ export const SessionOwnerView = SessionPublic.extend({
   createdAt: z.number(),
   endedAt: z.number().optional(),
   listenerPageUrl: z.url(),
+  /** Origins allowed to embed the player (`GET /sessions/{id}/embed`); empty: none. */
+  embedOrigins: z.array(z.string()),
   channels: z.array(ChannelSummary),
 });
 export type SessionOwnerView = z.infer<typeof SessionOwnerView>;
@@ -200,6 +208,8 @@ export const JoinRequest = z
     listenerId: ListenerId.optional(),
     listenerToken: z.string().max(2048).optional(),
     passcode: z.string().max(64).optional(),
+    /** A caption screen: captions only, so it takes no audio place from a phone. */
+    captionsOnly: z.literal(true).optional(),
   })
   .strict();
 export type JoinRequest = z.infer<typeof JoinRequest>;

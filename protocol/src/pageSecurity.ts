@@ -18,6 +18,39 @@ export function listenerPageCsp(connect: readonly string[]): string {
   ].join("; ");
 }
 
+/**
+ * The embeddable player's Content-Security-Policy. The HTTP API serves its HTML (so each
+ * session's `frame-ancestors` comes from the session's allow-list); its script and style come
+ * from the listener site, `assetOrigin`.
+ */
+export function embedPageCsp(assetOrigin: string, connect: readonly string[], ancestors: string): string {
+  return [
+    "default-src 'none'",
+    `script-src ${assetOrigin}`,
+    `style-src ${assetOrigin}`,
+    "img-src 'self' data:",
+    "media-src 'self' blob: mediastream:",
+    `connect-src 'self' ${[assetOrigin, ...connect].join(" ")}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    `frame-ancestors ${ancestors}`,
+  ].join("; ");
+}
+
+/**
+ * The embed page's headers: the listener page's, without `X-Frame-Options` (CSP
+ * `frame-ancestors` decides, per session) and without `Cross-Origin-Resource-Policy` (it is
+ * meant to be framed by other sites).
+ */
+export function embedPageSecurityHeaders(csp: string): Record<string, string> {
+  const {
+    "x-frame-options": _,
+    "cross-origin-resource-policy": __,
+    ...rest
+  } = pageSecurityHeaders(csp, LISTENER_PERMISSIONS_POLICY);
+  return rest;
+}
+
 /** The listener page only listens: it never needs the camera, microphone or location. */
 export const LISTENER_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 

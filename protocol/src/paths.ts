@@ -11,6 +11,10 @@ export const PATHS = {
   webSocket: "/ws",
   console: "/console/",
   listener: "/s/",
+  /** The caption screen for projectors: `/s/screen.html?session={id}&lang={code}`, a page of its own. */
+  captionScreen: "/s/screen.html",
+  /** The embeddable player's script and style, at fixed names (the API's embed HTML names them). */
+  embedAssets: "/s/embed/",
   kinesisvideo: "/aws/kinesisvideo",
   kinesisvideoSignaling: "/aws/kinesisvideo-signaling",
   signalingMaster: "/aws/kvs-signaling/master",

@@ -14,6 +14,8 @@ export const HTTP_ROUTES = [
   "GET /sessions/{id}/channels",
   "GET /sessions/{id}/transcript",
   "GET /sessions/{id}/report",
+  /** The embeddable player's HTML, with the session's `frame-ancestors` allow-list. */
+  "GET /sessions/{id}/embed",
   "GET /languages",
 ] as const;
 export type HttpRouteKey = (typeof HTTP_ROUTES)[number];

@@ -86,6 +86,11 @@ export interface BackendRuntimeConfig {
   readonly ownerAuth: OwnerAuthConfig;
   /** Base URL of listener pages; `${listenerUrl}/s/{id}`. */
   readonly listenerUrl: string;
+  /**
+   * Origins the listener site's pages connect to (the same list as the site's CSP): the embed
+   * page served by the API names them in its own CSP. Absent: its own origin and the site's only.
+   */
+  readonly pageConnectSources?: readonly string[];
   /** WebSocket API URL handed to listeners and the console. */
   readonly webSocketUrl: string;
   /**
@@ -107,6 +112,9 @@ export interface BackendRuntimeConfig {
   /** Where session lifecycle events go. */
   readonly lifecycleEvents: LifecycleEventsConfig;
 }
+
+/** Space-separated origins of the listener site's CSP `connect-src`, for the embed page's own CSP. */
+export const PAGE_CONNECT_SOURCES_ENV = "PAGE_CONNECT_SOURCES";
 
 /** The environment variable the stack sets to the caption Event API's HTTP publish URL. */
 export const CAPTION_EVENTS_URL_ENV = "CAPTION_EVENTS_URL";
@@ -172,6 +180,7 @@ export function runtimeConfigFromEnv(
       clientId: required(env, "USER_POOL_CLIENT_ID"),
     },
     listenerUrl: required(env, "LISTENER_URL"),
+    ...(env[PAGE_CONNECT_SOURCES_ENV] ? { pageConnectSources: env[PAGE_CONNECT_SOURCES_ENV].split(" ") } : {}),
     webSocketUrl: required(env, "WEBSOCKET_URL"),
     ...(env[CAPTION_EVENTS_URL_ENV] ? { captionEventsUrl: env[CAPTION_EVENTS_URL_ENV] } : {}),
     recognizerLanguages: env.RECOGNIZER_LANGUAGES

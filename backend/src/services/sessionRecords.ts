@@ -34,6 +34,8 @@ export interface SessionRecord {
   /** `salt:hash` (scrypt); absent when the session has no passcode. */
   readonly passcodeHash?: string;
   readonly transcriptPublic: boolean;
+  /** Origins allowed to frame the embeddable player; absent (sessions from before): none. */
+  readonly embedOrigins?: readonly string[];
   readonly status: SessionStatus;
   readonly muted: boolean;
   readonly createdAt: number;
@@ -145,6 +147,7 @@ export function toSessionOwnerView(
     createdAt: record.createdAt,
     ...(record.endedAt !== undefined ? { endedAt: record.endedAt } : {}),
     listenerPageUrl: listenerPageUrl(listenerUrl, record.sessionId),
+    embedOrigins: [...(record.embedOrigins ?? [])],
     channels: record.channels.map((c) => ({ channelArn: c.channelArn, viewers: viewersByChannel[c.channelArn] ?? 0 })),
   };
 }

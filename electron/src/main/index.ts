@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { app, session } from "electron";
 import { registerAppScheme, setupAppProtocol } from "./appProtocol.js";
+import { openCaptionScreenWindow } from "./captionScreenWindow.js";
 import { APP_ORIGIN, consoleLocationFromArgs } from "./consoleUrl.js";
 import { setupIpc } from "./ipc.js";
 import { setupMenu } from "./menu.js";
@@ -44,6 +45,7 @@ function main(): void {
       // The presenter finds them beside their other recordings: Music/Babelcast recordings.
       recordings: createRecordingWriter(join(app.getPath("music"), "Babelcast recordings")),
       openQrWindow: (joinUrl, title) => openQrWindow(location, distDir, joinUrl, title),
+      openCaptionScreen: openCaptionScreenWindow,
     });
     setupMenu(updates);
     let win = createConsoleWindow(location, distDir);

@@ -25,6 +25,7 @@ export interface IpcDeps {
   readonly updates: Updates;
   readonly recordings: RecordingWriter;
   openQrWindow(joinUrl: string, title: string): void;
+  openCaptionScreen(url: string): void;
 }
 
 export function setupIpc(deps: IpcDeps): void {
@@ -57,4 +58,8 @@ export function setupIpc(deps: IpcDeps): void {
     deps.openQrWindow(joinUrl, title.slice(0, 200));
   });
   handle(IpcChannel.RECORDING_APPEND, (name, chunk) => deps.recordings.append(name, chunk));
+  handle(IpcChannel.CAPTION_SCREEN_OPEN, (url) => {
+    if (typeof url !== "string") throw new Error("openCaptionScreen(url) takes a string");
+    deps.openCaptionScreen(url);
+  });
 }

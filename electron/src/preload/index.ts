@@ -24,6 +24,7 @@ const bridge: ConsoleBridge = {
     ipcRenderer.invoke(IpcChannel.QR_WINDOW_OPEN, joinUrl, title) as Promise<void>,
   appendRecording: (name: string, chunk: Uint8Array) =>
     ipcRenderer.invoke(IpcChannel.RECORDING_APPEND, name, chunk) as Promise<string>,
+  openCaptionScreen: (url: string) => ipcRenderer.invoke(IpcChannel.CAPTION_SCREEN_OPEN, url) as Promise<void>,
   onShortcut: (listener: (action: ShortcutAction) => void) => subscribe(IpcChannel.SHORTCUT, listener),
   onUpdateStatus: (listener: (status: UpdateStatus) => void) => subscribe(IpcChannel.UPDATE_STATUS, listener),
 };

@@ -13,6 +13,8 @@ export interface ConsoleBridge {
   openQrWindow(joinUrl: string, title: string): Promise<void>;
   /** Appends a recorded chunk to `name` (see `recordingFiles.ts`) in the recordings folder; resolves to the file's path. */
   appendRecording(name: string, chunk: Uint8Array): Promise<string>;
+  /** Shows a caption screen (`/s/screen.html?…`) full screen on the projector (the second display when there is one). */
+  openCaptionScreen(url: string): Promise<void>;
   /** Returns a function that unsubscribes. */
   onShortcut(listener: (action: ShortcutAction) => void): () => void;
   onUpdateStatus(listener: (status: UpdateStatus) => void): () => void;

@@ -13,6 +13,8 @@ export enum IpcChannel {
   QR_WINDOW_OPEN = "qr:open-window",
   /** Appends a chunk of a language track's recording to its file in the recordings folder. */
   RECORDING_APPEND = "recording:append",
+  /** Opens a caption screen full screen in its own window, on the projector when one is attached. */
+  CAPTION_SCREEN_OPEN = "caption-screen:open",
   /** main → renderer: a menu item or global accelerator asked for a console action. */
   SHORTCUT = "console:shortcut",
   /** main → renderer: update state changed. */

@@ -7,6 +7,7 @@ import { userPoolJwksPath } from "../cognito/userPoolService.js";
 import { loadOrCreateSecretFile } from "../dataDir.js";
 import type { EmbeddedContext } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
+import { connectSources } from "../listenerPage.js";
 import { EMBEDDED_RECOGNIZER_LANGUAGES, resolveEngineHome } from "./engineHome.js";
 
 export const LISTENER_SECRET_FILE = "listener-token-secret";
@@ -54,6 +55,7 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
           }
         : { kind: "owner-token", token: ctx.ownerToken },
     listenerUrl: ctx.config.listenerUrl,
+    pageConnectSources: connectSources(ctx),
     webSocketUrl: ctx.config.webSocketUrl,
     // Functions publish over loopback, as they reach every other embedded service.
     captionEventsUrl: `${base}${PATHS.appsyncEvents}/event`,

@@ -2,7 +2,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMBEDDED_SUBSTITUTES_ENV, type EmbeddedSubstitutes } from "@babelcast/backend/aws/embeddedSubstitutes.js";
 import { POOL_GROWTH_FUNCTION_NAME_ENV } from "@babelcast/backend/aws/poolGrowthInvoker.js";
-import { CAPTION_EVENTS_URL_ENV } from "@babelcast/backend/aws/runtimeConfig.js";
+import { CAPTION_EVENTS_URL_ENV, PAGE_CONNECT_SOURCES_ENV } from "@babelcast/backend/aws/runtimeConfig.js";
 import { HANDLER_ENTRIES } from "@babelcast/backend/handlers/deployedFunctions.js";
 import { FUNCTION_SETTINGS, handlerFile } from "@babelcast/backend/handlers/functionSettings.js";
 import type { OwnerAuthConfig } from "@babelcast/backend/services/ownerAuth.js";
@@ -12,6 +12,7 @@ import { callersFor } from "../auth/callerDirectory.js";
 import type { ResolvedCredentials } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext } from "../embeddedContext.js";
 import { EMBEDDED_RECOGNIZER_LANGUAGES } from "../gateway/engineHome.js";
+import { connectSources } from "../listenerPage.js";
 import type { LambdaFunctionDefinition } from "./lambdaRuntime.js";
 
 /** The file in the data dir with what has no cloud environment variable (see `EMBEDDED_SUBSTITUTES_ENV`). */
@@ -88,6 +89,7 @@ function stackVariables(ctx: EmbeddedContext, stack: StackEnvironment, substitut
     ...userPoolVariables(stack.substitutes.ownerAuth),
     LISTENER_TOKEN_SECRET: stack.listenerTokenSecret,
     LISTENER_URL: ctx.config.listenerUrl,
+    [PAGE_CONNECT_SOURCES_ENV]: connectSources(ctx).join(" "),
     WEBSOCKET_URL: ctx.config.webSocketUrl,
     WEBSOCKET_MANAGEMENT_ENDPOINT: `${ctx.loopbackUrl}${PATHS.apigatewaymanagementapi}`,
     CHANNEL_NAME_PREFIX: "babelcast-",

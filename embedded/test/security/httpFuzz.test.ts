@@ -418,6 +418,18 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
       "GET",
       false,
     ),
+    "GET /sessions/{id}/embed": finish(
+      fc.oneof(
+        // a language the session does not offer, or no language at all
+        fc
+          .oneof(fc.constantFrom(...NOT_OFFERED), wrongValue().map(asText))
+          .filter((lang) => lang !== "" && !["en", "es", "fr"].includes(lang))
+          .map((lang) => ({ path: `${live}/embed`, query: new URLSearchParams({ lang }).toString() })),
+        unknownId().map((id) => ({ path: `/sessions/${id}/embed` })),
+      ),
+      "GET",
+      false,
+    ),
     "GET /languages": finish(
       fc.oneof(
         // anyone without the owner's token

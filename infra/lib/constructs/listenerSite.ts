@@ -104,6 +104,25 @@ export class ListenerSite extends Construct {
       },
     });
 
+    // The embed player's script and style are loaded by the embed page, which the HTTP API serves
+    // from its own origin: a module script fetched in CORS mode, so CORS for any origin and a
+    // cross-origin resource policy (CloudFront adds CORS headers to requests with an Origin:
+    // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyCorsConfig.html).
+    const embedHeaders = new ResponseHeadersPolicy(this, "EmbedAssetHeaders", {
+      comment: "Babelcast embed player assets: loadable from the API's embed page",
+      corsBehavior: {
+        accessControlAllowOrigins: ["*"],
+        accessControlAllowMethods: ["GET", "HEAD"],
+        accessControlAllowHeaders: ["*"],
+        accessControlAllowCredentials: false,
+        originOverride: true,
+      },
+      securityHeadersBehavior: { contentTypeOptions: { override: true } },
+      customHeadersBehavior: {
+        customHeaders: [{ header: "Cross-Origin-Resource-Policy", value: "cross-origin", override: true }],
+      },
+    });
+
     const origin = S3BucketOrigin.withOriginAccessControl(this.bucket);
     this.distribution = new Distribution(this, "Cdn", {
       comment: "Babelcast listener page",
@@ -122,6 +141,14 @@ export class ListenerSite extends Construct {
         compress: true,
       },
       additionalBehaviors: {
+        // Fixed names (the API's embed HTML names them): never cached past a redeploy.
+        [`${PATHS.embedAssets}*`]: {
+          origin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          responseHeadersPolicy: embedHeaders,
+          compress: true,
+        },
         // Read at every start: a redeploy must show at once.
         [PATHS.config]: {
           origin,

@@ -35,8 +35,8 @@ async function requestJson<T>(url: string, init: RequestInit, guard: (v: unknown
   return body;
 }
 
-/** The config document sits beside the page in both modes. */
-export const loadConfig = (): Promise<ListenerConfig> => requestJson("/config.json", {}, isListenerConfig);
+/** The config document sits beside the page in both modes (the embed page names the listener site's). */
+export const loadConfig = (url = "/config.json"): Promise<ListenerConfig> => requestJson(url, {}, isListenerConfig);
 
 const sessionUrl = (config: ListenerConfig, sessionId: string) =>
   `${config.apiUrl}/sessions/${encodeURIComponent(sessionId)}`;

@@ -126,6 +126,8 @@ export class ListenerSession {
     private readonly store: KeyValueStore,
     private readonly tabStore: KeyValueStore,
     private readonly browserLanguages: readonly string[],
+    /** Where config.json is: the embed page is served by the API, not beside it. */
+    private readonly configUrl?: string,
   ) {
     this.state = {
       phase: "loading",
@@ -162,7 +164,7 @@ export class ListenerSession {
   async load(attempt = 0): Promise<void> {
     if (!this.sessionId) return this.set({ phase: "not-found" });
     try {
-      this.config ??= await loadConfig();
+      this.config ??= await loadConfig(this.configUrl);
       const session = await getSession(this.config, this.sessionId);
       const languages = sessionLanguages(session.sourceLanguage, session.targetLanguages);
       this.set({

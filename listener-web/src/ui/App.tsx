@@ -19,9 +19,11 @@ export interface AppProps {
   readonly audio: HTMLAudioElement;
   readonly store: KeyValueStore;
   readonly browserLanguages: readonly string[];
+  /** The embed of one language: no picker. */
+  readonly fixedLanguage?: boolean;
 }
 
-export function App({ session, audio, store, browserLanguages }: AppProps) {
+export function App({ session, audio, store, browserLanguages, fixedLanguage }: AppProps) {
   const [s, setState] = useState<ListenerState>(session.state);
   const [size, setSize] = useState(() => rememberedCaptionSize(store));
   useEffect(() => session.subscribe(setState), [session]);
@@ -55,16 +57,18 @@ export function App({ session, audio, store, browserLanguages }: AppProps) {
       </p>
       {s.languages.length > 0 && s.phase !== "ended" ? (
         <div class="controls">
-          <label>
-            {t.language}
-            <select value={s.language} onChange={(e) => session.chooseLanguage(e.currentTarget.value)}>
-              {s.languages.map((code) => (
-                <option key={code} value={code} lang={code}>
-                  {nativeLanguageName(code)}
-                </option>
-              ))}
-            </select>
-          </label>
+          {fixedLanguage ? null : (
+            <label>
+              {t.language}
+              <select value={s.language} onChange={(e) => session.chooseLanguage(e.currentTarget.value)}>
+                {s.languages.map((code) => (
+                  <option key={code} value={code} lang={code}>
+                    {nativeLanguageName(code)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           {s.passcodeNeeded && s.phase === "ready" ? (
             <label>
               {t.passcode}

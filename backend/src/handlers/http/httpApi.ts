@@ -2,6 +2,7 @@ import type { HttpRouteKey } from "@babelcast/protocol";
 import { ApiFailure } from "../../services/apiErrors.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { listChannels } from "./channelsHandler.js";
+import { embedPlayer } from "./embedHandler.js";
 import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
 import { listLanguages } from "./languagesHandler.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
@@ -22,6 +23,7 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "GET /sessions/{id}/channels": listChannels,
   "GET /sessions/{id}/transcript": exportTranscript,
   "GET /sessions/{id}/report": sessionReportHandler,
+  "GET /sessions/{id}/embed": embedPlayer,
   "GET /languages": listLanguages,
 };
 

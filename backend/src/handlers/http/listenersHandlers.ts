@@ -49,6 +49,9 @@ async function audioFor(deps: BackendDeps, listener: ListenerRecord, session: Se
   return { mode: "webrtc", signaling: await deps.channels.grant(listener.channelArn, "VIEWER", listener.listenerId) };
 }
 
+/** Why a caption screen's join has no audio: it asked for none. */
+const CAPTION_SCREEN_REASON = "A caption screen shows captions only.";
+
 function checkLanguage(session: SessionRecord, language: string): void {
   const offered = sessionLanguages(session);
   if (!offered.includes(language)) {
@@ -92,7 +95,9 @@ export async function joinSession(deps: BackendDeps, event: HttpEvent): Promise<
 
   const connected = previous?.connected ?? false;
   const heldUntil = slotHeldUntil(connected, deps.now(), deps.config.limits.slotGraceSeconds * 1000);
-  const { decision, session: current } = await claimAudioSlot(deps, session, listenerId, heldUntil);
+  const { decision, session: current } = request.captionsOnly
+    ? { decision: { kind: "captions-only", reason: CAPTION_SCREEN_REASON } as const, session }
+    : await claimAudioSlot(deps, session, listenerId, heldUntil);
   const now = deps.now();
   const listener: ListenerRecord = {
     sessionId,

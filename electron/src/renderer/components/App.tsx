@@ -9,12 +9,19 @@ import { CostPanel, CountsPanel, ExportPanel, HealthPanel, TranscriptPanel } fro
 import { NoticeList } from "./NoticeList.js";
 import { QrOverlay } from "./QrOverlay.js";
 import { ReportPanel } from "./ReportPanel.js";
+import { ScreenPanel } from "./ScreenPanel.js";
 import { SessionSetup } from "./SessionSetup.js";
 import { SettingsPanel } from "./SettingsPanel.js";
 import { SignInPanel } from "./SignInPanel.js";
 
 export interface AppProps {
   readonly stores: ConsoleStores;
+}
+
+/** The caption screen: on the projector in Electron (main picks the display), a new window in a browser. */
+function openCaptionScreen(url: string): void {
+  if (window.babelcast) void window.babelcast.openCaptionScreen(url);
+  else window.open(url, "_blank", "noopener");
 }
 
 function useMinutesSince(start: number | undefined): number {
@@ -256,6 +263,15 @@ export function App({ stores }: AppProps) {
               languages={[session.sourceLanguage, ...session.targetLanguages]}
               onExport={(l, f) => void talk.exportTranscript(l, f)}
             />
+            {config && (
+              <ScreenPanel
+                session={session}
+                listenerUrl={config.listenerUrl}
+                apiUrl={config.apiUrl}
+                onOpenScreen={openCaptionScreen}
+                onSaveOrigins={(origins) => talk.setEmbedOrigins(origins)}
+              />
+            )}
           </aside>
         )}
       </main>

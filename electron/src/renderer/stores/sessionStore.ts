@@ -225,6 +225,14 @@ export function createSessionStore(deps: {
         muted.value = !muted.value;
       });
     },
+    /** Which sites may embed the player; the server checks the list again and refuses bad input whole. */
+    async setEmbedOrigins(origins: string[]): Promise<void> {
+      const live = session.value;
+      const api = signIn.api;
+      if (!live || !api) throw new Error("no session is live: start or reopen one first");
+      const updated = await api.updateSession(live.id, { embedOrigins: origins });
+      session.value = updated;
+    },
     /** Ends the session for every listener. */
     async endSession(): Promise<void> {
       const live = session.value;

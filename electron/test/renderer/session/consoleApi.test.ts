@@ -35,6 +35,7 @@ const view = (id: string, status: SessionOwnerView["status"], createdAt: number)
   audioCapacity: 100,
   createdAt,
   listenerPageUrl: `http://127.0.0.1:8080/s/${id}`,
+  embedOrigins: [],
   channels: [],
 });
 
