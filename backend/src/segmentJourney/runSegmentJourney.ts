@@ -1,5 +1,6 @@
 import type { LanguageStages } from "@babelcast/protocol";
 import type { SessionRecord } from "../services/sessionRecords.js";
+import { segmentSource } from "../services/sourceLanguageChange.js";
 import type { SegmentRecord } from "../tables/records.js";
 import { captionMessage } from "./captionMessage.js";
 import { awaitTurn, CAPTION_ORDER, type CaptionOrderSettings, type Turn } from "./captionOrder.js";
@@ -89,11 +90,12 @@ async function journeyInLanguage(
   let text: string | undefined;
   let error: string | undefined;
 
-  if (language === session.sourceLanguage) {
+  const source = segmentSource(segment, session);
+  if (language === source) {
     text = segment.text;
   } else {
     const translated = await withRetry(
-      () => ports.engines.translate(segment.text, session.sourceLanguage, language, terminologyName),
+      () => ports.engines.translate(segment.text, source, language, terminologyName),
       settings.retry,
       clock,
     );
@@ -145,8 +147,11 @@ export async function runSegmentJourney(
 ): Promise<LanguageOutcome[]> {
   const languages = segment.languages ?? [];
   if (languages.length === 0) return [];
-  const needsTranslation = languages.some((l) => l !== session.sourceLanguage);
-  const terminologyName = needsTranslation ? await terminologyFor(session, ports, settings) : undefined;
+  const source = segmentSource(segment, session);
+  const needsTranslation = languages.some((l) => l !== source);
+  // The glossary's terminology is built from the session's source: a segment spoken before a source change goes without it.
+  const terminologyName =
+    needsTranslation && source === session.sourceLanguage ? await terminologyFor(session, ports, settings) : undefined;
   return Promise.all(
     languages.map((language) => journeyInLanguage(segment, session, language, terminologyName, ports, settings)),
   );
