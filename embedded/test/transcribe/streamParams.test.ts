@@ -23,7 +23,8 @@ describe("stream parameters", () => {
     [{ "language-code": "de-DE" }, /de-DE/],
     [{ "media-encoding": "flac" }, /flac/],
     [{ "sample-rate": "8000" }, /8000/],
-    [{ "identify-language": "true" }, /identification/],
+    [{ "identify-language": "true" }, /identification is not available offline/],
+    [{ "identify-multiple-languages": "true" }, /identification is not available offline/],
     [{ "partial-results-stability": "extreme" }, /high, medium or low/],
   ])("refuses %o with a message naming the problem", (extra, message) => {
     const r = parseStreamParams(q(extra));

@@ -74,6 +74,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
         media.setViewerLanguages(byViewer);
       },
       onChannelAdded: (grant) => media.addChannel(grant),
+      onSourceChanged: (changed) => void recognition.followSource(changed),
       onProgress: (m) => {
         latency.recordProgress(m);
         recognition.recordProgress(m);
@@ -91,6 +92,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
   const recognition = createRecognitionStore({
     notices,
     sink: session,
+    onLanguageIdentified: (language) => void session.changeSource(language),
     ...(deps.startRecognizer ? { startRecognizer: deps.startRecognizer } : {}),
   });
   const speech = createSpeechStore({
