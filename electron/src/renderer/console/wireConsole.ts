@@ -74,7 +74,11 @@ export function wireConsole(deps: ConsoleDeps = {}) {
         media.setViewerLanguages(byViewer);
       },
       onChannelAdded: (grant) => media.addChannel(grant),
-      onSourceChanged: (changed) => void recognition.followSource(changed),
+      onSourceChanged: (changed) => {
+        // Audio viewers on the old source now get its translated voice, those on the new one the floor.
+        media.refreshTracks();
+        void recognition.followSource(changed);
+      },
       onProgress: (m) => {
         latency.recordProgress(m);
         recognition.recordProgress(m);
