@@ -89,6 +89,11 @@ export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 export const UpdateSessionRequest = z
   .object({
     title: Title.optional(),
+    /**
+     * A new source language mid-session: the old source becomes a target while listeners are
+     * on it, the new one stops being a target, and every listener is told (`source-language`).
+     */
+    sourceLanguage: KnownLanguage.optional(),
     targetLanguages: TargetLanguages.optional(),
     glossary: Glossary.optional(),
     wordFilter: WordFilter.optional(),

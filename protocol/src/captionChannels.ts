@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CaptionMessage, SessionStatusMessage, SourcePartialMessage } from "./messages.js";
+import { CaptionMessage, SessionStatusMessage, SourceLanguageMessage, SourcePartialMessage } from "./messages.js";
 
 /**
  * Captions, partials and session status reach listeners through a managed pub/sub service:
@@ -54,6 +54,7 @@ export const CaptionChannelEvent = z.discriminatedUnion("type", [
   CaptionMessage,
   SourcePartialMessage,
   SessionStatusMessage,
+  SourceLanguageMessage,
 ]);
 export type CaptionChannelEvent = z.infer<typeof CaptionChannelEvent>;
 

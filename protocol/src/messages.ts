@@ -47,6 +47,8 @@ export const ConsoleSegmentMessage = z
     /** Audio time of the segment in the recognizer stream, seconds. */
     startTime: z.number().nonnegative(),
     endTime: z.number().nonnegative(),
+    /** The language it was recognized in; absent: the session's. Set across a source change, so the segment in flight keeps its own. */
+    sourceLanguage: KnownLanguage.optional(),
     stages: SourceStages,
   })
   .strict();
@@ -128,6 +130,16 @@ export const SessionStatusMessage = z.object({
 });
 export type SessionStatusMessage = z.infer<typeof SessionStatusMessage>;
 
+/** The presenter changed the source language: listeners see a notice, consoles follow. */
+export const SourceLanguageMessage = z.object({
+  type: z.literal("source-language"),
+  sourceLanguage: z.string(),
+  previousLanguage: z.string(),
+  /** The session's targets after the change (the old source among them while listeners are on it). */
+  targetLanguages: z.array(z.string()),
+});
+export type SourceLanguageMessage = z.infer<typeof SourceLanguageMessage>;
+
 export const ListenerCountsMessage = z.object({
   type: z.literal("listener-counts"),
   /** Grows with every change: a console keeps the counts with the highest version it has seen. */
@@ -176,6 +188,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   CaptionMessage,
   SourcePartialMessage,
   SessionStatusMessage,
+  SourceLanguageMessage,
   ListenerCountsMessage,
   ChannelAddedMessage,
   SegmentProgressMessage,

@@ -1,5 +1,6 @@
 import type { LanguageStages } from "@babelcast/protocol";
 import type { SessionRecord } from "../services/sessionRecords.js";
+import { segmentSource } from "../services/sourceLanguageChange.js";
 import { filterText, wordsFor } from "../services/wordFilter.js";
 import type { SegmentRecord } from "../tables/records.js";
 import { captionMessage } from "./captionMessage.js";
@@ -90,13 +91,14 @@ async function journeyInLanguage(
   let text: string | undefined;
   let error: string | undefined;
 
+  const source = segmentSource(segment, session);
   if (segment.text.trim() === "") {
     // The word filter removed every word: nothing to translate, caption or speak; the turn is still taken.
-  } else if (language === session.sourceLanguage) {
+  } else if (language === source) {
     text = segment.text;
   } else {
     const translated = await withRetry(
-      () => ports.engines.translate(segment.text, session.sourceLanguage, language, terminologyName),
+      () => ports.engines.translate(segment.text, source, language, terminologyName),
       settings.retry,
       clock,
     );
@@ -152,8 +154,11 @@ export async function runSegmentJourney(
 ): Promise<LanguageOutcome[]> {
   const languages = segment.languages ?? [];
   if (languages.length === 0) return [];
-  const needsTranslation = languages.some((l) => l !== session.sourceLanguage);
-  const terminologyName = needsTranslation ? await terminologyFor(session, ports, settings) : undefined;
+  const source = segmentSource(segment, session);
+  const needsTranslation = languages.some((l) => l !== source);
+  // The glossary's terminology is built from the session's source: a segment spoken before a source change goes without it.
+  const terminologyName =
+    needsTranslation && source === session.sourceLanguage ? await terminologyFor(session, ports, settings) : undefined;
   return Promise.all(
     languages.map((language) => journeyInLanguage(segment, session, language, terminologyName, ports, settings)),
   );

@@ -103,8 +103,9 @@ export function applySessionUpdate(
   now: number,
 ): Partial<SessionRecord> {
   if (record.status === "ended") throw conflict(`session ${record.sessionId} has ended and can no longer be changed`);
-  if (update.targetLanguages?.includes(record.sourceLanguage)) {
-    throw badRequest(`targetLanguages: must not include the source language ${record.sourceLanguage}`);
+  const source = update.sourceLanguage ?? record.sourceLanguage;
+  if (update.targetLanguages?.includes(source)) {
+    throw badRequest(`targetLanguages: must not include the source language ${source}`);
   }
   const changes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(update)) if (value !== undefined) changes[key] = value;

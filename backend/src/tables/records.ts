@@ -50,6 +50,8 @@ export interface SegmentRecord {
   readonly text: string;
   readonly startTime: number;
   readonly endTime: number;
+  /** The language it was spoken in; absent: the session's source language (segments stored before a source change). */
+  readonly sourceLanguage?: string;
   readonly stages: SourceStages;
   /** Languages somebody listened to when it arrived: the ones its captions go out in. */
   readonly languages?: readonly string[];

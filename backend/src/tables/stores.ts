@@ -52,11 +52,15 @@ export class SessionStore {
     }
   }
 
-  /** Sets fields of a session that has not ended; returns the new record, undefined if it ended meanwhile. */
+  /**
+   * Sets fields of a session that has not ended; returns the new record, undefined if it ended
+   * meanwhile or a field of `expected` no longer holds its value (someone changed it first).
+   */
   async update(
     sessionId: string,
     changes: Partial<SessionRecord>,
     allowEnded = false,
+    expected: Readonly<Record<string, string>> = {},
   ): Promise<SessionRecord | undefined> {
     const entries = Object.entries(changes).filter(([k, v]) => v !== undefined && k !== "sessionId");
     if (entries.length === 0) return this.get(sessionId);
@@ -67,15 +71,20 @@ export class SessionStore {
       values[`:v${i}`] = v;
       return `#f${i} = :v${i}`;
     });
+    const held = Object.entries(expected).map(([k, v], i) => {
+      names[`#e${i}`] = k;
+      values[`:e${i}`] = v;
+      return ` AND #e${i} = :e${i}`;
+    });
     try {
       const out = await this.dynamo.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { sessionId },
           UpdateExpression: `SET ${sets.join(", ")}`,
-          ConditionExpression: allowEnded
-            ? "attribute_exists(sessionId)"
-            : "attribute_exists(sessionId) AND #status <> :ended",
+          ConditionExpression:
+            (allowEnded ? "attribute_exists(sessionId)" : "attribute_exists(sessionId) AND #status <> :ended") +
+            held.join(""),
           ExpressionAttributeNames: allowEnded ? Object.fromEntries(Object.entries(names).slice(1)) : names,
           ExpressionAttributeValues: allowEnded ? Object.fromEntries(Object.entries(values).slice(1)) : values,
           ReturnValues: "ALL_NEW",

@@ -98,6 +98,25 @@ describe("the segment journey: enter → order → translate → publish", () =>
     ]);
   });
 
+  it("translates a segment from the language it was spoken in, not the session's (the segment in flight across a source change)", async () => {
+    const tables = new JourneyTables();
+    const pairs: string[] = [];
+    const engine: TranslateEngine = {
+      translate: async (text, from, to) => {
+        pairs.push(`${from}>${to}`);
+        return `${to}:${text}`;
+      },
+      importTerminology: async () => {},
+    };
+    const spokenInSpanish = { ...store(tables, 0, ["en", "es"]), sourceLanguage: "es" };
+    await runSegmentJourney(spokenInSpanish, session, memoryJourneyPorts(tables, engine), settings);
+    expect(pairs).toEqual(["es>en"]);
+    expect(tables.captions.map((c) => [c.language, c.text]).sort()).toEqual([
+      ["en", "en:segment 0"],
+      ["es", "segment 0"],
+    ]);
+  });
+
   it("stores each translation before its caption goes out", async () => {
     const tables = new JourneyTables();
     await runSegmentJourney(store(tables, 0, ["es"]), session, container(tables), settings);

@@ -420,3 +420,21 @@ for (const colorScheme of ["light", "dark"] as const) {
     expect(await check()).toEqual([]);
   });
 }
+
+test("tells the listener when the presenter switches the source language, and offers the old source as a language", async ({
+  page,
+}) => {
+  const api = await openPage(page, { sourceLanguage: "en", targetLanguages: ["es", "fr"] });
+  await listen(page, api);
+  const notice = {
+    type: "source-language",
+    sourceLanguage: "es",
+    previousLanguage: "en",
+    targetLanguages: ["fr", "en"],
+  };
+  api.publish("en", notice);
+  // Shown beside "captions only" too: those listeners read the captions the switch changes.
+  await expect(page.getByRole("status")).toContainText("🎙 English → Español");
+  await expect(page.getByRole("combobox").locator("option")).toHaveCount(3);
+  await expect(page.getByRole("combobox")).toHaveValue("en");
+});

@@ -34,7 +34,10 @@ function bad(message: string): StreamParamsResult {
 
 export function parseStreamParams(query: URLSearchParams): StreamParamsResult {
   if (query.get("identify-language") === "true" || query.get("identify-multiple-languages") === "true") {
-    return bad("Language identification is not supported by the embedded recognizer: set LanguageCode to en-US.");
+    // AWS would identify among LanguageOptions; offline there is one language to hear, so say so rather than guess.
+    return bad(
+      "Automatic language identification is not available offline: the embedded recognizer (pocketsphinx) hears English (en-US) only. Choose the source language by hand (LanguageCode en-US).",
+    );
   }
   const languageCode = query.get("language-code");
   if (!languageCode) return bad("LanguageCode is required.");

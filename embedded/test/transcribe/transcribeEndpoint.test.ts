@@ -107,9 +107,12 @@ async function transcribe(
   client: TranscribeStreamingClient,
   pcm: Buffer,
   extra: {
-    LanguageCode?: string;
+    LanguageCode?: string | undefined;
     VocabularyName?: string;
     MediaSampleRateHertz?: number;
+    IdentifyLanguage?: boolean;
+    LanguageOptions?: string;
+    PreferredLanguage?: string;
     VocabularyFilterName?: string;
     VocabularyFilterMethod?: "mask" | "remove" | "tag";
   } = {},
@@ -213,6 +216,21 @@ describe("embedded Transcribe streaming through the real SDK client", { timeout:
     await expect(
       transcribe(browserLikeClient(credentials), (clips[1] as Clip).pcm, { LanguageCode: "fr-FR" }),
     ).rejects.toMatchObject({ name: "BadRequestException", message: expect.stringMatching(/fr-FR/) });
+  });
+
+  it("answers automatic language identification with a BadRequestException saying it is not available offline", async () => {
+    const credentials = await issued();
+    await expect(
+      transcribe(browserLikeClient(credentials), (clips[1] as Clip).pcm, {
+        LanguageCode: undefined,
+        IdentifyLanguage: true,
+        LanguageOptions: "en-US,es-US",
+        PreferredLanguage: "en-US",
+      }),
+    ).rejects.toMatchObject({
+      name: "BadRequestException",
+      message: expect.stringMatching(/language identification is not available offline.*English \(en-US\) only/),
+    });
   });
 
   it("answers an unsupported sample rate with BadRequestException", async () => {

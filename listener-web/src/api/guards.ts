@@ -150,7 +150,7 @@ export const apiErrorOf = (v: unknown): ApiError["error"] | undefined => (isApiE
 /** Server → listener WebSocket messages the page acts on (the others are meant for the console). */
 export type ListenerServerMessage = Extract<
   ServerMessage,
-  { type: "caption" | "partial" | "session-status" | "language-changed" | "error" }
+  { type: "caption" | "partial" | "session-status" | "source-language" | "language-changed" | "error" }
 >;
 type ListenerMessageType = ListenerServerMessage["type"];
 
@@ -168,6 +168,12 @@ const messageChecks: {
   },
   partial: { type: isString, text: isString },
   "session-status": { type: isString, status: isSessionStatus, muted: isBoolean },
+  "source-language": {
+    type: isString,
+    sourceLanguage: isString,
+    previousLanguage: isString,
+    targetLanguages: arrayOf(isString),
+  },
   "language-changed": { type: isString, language: isString },
   error: { type: isString, code: isString, message: isString },
 };
@@ -175,7 +181,12 @@ const isListenerServerMessage = matchesTagged<ListenerServerMessage>("type", mes
 
 /** What the caption channel of the listener's language carries (the contract's CaptionChannelEvent). */
 export type FeedEvent = Extract<ListenerServerMessage, { type: CaptionChannelEvent["type"] }>;
-const FEED_TYPES: Record<FeedEvent["type"], true> = { caption: true, partial: true, "session-status": true };
+const FEED_TYPES: Record<FeedEvent["type"], true> = {
+  caption: true,
+  partial: true,
+  "session-status": true,
+  "source-language": true,
+};
 
 /** One event of the caption channel (already parsed from its JSON text); anything else is ignored (false). */
 export const isFeedEvent = (v: unknown): v is FeedEvent => isListenerServerMessage(v) && v.type in FEED_TYPES;

@@ -17,6 +17,7 @@ import { isFeedEvent, parseServerMessage } from "../api/guards.js";
 import { ApiFailure, getSession, joinSession, loadConfig, refreshListener } from "../api/listenerApi.js";
 import { addCaption, type CaptionLog, emptyCaptionLog, lastSeqOf, setPartial } from "../captions/captionLog.js";
 import { delaySeconds, smoothDelay } from "../captions/delay.js";
+import { nativeLanguageName } from "../i18n/languageName.js";
 import { preselectLanguage, sessionLanguages } from "../language/preselect.js";
 import { type KeyValueStore, rememberedLanguage, rememberLanguage } from "../language/storedPreferences.js";
 import { openViewer, type Viewer } from "../media/viewer.js";
@@ -467,6 +468,13 @@ export class ListenerSession {
         this.set({ status: message.status, muted: message.muted });
         // The console may have just come online: try audio now rather than after the backoff.
         if (message.status === "live" && this.state.audio === "reconnecting") this.retryMediaNow();
+        return;
+      case "source-language":
+        // The presenter now speaks another language: the offered languages follow, and the listener is told.
+        this.set({
+          languages: sessionLanguages(message.sourceLanguage, message.targetLanguages),
+          notice: `🎙 ${nativeLanguageName(message.previousLanguage)} → ${nativeLanguageName(message.sourceLanguage)}`,
+        });
         return;
       case "language-changed":
         if (this.join) this.join = { ...this.join, language: message.language };

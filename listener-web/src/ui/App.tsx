@@ -53,7 +53,7 @@ export function App({ session, audio, store, browserLanguages, fixedLanguage }: 
       <p class="notice" role="status">
         {notice ? t[notice] : ""}
         {notice === "captionsOnly" && s.captionsOnlyReason ? ` (${s.captionsOnlyReason})` : ""}
-        {s.notice && !notice ? s.notice : ""}
+        {s.notice && (!notice || notice === "captionsOnly") ? ` ${s.notice}` : ""}
       </p>
       {s.languages.length > 0 && s.phase !== "ended" ? (
         <div class="controls">

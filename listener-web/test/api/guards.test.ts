@@ -190,6 +190,7 @@ describe("isFeedEvent", () => {
       { type: "caption", language: "es", seq: 3, segmentSeq: 7, text: "Hola", sourceText: "Hello", spokenEndAt: 1 },
       { type: "partial", text: "and now" },
       { type: "session-status", status: "live", muted: false },
+      { type: "source-language", sourceLanguage: "es", previousLanguage: "en", targetLanguages: ["en"] },
     ]) {
       expect(isFeedEvent(CaptionChannelEvent.parse(event))).toBe(true);
     }

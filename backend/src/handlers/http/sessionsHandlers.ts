@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { CreateSessionRequest, UpdateSessionRequest } from "@babelcast/protocol";
+import { CreateSessionRequest, type SourceLanguageMessage, UpdateSessionRequest } from "@babelcast/protocol";
 import { deleteTerminology } from "../../aws/sessionTerminologies.js";
 import { deleteVocabulary, putVocabulary, vocabularyState } from "../../aws/transcribeVocabularies.js";
 import { deleteVocabularyFilter, putVocabularyFilter } from "../../aws/transcribeVocabularyFilters.js";
@@ -11,13 +11,15 @@ import {
   applySessionUpdate,
   newSessionRecord,
   type SessionRecord,
+  sessionLanguages,
   toSessionOwnerView,
   toSessionPublic,
 } from "../../services/sessionRecords.js";
+import { languagesAfterSourceChange } from "../../services/sourceLanguageChange.js";
 import { vocabularyFilterName, vocabularyFilterPlan } from "../../services/wordFilter.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { ensureFirstChannel } from "../shared/channelPoolOps.js";
-import { publishToSession, sendToConsoles } from "../shared/fanout.js";
+import { languagesWithListeners, publishToLanguage, publishToSession, sendToConsoles } from "../shared/fanout.js";
 import { announceLifecycle } from "../shared/lifecycle.js";
 import { enforceRateLimit, sessionsPerOwner } from "../shared/rateLimit.js";
 import {
@@ -147,14 +149,58 @@ export async function getSession(deps: BackendDeps, event: HttpEvent): Promise<H
   return json(200, toSessionPublic(session));
 }
 
-/** `PATCH /sessions/{id}`: languages, glossary, word filter, voices, capacity, title, transcript visibility. */
+/**
+ * The update as it applies to `session`: a new source language also moves the targets (the old
+ * source joins them while listeners are on it), and the languages are checked against this home.
+ */
+async function effectiveUpdate(
+  deps: BackendDeps,
+  session: SessionRecord,
+  update: UpdateSessionRequest,
+): Promise<UpdateSessionRequest> {
+  const next = update.sourceLanguage;
+  if (next === undefined || next === session.sourceLanguage) {
+    if (update.targetLanguages) await requireServableLanguages(deps, session.sourceLanguage, update.targetLanguages);
+    return update;
+  }
+  const oldSourceListened = (await languagesWithListeners(deps, session)).includes(session.sourceLanguage);
+  const languages = languagesAfterSourceChange(session, next, update.targetLanguages, oldSourceListened);
+  await requireServableLanguages(deps, languages.sourceLanguage, languages.targetLanguages);
+  return { ...update, ...languages };
+}
+
+/** Tells every listener (on the old languages and the new) and the console(s) that the source changed. */
+async function announceSourceLanguage(deps: BackendDeps, before: SessionRecord, after: SessionRecord): Promise<void> {
+  const notice: SourceLanguageMessage = {
+    type: "source-language",
+    sourceLanguage: after.sourceLanguage,
+    previousLanguage: before.sourceLanguage,
+    targetLanguages: [...after.targetLanguages],
+  };
+  const languages = new Set([...sessionLanguages(before), ...sessionLanguages(after)]);
+  await Promise.all([
+    ...[...languages].map((language) => publishToLanguage(deps, after.sessionId, language, notice)),
+    sendToConsoles(deps, after.sessionId, notice),
+  ]);
+}
+
+/** `PATCH /sessions/{id}`: source and target languages, glossary, word filter, voices, capacity, title, transcript visibility. */
 export async function updateSession(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
   const { session } = await requireOwnedSession(deps, event);
   const update = parseOrThrow(UpdateSessionRequest, jsonBody(event), "the update");
-  if (update.targetLanguages) await requireServableLanguages(deps, session.sourceLanguage, update.targetLanguages);
-  const changes = applySessionUpdate(session, update, deps.now());
-  const updated = await deps.stores.sessions.update(session.sessionId, changes);
-  if (!updated) throw conflict(`session ${session.sessionId} has ended and can no longer be changed`);
+  const changes = applySessionUpdate(session, await effectiveUpdate(deps, session, update), deps.now());
+  // Conditional on the source read above: two consoles switching at once cannot both win.
+  const updated = await deps.stores.sessions.update(session.sessionId, changes, false, {
+    sourceLanguage: session.sourceLanguage,
+  });
+  if (!updated) {
+    const now = await loadSession(deps, session.sessionId);
+    if (now.status === "ended") throw conflict(`session ${session.sessionId} has ended and can no longer be changed`);
+    throw conflict(
+      `the source language was changed to ${now.sourceLanguage} meanwhile, so nothing was changed: look at the session again and retry`,
+    );
+  }
+  if (updated.sourceLanguage !== session.sourceLanguage) await announceSourceLanguage(deps, session, updated);
   return json(200, await ownerView(deps, await syncRecognition(deps, updated)));
 }
 

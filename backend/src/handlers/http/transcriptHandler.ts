@@ -1,6 +1,7 @@
 import { TranscriptFormat } from "@babelcast/protocol";
 import { badRequest, forbidden } from "../../services/apiErrors.js";
 import { sessionLanguages } from "../../services/sessionRecords.js";
+import { segmentSource } from "../../services/sourceLanguageChange.js";
 import { renderTranscript, TRANSCRIPT_CONTENT_TYPES, type TranscriptLine } from "../../services/transcript.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { type HttpEvent, type HttpResult, loadSession, ownerOf, sessionIdParam } from "./httpRequest.js";
@@ -23,7 +24,7 @@ export async function exportTranscript(deps: BackendDeps, event: HttpEvent): Pro
   const segments = await deps.stores.segments.listAfter(session.sessionId, -1);
   const lines: TranscriptLine[] = [];
   for (const s of segments) {
-    const text = language === session.sourceLanguage ? s.text : s.translations?.[language]?.text;
+    const text = language === segmentSource(s, session) ? s.text : s.translations?.[language]?.text;
     if (text) lines.push({ seq: s.seq, startTime: s.startTime, endTime: s.endTime, text });
   }
   return {

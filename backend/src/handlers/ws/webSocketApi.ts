@@ -17,6 +17,7 @@ import type { z } from "zod";
 import { storedCaption } from "../../segmentJourney/captionMessage.js";
 import { ApiFailure, badRequest, conflict, forbidden, notFound, parseOrThrow } from "../../services/apiErrors.js";
 import { type SessionRecord, sessionLanguages } from "../../services/sessionRecords.js";
+import { segmentSource } from "../../services/sourceLanguageChange.js";
 import { filterText } from "../../services/wordFilter.js";
 import type { SegmentRecord } from "../../tables/records.js";
 import { endSessionNow } from "../http/sessionsHandlers.js";
@@ -99,6 +100,7 @@ async function onSegment(ctx: MessageContext): Promise<void> {
     text: sourceFiltered(session, message.text),
     startTime: message.startTime,
     endTime: message.endTime,
+    ...(message.sourceLanguage ? { sourceLanguage: message.sourceLanguage } : {}),
     stages: { ...message.stages, receivedAt, persistedAt: ctx.deps.now() },
     languages,
     translations: {},
@@ -169,7 +171,7 @@ async function onHello(ctx: MessageContext): Promise<void> {
   if (!listener) return;
   const missed = await ctx.deps.stores.segments.listAfter(session.sessionId, lastSeq, RESEND_LIMIT);
   for (const segment of missed) {
-    const caption = storedCaption(segment, session.sourceLanguage, listener.language);
+    const caption = storedCaption(segment, segmentSource(segment, session), listener.language);
     if (caption) await reply(ctx, caption);
   }
 }

@@ -13,6 +13,7 @@ import { ScreenPanel } from "./ScreenPanel.js";
 import { SessionSetup } from "./SessionSetup.js";
 import { SettingsPanel } from "./SettingsPanel.js";
 import { SignInPanel } from "./SignInPanel.js";
+import { SourceLanguagePanel } from "./SourceLanguagePanel.js";
 
 export interface AppProps {
   readonly stores: ConsoleStores;
@@ -243,6 +244,16 @@ export function App({ stores }: AppProps) {
         {live && (
           <aside class="right">
             <CountsPanel counts={talk.counts.value} session={session} />
+            <SourceLanguagePanel
+              source={session.sourceLanguage}
+              identify={recognition.identify.value}
+              loadLanguages={(source) => {
+                const api = signIn.api;
+                return api ? api.languages(source) : Promise.reject(new Error("not signed in"));
+              }}
+              onSwitch={(language) => talk.changeSource(language)}
+              onIdentify={(on) => void recognition.setIdentify(on)}
+            />
             <HealthPanel
               socket={talk.socketState.value}
               channels={media.channels.value}

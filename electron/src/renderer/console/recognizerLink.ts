@@ -7,6 +7,7 @@ import {
 } from "@babelcast/protocol";
 import type { CommittedSegment, SegmentClock } from "../recognition/committedSegment.js";
 import { startConsoleRecognition } from "../recognition/consoleRecognition.js";
+import { identificationPlan, productLanguageOf } from "../recognition/languageIdentification.js";
 
 export interface RecognizerHandle {
   stop(): Promise<void>;
@@ -17,6 +18,8 @@ export interface RecognizerOptions {
   readonly stream: MediaStream;
   readonly config: ConfigDocument;
   readonly sourceLanguage: string;
+  /** Cloud: Transcribe identifies the language among the source and these targets (at most five in all). */
+  readonly identifyAmong?: readonly string[];
   /** Embedded mode: the owner token traded for credentials; cloud: identity pool credentials. */
   readonly ownerToken?: string;
   readonly credentials?: AwsCredentialIdentityProvider;
@@ -32,6 +35,10 @@ export interface RecognizerOptions {
   onState(state: string): void;
   /** Something the presenter should know that does not stop recognition. */
   onWarning(text: string): void;
+  /** Identification heard another language of the session (product code): the source follows it. */
+  onLanguageIdentified?(language: string): void;
+  /** The recognizer refused the stream's request (a BadRequestException): retrying cannot help. */
+  onRefused?(message: string): void;
 }
 
 /**
@@ -60,20 +67,38 @@ export async function startRecognizer(o: RecognizerOptions): Promise<RecognizerH
   const languageCode = languageInfo(o.sourceLanguage)?.transcribe;
   if (!languageCode)
     throw new Error(`speech recognition does not support ${o.sourceLanguage}: pick another source language`);
-  const vocabularyName = glossaryVocabulary(o);
+  const plan = o.identifyAmong ? identificationPlan(o.sourceLanguage, o.identifyAmong) : undefined;
+  if (plan && !plan.ok) throw new Error(plan.message);
+  const vocabularyName = plan ? undefined : glossaryVocabulary(o);
+  // Each segment says the language it was heard in: the one in flight across a switch keeps its own.
+  let spoken = o.sourceLanguage;
+  let refused = false;
   const recognition = await startConsoleRecognition(o.stream, {
     config: o.config,
     languageCode,
+    ...(plan?.ok ? { identify: plan.identify } : {}),
     clock: o.clock,
     ...(vocabularyName ? { vocabularyName } : {}),
     ...(o.vocabularyFilter ? { vocabularyFilter: o.vocabularyFilter } : {}),
     ...(o.credentials ? { credentials: o.credentials } : {}),
     ...(o.ownerToken ? { ownerToken: o.ownerToken } : {}),
-    onSegment: (segment) => o.onSegment(segment),
+    onSegment: (segment) => o.onSegment({ ...segment, sourceLanguage: spoken }),
     onCaption: (text) => o.onCaption(text),
+    onLanguageIdentified: (code) => {
+      const language = productLanguageOf(code);
+      if (!language || language === spoken) return;
+      spoken = language;
+      o.onLanguageIdentified?.(language);
+    },
     onEvent: (event) => {
       if (event.kind === "stream-started") o.onState("listening");
-      else if (event.kind === "stream-failed") o.onState(`reconnecting (${event.message})`);
+      else if (event.kind === "stream-failed") {
+        o.onState(`reconnecting (${event.message})`);
+        if (event.message.startsWith("BadRequestException") && !refused) {
+          refused = true;
+          o.onRefused?.(event.message.replace(/^BadRequestException: /, ""));
+        }
+      }
     },
   });
   return { stop: () => recognition.stop() };

@@ -76,6 +76,11 @@ export function wireConsole(deps: ConsoleDeps = {}) {
         media.setViewerLanguages(byViewer);
       },
       onChannelAdded: (grant) => media.addChannel(grant),
+      onSourceChanged: (changed) => {
+        // Audio viewers on the old source now get its translated voice, those on the new one the floor.
+        media.refreshTracks();
+        void recognition.followSource(changed);
+      },
       onProgress: (m) => {
         latency.recordProgress(m);
         recognition.recordProgress(m);
@@ -94,6 +99,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
   const recognition = createRecognitionStore({
     notices,
     sink: session,
+    onLanguageIdentified: (language) => void session.changeSource(language),
     ...(deps.startRecognizer ? { startRecognizer: deps.startRecognizer } : {}),
   });
   const speech = createSpeechStore({

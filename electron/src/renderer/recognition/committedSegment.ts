@@ -9,6 +9,8 @@ export interface CommittedSegment extends RecognizedSegment {
   readonly committedAt: number;
   /** Epoch ms at which its last word was spoken (audio time on the wall clock), when the audio start is known. */
   readonly spokenEndAt?: number;
+  /** The language it was recognized in (product code); set by the recognizer, absent in tests of the segmenter alone. */
+  readonly sourceLanguage?: string;
 }
 
 /** How a segmenter numbers its segments and reads the time (injected: the segmenter stays pure). */

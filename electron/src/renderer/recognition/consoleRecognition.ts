@@ -6,7 +6,12 @@ import type { CommittedSegment, SegmentClock } from "./committedSegment.js";
 import { type RecognitionEvent, RecognitionSession, type RecognitionSessionOptions } from "./recognitionSession.js";
 import { Segmenter, type SegmenterOptions } from "./segmenter.js";
 import type { TimedResult } from "./timedResult.js";
-import { createTranscribeClient, type StreamRequest, transcribeStreamStarter } from "./transcribeClient.js";
+import {
+  createTranscribeClient,
+  type LanguageIdentification,
+  type StreamRequest,
+  transcribeStreamStarter,
+} from "./transcribeClient.js";
 
 /**
  * The console's speech recognition, wired end to end: capture stream → 16 kHz PCM →
@@ -21,6 +26,8 @@ export interface ConsoleRecognitionOptions {
   /** Embedded mode: the console's owner token, traded for temporary credentials. */
   readonly ownerToken?: string;
   readonly languageCode: string;
+  /** Cloud: let Transcribe identify the language among these instead. */
+  readonly identify?: LanguageIdentification;
   /** A Transcribe custom vocabulary made from the session glossary. */
   readonly vocabularyName?: string;
   /** The session's word filter (a Transcribe vocabulary filter the backend keeps). */
@@ -32,6 +39,8 @@ export interface ConsoleRecognitionOptions {
   readonly onSegment: (segment: CommittedSegment) => void;
   readonly onCaption?: (text: string) => void;
   readonly onResult?: (result: TimedResult) => void;
+  /** The Transcribe language code the stream identified, once per change (identification only). */
+  readonly onLanguageIdentified?: (languageCode: string) => void;
   readonly onEvent?: (event: RecognitionEvent) => void;
 }
 
@@ -52,6 +61,7 @@ export async function startConsoleRecognition(
     credentials: consoleAwsCredentials(options.config, options),
   });
   const segmenter = new Segmenter(options.segmenter, options.clock);
+  let identified: string | undefined;
   const emit = (events: ReturnType<Segmenter["accept"]>) => {
     for (const event of events) {
       if (event.kind === "segment") options.onSegment(event.segment);
@@ -62,12 +72,17 @@ export async function startConsoleRecognition(
     ...options.session,
     start: transcribeStreamStarter(client, {
       languageCode: options.languageCode,
+      ...(options.identify ? { identify: options.identify } : {}),
       sampleRate: 16000,
       ...(options.vocabularyName ? { vocabularyName: options.vocabularyName } : {}),
       ...(options.vocabularyFilter ? { vocabularyFilter: options.vocabularyFilter } : {}),
     }),
     onResult: (result) => {
       options.onResult?.(result);
+      if (result.languageCode && result.languageCode !== identified) {
+        identified = result.languageCode;
+        options.onLanguageIdentified?.(result.languageCode);
+      }
       emit(segmenter.accept(result));
     },
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),

@@ -18,6 +18,8 @@ export interface TimedResult {
   readonly resultId: string;
   readonly isPartial: boolean;
   readonly items: readonly TimedItem[];
+  /** The language Transcribe identified (streams with IdentifyLanguage only). */
+  readonly languageCode?: string;
 }
 
 export const midpoint = (item: { start: number; end: number }) => (item.start + item.end) / 2;
@@ -56,5 +58,10 @@ export function placeResult(
     if (keepPunctuation) items.push(timed);
   }
   if (items.length === 0 && result.IsPartial !== false) return undefined;
-  return { resultId: `${stream.id}:${result.ResultId ?? ""}`, isPartial: result.IsPartial !== false, items };
+  return {
+    resultId: `${stream.id}:${result.ResultId ?? ""}`,
+    isPartial: result.IsPartial !== false,
+    items,
+    ...(result.LanguageCode ? { languageCode: result.LanguageCode } : {}),
+  };
 }

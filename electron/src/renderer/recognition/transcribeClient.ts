@@ -56,8 +56,20 @@ export function createTranscribeClient(options: TranscribeClientOptions): Transc
   return client;
 }
 
+/**
+ * Automatic language identification (cloud): Transcribe picks one of `languageOptions` (two or
+ * more, one dialect per language, more than five not recommended; `preferredLanguage` among them),
+ * https://docs.aws.amazon.com/transcribe/latest/APIReference/API_streaming_StartStreamTranscription.html
+ */
+export interface LanguageIdentification {
+  readonly languageOptions: readonly string[];
+  readonly preferredLanguage: string;
+}
+
 export interface StreamRequest {
+  /** Ignored when `identify` is set (Transcribe takes one or the other). */
   readonly languageCode: string;
+  readonly identify?: LanguageIdentification;
   readonly sampleRate: number;
   readonly vocabularyName?: string;
   /** The session's word filter as a Transcribe vocabulary filter: its words masked or removed. */
@@ -80,13 +92,21 @@ export function transcribeStreamStarter(
     }
     const response = await client.send(
       new StartStreamTranscriptionCommand({
-        LanguageCode: request.languageCode as LanguageCode,
+        ...(request.identify
+          ? {
+              IdentifyLanguage: true,
+              LanguageOptions: request.identify.languageOptions.join(","),
+              PreferredLanguage: request.identify.preferredLanguage as LanguageCode,
+            }
+          : { LanguageCode: request.languageCode as LanguageCode }),
         MediaEncoding: "pcm",
         MediaSampleRateHertz: request.sampleRate,
         EnablePartialResultsStabilization: true,
         PartialResultsStability: request.stability ?? "high",
-        ...(request.vocabularyName ? { VocabularyName: request.vocabularyName } : {}),
-        ...(request.vocabularyFilter
+        // With identification a vocabulary or a filter must name its language (VocabularyNames,
+        // VocabularyFilterNames): the glossary's and the filter's are left out; the backend still filters.
+        ...(request.vocabularyName && !request.identify ? { VocabularyName: request.vocabularyName } : {}),
+        ...(request.vocabularyFilter && !request.identify
           ? {
               VocabularyFilterName: request.vocabularyFilter.name,
               VocabularyFilterMethod: request.vocabularyFilter.method,

@@ -58,3 +58,21 @@ export function targetChoices(availability: LanguagesResponse | undefined, sourc
 export function servableTargets(chosen: readonly string[], choices: readonly TargetChoice[]): string[] {
   return chosen.filter((code) => choices.some((c) => c.code === code && !c.disabled));
 }
+
+/** A language the presenter may switch the source to mid-session; `reason` says why recognition cannot hear it. */
+export interface SourceSwitchChoice {
+  readonly code: string;
+  readonly name: string;
+  readonly reason?: string;
+}
+
+/**
+ * Every language, each with why this home's recognizer cannot hear it (from `GET /languages`);
+ * before the server answered, every language without a reason (the server still refuses).
+ */
+export function sourceSwitchChoices(availability: LanguagesResponse | undefined): SourceSwitchChoice[] {
+  return [...LANGUAGES.values()].map((l) => {
+    const reason = availability?.languages.find((a) => a.code === l.code)?.recognition.reason;
+    return { code: l.code, name: `${l.englishName} (${l.nativeName})`, ...(reason ? { reason } : {}) };
+  });
+}

@@ -11,6 +11,7 @@ export function segmentMessage(segment: CommittedSegment, sentAt: number): Conso
     text: segment.text,
     startTime: segment.startTime,
     endTime: segment.endTime,
+    ...(segment.sourceLanguage === undefined ? {} : { sourceLanguage: segment.sourceLanguage }),
     stages: {
       ...(segment.spokenEndAt === undefined ? {} : { spokenEndAt: segment.spokenEndAt }),
       committedAt: segment.committedAt,

@@ -27,13 +27,21 @@ export function createRecognitionStore(deps: {
   sink: SegmentSink;
   /** Absent: no recognition (tests, unsupported browsers). */
   startRecognizer?: StartRecognizer;
+  /** Identification heard another language of the session: the session's source should follow. */
+  onLanguageIdentified?: (language: string) => void;
 }) {
   const { notices, sink } = deps;
   const state = signal("idle");
   const partial = signal("");
   const segments = signal<readonly SegmentView[]>([]);
   const sourceCharacters = signal(0);
+  /** Cloud: Transcribe identifies the language among the session's instead of hearing the source alone. */
+  const identify = signal(false);
   let recognizer: RecognizerHandle | undefined;
+  /** What recognition was started with, to restart it in another language. */
+  let running:
+    | { session: SessionOwnerView; config: ConfigDocument; stream: MediaStream; access: AwsAccess }
+    | undefined;
 
   /** A committed segment: to the server (translation, captions, speech) and into the transcript. */
   const acceptSegment = (segment: CommittedSegment): void => {
@@ -52,12 +60,27 @@ export function createRecognitionStore(deps: {
     access: AwsAccess,
   ): Promise<void> => {
     if (!deps.startRecognizer) return;
+    running = { session, config, stream, access };
     try {
       state.value = "starting";
       recognizer = await deps.startRecognizer({
         stream,
         config,
         sourceLanguage: session.sourceLanguage,
+        ...(identify.value ? { identifyAmong: session.targetLanguages } : {}),
+        onLanguageIdentified: (language) => deps.onLanguageIdentified?.(language),
+        onRefused: (message) => {
+          state.value = "stopped";
+          void stopRecognizer();
+          notices.push({
+            id: "recognizer",
+            level: "error",
+            text: `Speech recognition refused to start: ${message}`,
+            action: identify.value
+              ? { label: "Choose the language by hand", run: () => void setIdentify(false) }
+              : { label: "Retry", run: () => void start(session, config, stream, access) },
+          });
+        },
         hasGlossary: session.glossary.length > 0,
         ...(session.vocabulary ? { vocabulary: session.vocabulary } : {}),
         ...(session.vocabularyFilter ? { vocabularyFilter: session.vocabularyFilter } : {}),
@@ -92,8 +115,42 @@ export function createRecognitionStore(deps: {
     }
   };
 
+  const stopRecognizer = async (): Promise<void> => {
+    const handle = recognizer;
+    recognizer = undefined;
+    await handle?.stop().catch(() => undefined);
+  };
+
+  /**
+   * Restarts recognition for `session` (a new source language, or identification turned on or
+   * off). The old recognizer's capture stops at once and its segment in flight is still
+   * committed, in the language it was heard in, while the new one starts.
+   */
+  const restart = async (session: SessionOwnerView): Promise<void> => {
+    if (!running) return;
+    const finishing = stopRecognizer();
+    await start(session, running.config, running.stream, running.access);
+    await finishing;
+  };
+
+  const setIdentify = async (on: boolean): Promise<void> => {
+    if (identify.value === on) return;
+    identify.value = on;
+    if (running) await restart(running.session);
+  };
+
   return {
     state: state as ReadonlySignal<string>,
+    identify: identify as ReadonlySignal<boolean>,
+    setIdentify,
+    /** The session's source changed: recognition restarts in it, unless identification already hears it. */
+    async followSource(session: SessionOwnerView): Promise<void> {
+      if (!running) return;
+      const heard = running.session.sourceLanguage;
+      running = { ...running, session };
+      if (identify.value || session.sourceLanguage === heard) return;
+      await restart(session);
+    },
     /** The words after the last committed one, as the recognizer hears them. */
     partial: partial as ReadonlySignal<string>,
     segments: segments as ReadonlySignal<readonly SegmentView[]>,
@@ -109,9 +166,8 @@ export function createRecognitionStore(deps: {
       partial.value = "";
     },
     async stop(): Promise<void> {
-      const running = recognizer;
-      recognizer = undefined;
-      await running?.stop().catch(() => undefined);
+      running = undefined;
+      await stopRecognizer();
     },
   };
 }

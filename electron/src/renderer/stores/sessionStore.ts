@@ -3,10 +3,12 @@ import {
   type CreateSessionRequest,
   ErrorMessage,
   ListenerCountsMessage,
+  languageInfo,
   SegmentProgressMessage,
   type SessionOwnerView,
   SessionStatusMessage,
   type SignalingGrant,
+  SourceLanguageMessage,
   type TranscriptFormat,
 } from "@babelcast/protocol";
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
@@ -37,6 +39,8 @@ export interface SessionEvents {
   onChannelAdded(grant: SignalingGrant): void;
   onProgress(m: SegmentProgressMessage): void;
   onSpeechFrame(frame: ArrayBuffer): void;
+  /** The source language changed (here, by identification, or on another console): recognition follows. */
+  onSourceChanged(session: SessionOwnerView): void;
   /** The session ended (by the presenter or the server): everything live stops. */
   onEnded(): Promise<void>;
 }
@@ -74,6 +78,15 @@ export function createSessionStore(deps: {
     socket?.send({ action: "status", status: paused.value ? "paused" : "live", muted: muted.value });
   };
 
+  /** Takes a new source (and the targets that came with it) once, whichever arrives first: the API's answer or the notice. */
+  const applySource = (sourceLanguage: string, targetLanguages: readonly string[]): void => {
+    const live = session.value;
+    if (!live || live.sourceLanguage === sourceLanguage) return;
+    const updated = { ...live, sourceLanguage, targetLanguages: [...targetLanguages] };
+    session.value = updated;
+    events.onSourceChanged(updated);
+  };
+
   const onServerMessage = (raw: unknown): void => {
     switch ((raw as { type?: unknown })?.type) {
       case "listener-counts": {
@@ -97,6 +110,11 @@ export function createSessionStore(deps: {
         if (!m.success) return;
         socket?.acknowledge(m.data.segmentSeq);
         events.onProgress(m.data);
+        return;
+      }
+      case "source-language": {
+        const m = SourceLanguageMessage.safeParse(raw);
+        if (m.success) applySource(m.data.sourceLanguage, m.data.targetLanguages);
         return;
       }
       case "session-status": {
@@ -214,6 +232,31 @@ export function createSessionStore(deps: {
     /** The not-yet-committed words, as live captions for source-language listeners (throttled). */
     sendPartial(text: string): void {
       partials.offer(text.slice(0, 3000));
+    },
+    /**
+     * Switches the session's source language: the server checks it (refusing what this home's
+     * recognizer cannot hear) and tells the listeners; recognition then restarts in it. On a
+     * refusal nothing changes and the presenter reads why. Resolves whether it switched.
+     */
+    async changeSource(language: string): Promise<boolean> {
+      const live = session.value;
+      const api = signIn.api;
+      if (!live || !api) return false;
+      if (language === live.sourceLanguage) return true;
+      try {
+        const updated = await api.updateSession(live.id, { sourceLanguage: language });
+        notices.clear("source-language");
+        applySource(updated.sourceLanguage, updated.targetLanguages);
+        return true;
+      } catch (err) {
+        const from = languageInfo(live.sourceLanguage)?.englishName ?? live.sourceLanguage;
+        notices.push({
+          id: "source-language",
+          level: "error",
+          text: `The source language stays ${from}: ${(err as Error).message}`,
+        });
+        return false;
+      }
     },
     togglePause(): void {
       setOnAir(() => {

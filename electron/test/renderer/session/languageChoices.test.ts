@@ -1,6 +1,11 @@
 import { LANGUAGE_CODES, type LanguagesResponse } from "@babelcast/protocol";
 import { describe, expect, it } from "vitest";
-import { servableTargets, sourceChoices, targetChoices } from "../../../src/renderer/session/languageChoices.js";
+import {
+  servableTargets,
+  sourceChoices,
+  sourceSwitchChoices,
+  targetChoices,
+} from "../../../src/renderer/session/languageChoices.js";
 
 const answer: LanguagesResponse = {
   engineHome: "embedded",
@@ -37,5 +42,15 @@ describe("the session form's language choices", () => {
   it("does not apply an answer for another source, and drops chosen targets that are unavailable", () => {
     expect(targetChoices(answer, "fr").every((c) => c.capability === "unknown" && !c.disabled)).toBe(true);
     expect(servableTargets(["es", "ja", "uk"], targetChoices(answer, "en"))).toEqual(["es", "uk"]);
+  });
+});
+
+describe("the live source switch's choices", () => {
+  it("lists every language, each the recognizer cannot hear with the reason", () => {
+    const choices = sourceSwitchChoices(answer);
+    expect(choices).toHaveLength(LANGUAGE_CODES.length);
+    expect(choices.find((c) => c.code === "en")?.reason).toBeUndefined();
+    expect(choices.find((c) => c.code === "es")?.reason).toBe("no recognizer");
+    expect(sourceSwitchChoices(undefined).every((c) => c.reason === undefined)).toBe(true);
   });
 });
