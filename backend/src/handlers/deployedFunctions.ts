@@ -48,11 +48,13 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
   {
     ...FUNCTION_SETTINGS.HttpApiFunction,
     id: "OwnerHttpFunction",
-    description: "HTTP API, presenter routes: create, list, change and end sessions; master channel grants",
+    description: "HTTP API, presenter routes: create, list, change, hand off and end sessions; master channel grants",
     trigger: "httpApi",
     routes: OWNER_HTTP_ROUTES,
     tables: {
       sessions: "readWrite",
+      // A hand-off's claim tells the new console the last stored segment, to number after it.
+      segments: "read",
       // Ending a session drops its listeners and tells everyone (connections).
       listeners: "readWrite",
       connections: "readWrite",

@@ -44,6 +44,8 @@ export interface SessionRecord {
    * empty key: deleted (the glossary has no usable phrase any more).
    */
   readonly vocabulary?: { readonly name: string; readonly phrasesKey: string };
+  /** How many times the session was handed to another console (absent: never). */
+  readonly hubEpoch?: number;
 }
 
 export function hashPasscode(passcode: string, salt: string): string {
@@ -136,6 +138,7 @@ export function toSessionOwnerView(
     ...(record.endedAt !== undefined ? { endedAt: record.endedAt } : {}),
     listenerPageUrl: listenerPageUrl(listenerUrl, record.sessionId),
     channels: record.channels.map((c) => ({ channelArn: c.channelArn, viewers: viewersByChannel[c.channelArn] ?? 0 })),
+    hubEpoch: record.hubEpoch ?? 0,
   };
 }
 
