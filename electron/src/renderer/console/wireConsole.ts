@@ -120,6 +120,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
     async boot(): Promise<void> {
       await settings.load();
       signIn.readTokenFromLocation();
+      session.readHandOffFromLocation();
       void audioInput.open();
       await signIn.loadConfig();
     },

@@ -1,7 +1,9 @@
 import {
   ApiError,
+  ClaimHandOffResponse,
   type ConfigDocument,
   type CreateSessionRequest,
+  HandOffResponse,
   LanguagesResponse,
   SessionOwnerView,
   SignalingGrant,
@@ -110,6 +112,24 @@ export class ConsoleApi {
 
   async channels(id: string): Promise<SignalingGrant[]> {
     return (await this.request(`/sessions/${encodeURIComponent(id)}/channels`, {}, ChannelList)).channels;
+  }
+
+  /** A one-time code another signed-in console takes the session over with. */
+  createHandOff(id: string): Promise<HandOffResponse> {
+    return this.request(
+      `/sessions/${encodeURIComponent(id)}/handoffs`,
+      { method: "POST", body: "{}" },
+      HandOffResponse,
+    );
+  }
+
+  /** Takes the session over with a hand-off code: it becomes this presenter's, this console its media hub. */
+  claimHandOff(id: string, code: string): Promise<ClaimHandOffResponse> {
+    return this.request(
+      `/sessions/${encodeURIComponent(id)}/handoffs/claim`,
+      { method: "POST", body: JSON.stringify({ code }) },
+      ClaimHandOffResponse,
+    );
   }
 
   /** The transcript file as the server renders it. */

@@ -1,0 +1,39 @@
+import type { OfferedHandOff } from "../stores/sessionStore.js";
+
+export interface HandOffPanelProps {
+  readonly offer: OfferedHandOff;
+  readonly onClose: () => void;
+}
+
+/** The one-time link this console offers: another signed-in console opens or pastes it to take over. */
+export function HandOffPanel({ offer, onClose }: HandOffPanelProps) {
+  const until = new Date(offer.expiresAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return (
+    <section class="panel handoff" data-testid="handoff-panel">
+      <h2>Hand off this session</h2>
+      <p>
+        On the other console, sign in, then open this link or paste it under <strong>Take over a session</strong>. It
+        works once, until {until}. That console then broadcasts; this one stops and says so.
+      </p>
+      <input
+        class="handoff-link"
+        data-testid="handoff-link"
+        readOnly
+        value={offer.link}
+        onFocus={(e) => (e.target as HTMLInputElement).select()}
+      />
+      <div class="row">
+        <button
+          type="button"
+          data-testid="handoff-copy"
+          onClick={() => void navigator.clipboard?.writeText(offer.link)}
+        >
+          Copy link
+        </button>
+        <button type="button" data-testid="handoff-close" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </section>
+  );
+}
