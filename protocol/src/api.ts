@@ -205,8 +205,12 @@ export type ChannelsResponse = z.infer<typeof ChannelsResponse>;
 /** The one-time code of a hand-off link (32 base64url characters, 192 random bits). */
 export const HandOffCode = z.string().regex(/^[A-Za-z0-9_-]{32}$/, "must be the code of a hand-off link");
 
-/** `POST /sessions/{id}/handoffs` (owner): no fields yet; `{}` or no body. */
-export const CreateHandOffRequest = z.object({}).strict();
+/**
+ * `POST /sessions/{id}/handoffs` (owner): `{}` (or no body) for a link anyone signed in may
+ * claim, or `presenter` (the e-mail a presenter signs in with) for a link only they may claim.
+ */
+export const CreateHandOffRequest = z.object({ presenter: z.email().max(254).optional() }).strict();
+export type CreateHandOffRequest = z.infer<typeof CreateHandOffRequest>;
 
 /** A hand-off link's code: another signed-in console claims the session with it once, before `expiresAt`. */
 export const HandOffResponse = z.object({
@@ -214,6 +218,8 @@ export const HandOffResponse = z.object({
   code: HandOffCode,
   /** Epoch milliseconds after which the code is refused. */
   expiresAt: z.number(),
+  /** The only presenter who may claim it, when the owner named one. */
+  presenter: z.string().optional(),
 });
 export type HandOffResponse = z.infer<typeof HandOffResponse>;
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { HandOffClaim } from "../tables/coordinationStore.js";
-import { ApiFailure, conflict, notFound } from "./apiErrors.js";
+import { ApiFailure, conflict, forbidden, notFound } from "./apiErrors.js";
 
 /**
  * One-time hand-off codes: 192 random bits, stored only as their SHA-256 (a copy of the
@@ -23,6 +23,10 @@ export function handOffRefusal(claim: Exclude<HandOffClaim, "claimed">): ApiFail
   switch (claim) {
     case "unknown":
       return notFound("this hand-off link is not valid for this session: ask the presenter for a new link");
+    case "for-another-presenter":
+      return forbidden(
+        "this hand-off link is for another presenter: sign in with the account the presenter handing off named",
+      );
     case "used":
       return new ApiFailure(410, "HandOffUsed", "this hand-off link was already used: ask the presenter for a new one");
     case "expired":

@@ -315,6 +315,7 @@ export class CoordinationStore {
     validUntil: number,
     createdBy: string,
     now: number,
+    forPresenter?: string,
   ): Promise<void> {
     await this.dynamo.send(
       new PutCommand({
@@ -323,6 +324,7 @@ export class CoordinationStore {
           sessionId,
           item: `${HANDOFF_PREFIX}${codeHash}`,
           createdBy,
+          ...(forPresenter ? { forPresenter } : {}),
           validUntil,
           expiresAt: Math.ceil(validUntil / 1000) + HANDOFF_TTL_GRACE_SECONDS,
           createdAt: now,
@@ -339,15 +341,23 @@ export class CoordinationStore {
    * condition checks `validUntil` itself: TTL deletes expired items only eventually
    * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html).
    */
-  async claimHandOff(sessionId: string, codeHash: string, claimedBy: string, now: number): Promise<HandOffClaim> {
+  async claimHandOff(
+    sessionId: string,
+    codeHash: string,
+    claimant: { readonly ownerId: string; readonly email?: string },
+    now: number,
+  ): Promise<HandOffClaim> {
     try {
       await this.dynamo.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { sessionId, item: `${HANDOFF_PREFIX}${codeHash}` },
           UpdateExpression: "SET claimedBy = :by, claimedAt = :now",
-          ConditionExpression: "attribute_exists(validUntil) AND attribute_not_exists(claimedAt) AND validUntil > :now",
-          ExpressionAttributeValues: { ":by": claimedBy, ":now": now },
+          ConditionExpression:
+            "attribute_exists(validUntil) AND attribute_not_exists(claimedAt) AND validUntil > :now AND " +
+            "(attribute_not_exists(forPresenter) OR forPresenter = :email)",
+          // An empty e-mail matches no named presenter (owner-token consoles carry none).
+          ExpressionAttributeValues: { ":by": claimant.ownerId, ":now": now, ":email": claimant.email ?? "" },
         }),
       );
       return "claimed";
@@ -363,7 +373,9 @@ export class CoordinationStore {
       }),
     );
     if (!out.Item) return "unknown";
-    return out.Item.claimedAt !== undefined ? "used" : "expired";
+    if (out.Item.claimedAt !== undefined) return "used";
+    if (Number(out.Item.validUntil) <= now) return "expired";
+    return "for-another-presenter";
   }
 
   // ---- partials --------------------------------------------------------------------
@@ -442,7 +454,7 @@ const VIEWER_PREFIX = "v#";
 const NOT_COUNTERS = new Set(["sessionId", "item", "version", "expiresAt"]);
 
 /** What a hand-off claim found: it claimed it, or why not. */
-export type HandOffClaim = "claimed" | "unknown" | "used" | "expired";
+export type HandOffClaim = "claimed" | "unknown" | "used" | "expired" | "for-another-presenter";
 
 /** The session's stored counts as one read found them. */
 export interface StoredCounts {

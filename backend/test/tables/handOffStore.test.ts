@@ -18,6 +18,8 @@ const NOW = 1_800_000_000_000;
 const server = dynalite({ createTableMs: 0 });
 let stores: Stores;
 let sessionSeq = 0;
+const BEN = { ownerId: "cognito:ben", email: "ben@example.org" };
+const CY = { ownerId: "cognito:cy", email: "cy@example.org" };
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
@@ -61,17 +63,17 @@ describe("hand-off codes in the coordination table", () => {
     const { sessionId } = await liveSession();
     const hash = handOffCodeHash(newHandOffCode());
     await stores.coordination.putHandOff(sessionId, hash, NOW + 60_000, "cognito:ana", NOW);
-    expect(await stores.coordination.claimHandOff(sessionId, hash, "cognito:ben", NOW + 1)).toBe("claimed");
-    expect(await stores.coordination.claimHandOff(sessionId, hash, "cognito:cy", NOW + 2)).toBe("used");
+    expect(await stores.coordination.claimHandOff(sessionId, hash, BEN, NOW + 1)).toBe("claimed");
+    expect(await stores.coordination.claimHandOff(sessionId, hash, CY, NOW + 2)).toBe("used");
   });
 
   it("refuses a code after it expired, and one never issued", async () => {
     const { sessionId } = await liveSession();
     const hash = handOffCodeHash(newHandOffCode());
     await stores.coordination.putHandOff(sessionId, hash, NOW + 60_000, "cognito:ana", NOW);
-    expect(await stores.coordination.claimHandOff(sessionId, hash, "cognito:ben", NOW + 60_000)).toBe("expired");
+    expect(await stores.coordination.claimHandOff(sessionId, hash, BEN, NOW + 60_000)).toBe("expired");
     const other = handOffCodeHash(newHandOffCode());
-    expect(await stores.coordination.claimHandOff(sessionId, other, "cognito:ben", NOW)).toBe("unknown");
+    expect(await stores.coordination.claimHandOff(sessionId, other, BEN, NOW)).toBe("unknown");
   });
 
   it("does not find a code under another session", async () => {
@@ -79,7 +81,19 @@ describe("hand-off codes in the coordination table", () => {
     const b = await liveSession();
     const hash = handOffCodeHash(newHandOffCode());
     await stores.coordination.putHandOff(a.sessionId, hash, NOW + 60_000, "cognito:ana", NOW);
-    expect(await stores.coordination.claimHandOff(b.sessionId, hash, "cognito:ben", NOW)).toBe("unknown");
+    expect(await stores.coordination.claimHandOff(b.sessionId, hash, BEN, NOW)).toBe("unknown");
+  });
+
+  it("a hand-off to a named presenter is claimed by that presenter only", async () => {
+    const { sessionId } = await liveSession();
+    const hash = handOffCodeHash(newHandOffCode());
+    await stores.coordination.putHandOff(sessionId, hash, NOW + 60_000, "cognito:ana", NOW, "ben@example.org");
+    expect(await stores.coordination.claimHandOff(sessionId, hash, CY, NOW)).toBe("for-another-presenter");
+    // A console signed in with the owner token carries no e-mail: not the named presenter either.
+    expect(await stores.coordination.claimHandOff(sessionId, hash, { ownerId: "local-owner" }, NOW)).toBe(
+      "for-another-presenter",
+    );
+    expect(await stores.coordination.claimHandOff(sessionId, hash, BEN, NOW)).toBe("claimed");
   });
 });
 

@@ -91,6 +91,22 @@ describe("presenter hand-off", () => {
     await socket.close();
   });
 
+  it("a hand-off named for a presenter refuses a console signed in as anyone else", async () => {
+    const { id, console: socket } = await liveSessionWithConsole();
+    const badName = await h.api("POST", `/sessions/${id}/handoffs`, { presenter: "not an e-mail" }, h.ownerToken);
+    expect(badName.status).toBe(400);
+    const named = await h.api("POST", `/sessions/${id}/handoffs`, { presenter: "Ben@Example.org" }, h.ownerToken);
+    expect(named.status, named.text).toBe(201);
+    const offer = HandOffResponse.parse(named.json);
+    expect(offer.presenter).toBe("ben@example.org");
+    // The owner-token console carries no e-mail: it is not Ben.
+    const claim = await h.api("POST", `/sessions/${id}/handoffs/claim`, { code: offer.code }, h.ownerToken);
+    expect(claim.status).toBe(403);
+    expect(claim.json.error.message).toMatch(/for another presenter/);
+    expect((await h.api("GET", `/sessions/${id}`, undefined, h.ownerToken)).json.hubEpoch).toBe(0);
+    await socket.close();
+  });
+
   it("only the owner creates a hand-off, and not for an ended session", async () => {
     const { id, console: socket } = await liveSessionWithConsole();
     const anonymous = await h.api("POST", `/sessions/${id}/handoffs`);

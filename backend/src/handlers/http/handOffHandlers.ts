@@ -25,14 +25,27 @@ import {
 /** `POST /sessions/{id}/handoffs` (owner): a one-time code another signed-in console claims the session with. */
 export async function createHandOff(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
   const { session, owner } = await requireOwnedSession(deps, event);
-  parseOrThrow(CreateHandOffRequest, optionalJsonBody(event), "the hand-off");
+  const { presenter } = parseOrThrow(CreateHandOffRequest, optionalJsonBody(event), "the hand-off");
   if (session.status === "ended")
     throw conflict(`session ${session.sessionId} has ended: there is nothing to hand off`);
   const code = newHandOffCode();
   const now = deps.now();
   const expiresAt = now + HANDOFF_VALID_MS;
-  await deps.stores.coordination.putHandOff(session.sessionId, handOffCodeHash(code), expiresAt, owner.ownerId, now);
-  const body: HandOffResponse = { sessionId: session.sessionId, code, expiresAt };
+  const forPresenter = presenter?.toLowerCase();
+  await deps.stores.coordination.putHandOff(
+    session.sessionId,
+    handOffCodeHash(code),
+    expiresAt,
+    owner.ownerId,
+    now,
+    forPresenter,
+  );
+  const body: HandOffResponse = {
+    sessionId: session.sessionId,
+    code,
+    expiresAt,
+    ...(forPresenter ? { presenter: forPresenter } : {}),
+  };
   return json(201, body);
 }
 
@@ -47,12 +60,7 @@ export async function claimHandOff(deps: BackendDeps, event: HttpEvent): Promise
   const { code } = parseOrThrow(ClaimHandOffRequest, jsonBody(event), "the claim");
   const session = await loadSession(deps, sessionId);
   if (session.status === "ended") throw conflict(`session ${sessionId} has ended: start a new one`);
-  const claim = await deps.stores.coordination.claimHandOff(
-    sessionId,
-    handOffCodeHash(code),
-    claimant.ownerId,
-    deps.now(),
-  );
+  const claim = await deps.stores.coordination.claimHandOff(sessionId, handOffCodeHash(code), claimant, deps.now());
   if (claim !== "claimed") throw handOffRefusal(claim);
   const from = { ownerId: session.ownerId, hubEpoch: session.hubEpoch ?? 0 };
   const claimed = await deps.stores.sessions.transferOwner(sessionId, from, claimant.ownerId, deps.now());

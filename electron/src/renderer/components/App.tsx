@@ -187,7 +187,11 @@ export function App({ stores }: AppProps) {
             />
           )}
           {live && talk.offeredHandOff.value && (
-            <HandOffPanel offer={talk.offeredHandOff.value} onClose={() => talk.dismissHandOff()} />
+            <HandOffPanel
+              offer={talk.offeredHandOff.value}
+              onNamePresenter={(email) => void talk.offerHandOff(email)}
+              onClose={() => talk.dismissHandOff()}
+            />
           )}
           {live && (
             <TranscriptPanel

@@ -2,6 +2,7 @@ import {
   ApiError,
   ClaimHandOffResponse,
   type ConfigDocument,
+  type CreateHandOffRequest,
   type CreateSessionRequest,
   HandOffResponse,
   LanguagesResponse,
@@ -115,10 +116,10 @@ export class ConsoleApi {
   }
 
   /** A one-time code another signed-in console takes the session over with. */
-  createHandOff(id: string): Promise<HandOffResponse> {
+  createHandOff(id: string, request: CreateHandOffRequest = {}): Promise<HandOffResponse> {
     return this.request(
       `/sessions/${encodeURIComponent(id)}/handoffs`,
-      { method: "POST", body: "{}" },
+      { method: "POST", body: JSON.stringify(request) },
       HandOffResponse,
     );
   }

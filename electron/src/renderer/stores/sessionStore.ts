@@ -25,6 +25,8 @@ export type Phase = "loading" | "sign-in" | "setup" | "live" | "ended" | "handed
 export interface OfferedHandOff {
   readonly link: string;
   readonly expiresAt: number;
+  /** The only presenter (e-mail) who may claim it, when one was named. */
+  readonly presenter?: string;
 }
 
 /**
@@ -252,16 +254,20 @@ export function createSessionStore(deps: {
       pendingHandOff.value = target;
       history.replaceState(null, "", `${location.pathname}${location.search}${fragmentWithoutHandOff(location.hash)}`);
     },
-    /** Asks the server for a one-time link another signed-in console takes this session over with. */
-    async offerHandOff(): Promise<void> {
+    /**
+     * Asks the server for a one-time link another signed-in console takes this session over
+     * with; naming a presenter (their sign-in e-mail) makes it theirs alone.
+     */
+    async offerHandOff(presenter?: string): Promise<void> {
       const live = session.value;
       const api = signIn.api;
       if (!live || !api) return;
       try {
-        const offer = await api.createHandOff(live.id);
+        const offer = await api.createHandOff(live.id, presenter ? { presenter } : {});
         offeredHandOff.value = {
           link: handOffLink(`${location.origin}${location.pathname}`, offer),
           expiresAt: offer.expiresAt,
+          ...(offer.presenter ? { presenter: offer.presenter } : {}),
         };
       } catch (err) {
         notices.push({ id: "handoff", level: "error", text: `No hand-off link: ${(err as Error).message}` });
