@@ -182,6 +182,8 @@ export const SessionOwnerView = SessionPublic.extend({
   /** Origins allowed to embed the player (`GET /sessions/{id}/embed`); empty: none. */
   embedOrigins: z.array(z.string()),
   channels: z.array(ChannelSummary),
+  /** How many times the session was handed to another console: a console live at an older count has stepped down. */
+  hubEpoch: z.number().int().nonnegative().optional(),
 });
 export type SessionOwnerView = z.infer<typeof SessionOwnerView>;
 
@@ -255,6 +257,39 @@ export type ListSessionsResponse = z.infer<typeof ListSessionsResponse>;
 /** `GET /sessions/{id}/channels` (owner): a master grant for every channel of the pool. */
 export const ChannelsResponse = z.object({ channels: z.array(SignalingGrant) });
 export type ChannelsResponse = z.infer<typeof ChannelsResponse>;
+
+/** The one-time code of a hand-off link (32 base64url characters, 192 random bits). */
+export const HandOffCode = z.string().regex(/^[A-Za-z0-9_-]{32}$/, "must be the code of a hand-off link");
+
+/**
+ * `POST /sessions/{id}/handoffs` (owner): `{}` (or no body) for a link anyone signed in may
+ * claim, or `presenter` (the e-mail a presenter signs in with) for a link only they may claim.
+ */
+export const CreateHandOffRequest = z.object({ presenter: z.email().max(254).optional() }).strict();
+export type CreateHandOffRequest = z.infer<typeof CreateHandOffRequest>;
+
+/** A hand-off link's code: another signed-in console claims the session with it once, before `expiresAt`. */
+export const HandOffResponse = z.object({
+  sessionId: SessionId,
+  code: HandOffCode,
+  /** Epoch milliseconds after which the code is refused. */
+  expiresAt: z.number(),
+  /** The only presenter who may claim it, when the owner named one. */
+  presenter: z.string().optional(),
+});
+export type HandOffResponse = z.infer<typeof HandOffResponse>;
+
+/** `POST /sessions/{id}/handoffs/claim` (a signed-in presenter): the code from the link. */
+export const ClaimHandOffRequest = z.object({ code: HandOffCode }).strict();
+export type ClaimHandOffRequest = z.infer<typeof ClaimHandOffRequest>;
+
+/** The session, now the claimant's, and the last segment stored: the new console numbers from the next one. */
+export const ClaimHandOffResponse = z.object({
+  session: SessionOwnerView,
+  /** -1 when no segment was stored yet. */
+  lastSeq: z.number().int().min(-1),
+});
+export type ClaimHandOffResponse = z.infer<typeof ClaimHandOffResponse>;
 
 export const TranscriptFormat = z.enum(["txt", "srt", "vtt"]);
 export type TranscriptFormat = z.infer<typeof TranscriptFormat>;

@@ -72,7 +72,13 @@ export const ConsoleStatusMessage = z
 export const ConsoleEndMessage = z.object({ action: z.literal("end") }).strict();
 
 /** Optional: asks for the current session status and listener counts (e.g. after a reconnect). */
-export const ConsoleHelloMessage = z.object({ action: z.literal("hello") }).strict();
+export const ConsoleHelloMessage = z
+  .object({
+    action: z.literal("hello"),
+    /** The hand-off count the console went live at: a console left behind by a hand-off is told so. */
+    hubEpoch: z.number().int().nonnegative().optional(),
+  })
+  .strict();
 
 export const ConsoleMessage = z.discriminatedUnion("action", [
   ConsoleSegmentMessage,
@@ -159,6 +165,16 @@ export const ChannelAddedMessage = z.object({
   signaling: SignalingGrant,
 });
 
+/**
+ * Tells a console that its session was handed to another console (now at `hubEpoch`): it stops
+ * recognition, speech and its master connections, and the new console carries on.
+ */
+export const HandedOffMessage = z.object({
+  type: z.literal("handed-off"),
+  hubEpoch: z.number().int().nonnegative(),
+});
+export type HandedOffMessage = z.infer<typeof HandedOffMessage>;
+
 /** Sent to the console per segment and language as stages complete (latency display). */
 export const SegmentProgressMessage = z.object({
   type: z.literal("segment-progress"),
@@ -191,6 +207,7 @@ export const ServerMessage = z.discriminatedUnion("type", [
   SourceLanguageMessage,
   ListenerCountsMessage,
   ChannelAddedMessage,
+  HandedOffMessage,
   SegmentProgressMessage,
   LanguageChangedMessage,
   ErrorMessage,

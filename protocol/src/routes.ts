@@ -12,6 +12,8 @@ export const HTTP_ROUTES = [
   "POST /sessions/{id}/listeners",
   "POST /sessions/{id}/listeners/{listenerId}/refresh",
   "GET /sessions/{id}/channels",
+  "POST /sessions/{id}/handoffs",
+  "POST /sessions/{id}/handoffs/claim",
   "GET /sessions/{id}/transcript",
   "GET /sessions/{id}/report",
   /** The embeddable player's HTML, with the session's `frame-ancestors` allow-list. */
@@ -28,6 +30,8 @@ export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
   "DELETE /sessions/{id}",
   "GET /sessions/{id}/channels",
   "GET /sessions/{id}/report",
+  "POST /sessions/{id}/handoffs",
+  "POST /sessions/{id}/handoffs/claim",
   "GET /languages",
 ];
 

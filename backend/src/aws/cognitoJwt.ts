@@ -25,6 +25,6 @@ export function cognitoJwtVerify(userPoolId: string, clientId: string, jwksUri?:
   );
   return async (token) => {
     const payload = await verifier.verify(token);
-    return { sub: payload.sub };
+    return { sub: payload.sub, ...(typeof payload.email === "string" ? { email: payload.email } : {}) };
   };
 }

@@ -48,19 +48,20 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
   {
     ...FUNCTION_SETTINGS.HttpApiFunction,
     id: "OwnerHttpFunction",
-    description: "HTTP API, presenter routes: create, list, change and end sessions; master channel grants",
+    description: "HTTP API, presenter routes: create, list, change, hand off and end sessions; master channel grants",
     trigger: "httpApi",
     routes: OWNER_HTTP_ROUTES,
     tables: {
       sessions: "readWrite",
+      // A hand-off's claim tells the new console the last stored segment, to number after it;
+      // the session report reads the stored segments' stage times and translations.
+      segments: "read",
       // Ending a session drops its listeners and tells everyone (connections).
       listeners: "readWrite",
       connections: "readWrite",
       rateLimits: "readWrite",
       // A vanished listener found while fanning out changes the (versioned) listener counts.
       coordination: "readWrite",
-      // The session report reads the stored segments' stage times and translations.
-      segments: "read",
     },
     // Creates the first channel, presigns the console's master URLs, deletes channels and the terminology when the session ends.
     // Ending a session publishes its status to every language's caption channel.

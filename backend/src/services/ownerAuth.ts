@@ -7,6 +7,8 @@ import { timingSafeEqual } from "node:crypto";
 
 export interface OwnerIdentity {
   readonly ownerId: string;
+  /** The signed-in presenter's e-mail, lower case (Cognito sign-in only): a hand-off may name it. */
+  readonly email?: string;
 }
 
 export interface OwnerAuthenticator {
@@ -26,7 +28,7 @@ export type OwnerAuthConfig =
     };
 
 /** Verifies a JWT and returns its payload; throws when it is not valid. */
-export type JwtVerify = (token: string) => Promise<{ readonly sub: string }>;
+export type JwtVerify = (token: string) => Promise<{ readonly sub: string; readonly email?: string }>;
 
 export const LOCAL_OWNER_ID = "local-owner";
 
@@ -47,7 +49,8 @@ export function cognitoAuthenticator(verify: JwtVerify): OwnerAuthenticator {
     async authenticate(token) {
       try {
         const payload = await verify(token);
-        return { ownerId: `cognito:${payload.sub}` };
+        const email = payload.email?.toLowerCase();
+        return { ownerId: `cognito:${payload.sub}`, ...(email ? { email } : {}) };
       } catch {
         return undefined;
       }

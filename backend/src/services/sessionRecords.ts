@@ -51,6 +51,8 @@ export interface SessionRecord {
   readonly vocabulary?: { readonly name: string; readonly phrasesKey: string };
   /** The Transcribe vocabulary filter holding the word filter's source words; an empty key: deleted. */
   readonly vocabularyFilter?: { readonly name: string; readonly wordsKey: string };
+  /** How many times the session was handed to another console (absent: never). */
+  readonly hubEpoch?: number;
 }
 
 export function hashPasscode(passcode: string, salt: string): string {
@@ -150,6 +152,7 @@ export function toSessionOwnerView(
     listenerPageUrl: listenerPageUrl(listenerUrl, record.sessionId),
     embedOrigins: [...(record.embedOrigins ?? [])],
     channels: record.channels.map((c) => ({ channelArn: c.channelArn, viewers: viewersByChannel[c.channelArn] ?? 0 })),
+    hubEpoch: record.hubEpoch ?? 0,
   };
 }
 

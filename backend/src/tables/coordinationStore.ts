@@ -361,6 +361,78 @@ export class CoordinationStore {
     }
   }
 
+  // ---- hand-offs -------------------------------------------------------------------
+
+  /** Stores a one-time hand-off under the hash of its code (the code itself is never stored). */
+  async putHandOff(
+    sessionId: string,
+    codeHash: string,
+    validUntil: number,
+    createdBy: string,
+    now: number,
+    forPresenter?: string,
+  ): Promise<void> {
+    await this.dynamo.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          sessionId,
+          item: `${HANDOFF_PREFIX}${codeHash}`,
+          createdBy,
+          ...(forPresenter ? { forPresenter } : {}),
+          validUntil,
+          expiresAt: Math.ceil(validUntil / 1000) + HANDOFF_TTL_GRACE_SECONDS,
+          createdAt: now,
+        },
+        ConditionExpression: "attribute_not_exists(#i)",
+        ExpressionAttributeNames: { "#i": "item" },
+      }),
+    );
+  }
+
+  /**
+   * Uses a hand-off once: marks it claimed by `claimedBy` only if it exists, is unclaimed and
+   * still valid, in one conditional write, so of two claims with the same code one wins. The
+   * condition checks `validUntil` itself: TTL deletes expired items only eventually
+   * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/howitworks-ttl.html).
+   */
+  async claimHandOff(
+    sessionId: string,
+    codeHash: string,
+    claimant: { readonly ownerId: string; readonly email?: string },
+    now: number,
+  ): Promise<HandOffClaim> {
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId, item: `${HANDOFF_PREFIX}${codeHash}` },
+          UpdateExpression: "SET claimedBy = :by, claimedAt = :now",
+          ConditionExpression:
+            "attribute_exists(validUntil) AND attribute_not_exists(claimedAt) AND validUntil > :now AND " +
+            "(attribute_not_exists(forPresenter) OR forPresenter = :email)",
+          // An empty e-mail matches no named presenter (owner-token consoles carry none).
+          ExpressionAttributeValues: { ":by": claimant.ownerId, ":now": now, ":email": claimant.email ?? "" },
+        }),
+      );
+      return "claimed";
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    // Refused: read why, so the presenter is told what to do.
+    const out = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { sessionId, item: `${HANDOFF_PREFIX}${codeHash}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return "unknown";
+    if (out.Item.claimedAt !== undefined) return "used";
+    if (Number(out.Item.validUntil) <= now) return "expired";
+    return "for-another-presenter";
+  }
+
   // ---- partials --------------------------------------------------------------------
 
   // ---- console connections -------------------------------------------------------
@@ -441,6 +513,10 @@ export interface ListenerTimelineSample {
   readonly total: number;
   readonly byLanguage: Readonly<Record<string, number>>;
 }
+/** `handoff#<sha256 of the code>`: a one-time hand-off of the session to another console. */
+const HANDOFF_PREFIX = "handoff#";
+/** A used or expired hand-off stays a day (TTL), so a late claim is told it was used, not that it never existed. */
+const HANDOFF_TTL_GRACE_SECONDS = 86_400;
 /** The session's open console connections, one attribute each: `console#<connectionId>` = connectedAt. */
 const CONSOLES_ITEM = "consoles";
 const CONSOLE_PREFIX = "console#";
@@ -448,6 +524,9 @@ const VIEWERS_ITEM = "listener-viewers";
 const VIEWER_PREFIX = "v#";
 /** Attributes of the counters item that are not counters. */
 const NOT_COUNTERS = new Set(["sessionId", "item", "version", "expiresAt"]);
+
+/** What a hand-off claim found: it claimed it, or why not. */
+export type HandOffClaim = "claimed" | "unknown" | "used" | "expired" | "for-another-presenter";
 
 /** The session's stored counts as one read found them. */
 export interface StoredCounts {

@@ -103,7 +103,8 @@ export const TABLES = {
    * segment published in that language), `slot#<channel>#<slot>` (which listener holds an
    * audio slot, and until when), `listener-counts` (the listener counters and their version),
    * `listener-viewers` (each audio viewer's language), `partials#<second>` (the console's
-   * partials in that second). Expire by TTL.
+   * partials in that second), `handoff#<code hash>` (a one-time hand-off to another console).
+   * Expire by TTL.
    */
   coordination: {
     tableName: "BabelcastCoordination",

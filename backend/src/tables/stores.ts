@@ -122,6 +122,44 @@ export class SessionStore {
     }
   }
 
+  /**
+   * Makes `toOwnerId` the owner and counts one more hand-off, only while the session is still
+   * `from`'s at the hand-off count `from.hubEpoch` and open: of two claims racing, one wins.
+   */
+  async transferOwner(
+    sessionId: string,
+    from: { readonly ownerId: string; readonly hubEpoch: number },
+    toOwnerId: string,
+    now: number,
+  ): Promise<SessionRecord | undefined> {
+    try {
+      const out = await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId },
+          UpdateExpression: "SET ownerId = :to, hubEpoch = :next, updatedAt = :now",
+          ConditionExpression:
+            "ownerId = :from AND #status <> :ended AND " +
+            (from.hubEpoch === 0 ? "(attribute_not_exists(hubEpoch) OR hubEpoch = :e)" : "hubEpoch = :e"),
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":to": toOwnerId,
+            ":from": from.ownerId,
+            ":e": from.hubEpoch,
+            ":next": from.hubEpoch + 1,
+            ":now": now,
+            ":ended": "ended",
+          },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return out.Attributes as SessionRecord;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
   async listByOwner(ownerId: string): Promise<SessionRecord[]> {
     return allItems<SessionRecord>(this.dynamo, {
       query: {
@@ -435,6 +473,23 @@ export class SegmentStore {
         ConsistentRead: true,
       },
     });
+  }
+
+  /** The highest seq stored for the session, -1 when none is: one item read, newest first. */
+  async lastSeq(sessionId: string): Promise<number> {
+    const out = await this.dynamo.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: "sessionId = :s",
+        ExpressionAttributeValues: { ":s": sessionId },
+        ProjectionExpression: "seq",
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const seq = (out.Items?.[0] as { seq?: number } | undefined)?.seq;
+    return typeof seq === "number" ? seq : -1;
   }
 
   /** Segments after `afterSeq`, oldest first; with `first`, only the first `first` of them. */

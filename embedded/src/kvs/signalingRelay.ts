@@ -138,7 +138,12 @@ export class SignalingRelay {
     }
   }
 
-  /** Registers an admitted connection; a previous one with the same identity is closed. */
+  /**
+   * Registers an admitted connection; a previous one with the same identity is closed: "If more
+   * than one client connects as master to a specific channel, then the most recent request takes
+   * precedence" (https://docs.aws.amazon.com/kinesisvideostreams-webrtc-dg/latest/devguide/ConnectAsMaster.html).
+   * A presenter hand-off relies on it: the new console's master connection replaces the old one's.
+   */
   attach(
     channelArn: string,
     role: SignalingRole,

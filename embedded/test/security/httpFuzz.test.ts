@@ -1,4 +1,6 @@
 import {
+  ClaimHandOffRequest,
+  CreateHandOffRequest,
   CreateSessionRequest,
   HTTP_ROUTES,
   type HttpRouteKey,
@@ -382,6 +384,45 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
         unknownId().map((id) => ({ auth: owner, path: `/sessions/${id}/report` })),
       ),
       "GET",
+    ),
+    "POST /sessions/{id}/handoffs": finish(
+      fc.oneof(
+        fc.record({ auth: bad }).map(({ auth }) => ({ auth, path: `${live}/handoffs` })),
+        unknownId().map((id) => ({ auth: owner, path: `/sessions/${id}/handoffs` })),
+        fc.constant({ auth: owner, path: `/sessions/${ids.ended}/handoffs` }),
+        // An empty body is a valid request (it would create a hand-off): only the broken ones here.
+        badBodies({ presenter: "ana" }, isValid(CreateHandOffRequest))
+          .filter((b) => String(b.body ?? "").length > 0)
+          .map((b) => ({ ...b, auth: owner, path: `${live}/handoffs` })),
+      ),
+      "POST",
+    ),
+    "POST /sessions/{id}/handoffs/claim": finish(
+      fc.oneof(
+        fc
+          .record({ auth: bad, code: fc.stringMatching(/^[A-Za-z0-9_-]{32}$/) })
+          .map(({ auth, code }) => ({ auth, path: `${live}/handoffs/claim`, body: json({ code }) })),
+        // Well-formed codes nobody issued.
+        fc
+          .stringMatching(/^[A-Za-z0-9_-]{32}$/)
+          .map((code) => ({ auth: owner, path: `${live}/handoffs/claim`, body: json({ code }) })),
+        unknownId().map((id) => ({
+          auth: owner,
+          path: `/sessions/${id}/handoffs/claim`,
+          body: json({ code: "A".repeat(32) }),
+        })),
+        fc.constant({
+          auth: owner,
+          path: `/sessions/${ids.ended}/handoffs/claim`,
+          body: json({ code: "A".repeat(32) }),
+        }),
+        badBodies({ code: "A".repeat(32) }, isValid(ClaimHandOffRequest)).map((b) => ({
+          ...b,
+          auth: owner,
+          path: `${live}/handoffs/claim`,
+        })),
+      ),
+      "POST",
     ),
     "GET /sessions/{id}/transcript": finish(
       fc.oneof(

@@ -3,6 +3,7 @@ import { ApiFailure } from "../../services/apiErrors.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { listChannels } from "./channelsHandler.js";
 import { embedPlayer } from "./embedHandler.js";
+import { claimHandOff, createHandOff } from "./handOffHandlers.js";
 import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
 import { listLanguages } from "./languagesHandler.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
@@ -21,6 +22,8 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "POST /sessions/{id}/listeners": joinSession,
   "POST /sessions/{id}/listeners/{listenerId}/refresh": refreshListener,
   "GET /sessions/{id}/channels": listChannels,
+  "POST /sessions/{id}/handoffs": createHandOff,
+  "POST /sessions/{id}/handoffs/claim": claimHandOff,
   "GET /sessions/{id}/transcript": exportTranscript,
   "GET /sessions/{id}/report": sessionReportHandler,
   "GET /sessions/{id}/embed": embedPlayer,

@@ -157,10 +157,14 @@ const RESEND_LIMIT = REPLAY_PAGE_CAPTIONS;
 async function onHello(ctx: MessageContext): Promise<void> {
   // Checked before any table read: a malformed hello costs no database work.
   let lastSeq: number | undefined;
-  if (ctx.identity.role === "console") parse(ctx, ConsoleHelloMessage, "the hello");
+  let consoleEpoch: number | undefined;
+  if (ctx.identity.role === "console") consoleEpoch = parse(ctx, ConsoleHelloMessage, "the hello").hubEpoch;
   else lastSeq = parse(ctx, ListenerHelloMessage, "the hello").lastSeq;
   const session = await ctx.deps.stores.sessions.get(ctx.identity.sessionId);
   if (!session) throw notFound(`session ${ctx.identity.sessionId} no longer exists`);
+  const hubEpoch = session.hubEpoch ?? 0;
+  // A console that was away when its session was handed off learns it on its way back.
+  if (consoleEpoch !== undefined && consoleEpoch < hubEpoch) return reply(ctx, { type: "handed-off", hubEpoch });
   if (lastSeq === undefined) {
     await reply(ctx, { type: "session-status", status: session.status, muted: session.muted });
     await sendCounts(ctx, session.sessionId);

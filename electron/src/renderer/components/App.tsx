@@ -4,6 +4,7 @@ import { shortcutFor } from "../console/shortcuts.js";
 import type { ConsoleStores } from "../console/wireConsole.js";
 import { AudioInputPanel } from "./AudioInputPanel.js";
 import { DiagnosticsPanel } from "./DiagnosticsPanel.js";
+import { HandOffPanel } from "./HandOffPanel.js";
 import { LatencyChart } from "./LatencyChart.js";
 import { CostPanel, CountsPanel, ExportPanel, HealthPanel, TranscriptPanel } from "./LiveView.js";
 import { NoticeList } from "./NoticeList.js";
@@ -144,6 +145,9 @@ export function App({ stores }: AppProps) {
             >
               Diagnostics
             </button>
+            <button type="button" data-testid="hand-off" onClick={() => void talk.offerHandOff()}>
+              Hand off
+            </button>
             <button
               type="button"
               class="danger"
@@ -217,6 +221,18 @@ export function App({ stores }: AppProps) {
               }}
               onCreate={(r) => talk.create(r)}
               onReopen={(x) => talk.reopen(x)}
+              handOffLink={(() => {
+                const pending = talk.pendingHandOff.value;
+                return pending ? `#handoff=${pending.sessionId}.${pending.code}` : "";
+              })()}
+              onTakeOver={(link) => talk.claimHandOff(link)}
+            />
+          )}
+          {live && talk.offeredHandOff.value && (
+            <HandOffPanel
+              offer={talk.offeredHandOff.value}
+              onNamePresenter={(email) => void talk.offerHandOff(email)}
+              onClose={() => talk.dismissHandOff()}
             />
           )}
           {live && (
@@ -225,6 +241,15 @@ export function App({ stores }: AppProps) {
               segments={recognition.segments.value}
               targetLanguages={session.targetLanguages}
             />
+          )}
+          {phase === "handed-off" && session && (
+            <section class="panel" data-testid="handed-off">
+              <h2>Handed off</h2>
+              <p>
+                Another console took over <strong>{session.title}</strong> ({session.id}): it broadcasts now, with the
+                same link and listeners. This console stopped its recognition, voices and audio to listeners.
+              </p>
+            </section>
           )}
           {phase === "ended" && session && (
             <section class="panel" data-testid="ended">

@@ -19,7 +19,7 @@ export function TranscriptPanel({ partial, segments, targetLanguages }: Transcri
       <h2>Transcript</h2>
       <ol class="segments">
         {segments.slice(-30).map((s) => (
-          <li key={s.seq} data-testid="segment">
+          <li key={s.seq} data-testid="segment" data-seq={s.seq}>
             <p class="source">{s.text}</p>
             {targetLanguages.map((l) =>
               s.translations[l] || s.errors[l] ? (

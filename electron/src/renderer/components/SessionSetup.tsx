@@ -12,10 +12,22 @@ export interface SessionSetupProps {
   readonly loadLanguages: (source: string) => Promise<LanguagesResponse>;
   readonly onCreate: (request: CreateSessionRequest) => Promise<void>;
   readonly onReopen: (session: SessionOwnerView) => Promise<void>;
+  /** A hand-off link the console was opened with (empty: none). */
+  readonly handOffLink: string;
+  /** Takes a session over with a hand-off link; throws what to tell the presenter. */
+  readonly onTakeOver: (link: string) => Promise<void>;
 }
 
 /** A running session to reopen, and the form for a new one. */
-export function SessionSetup({ resumable, defaults, loadLanguages, onCreate, onReopen }: SessionSetupProps) {
+export function SessionSetup({
+  resumable,
+  defaults,
+  loadLanguages,
+  onCreate,
+  onReopen,
+  handOffLink,
+  onTakeOver,
+}: SessionSetupProps) {
   const [title, setTitle] = useState("");
   const [source, setSource] = useState(defaults.sourceLanguage);
   const [targets, setTargets] = useState<string[]>(defaults.targetLanguages);
@@ -27,6 +39,9 @@ export function SessionSetup({ resumable, defaults, loadLanguages, onCreate, onR
   const [busy, setBusy] = useState(false);
   const [availability, setAvailability] = useState<LanguagesResponse>();
   const [availabilityError, setAvailabilityError] = useState<string>();
+  const [takeOverLink, setTakeOverLink] = useState(handOffLink);
+  const [takeOverError, setTakeOverError] = useState<string>();
+  const [takingOver, setTakingOver] = useState(false);
 
   // The parent passes a new function each render: keep the latest without refetching for it.
   const load = useRef(loadLanguages);
@@ -86,8 +101,43 @@ export function SessionSetup({ resumable, defaults, loadLanguages, onCreate, onR
     }
   };
 
+  const takeOver = async (e: Event) => {
+    e.preventDefault();
+    setTakingOver(true);
+    setTakeOverError(undefined);
+    try {
+      await onTakeOver(takeOverLink);
+    } catch (err) {
+      setTakeOverError((err as Error).message);
+    } finally {
+      setTakingOver(false);
+    }
+  };
+
   return (
     <div class="setup">
+      <section class="panel take-over" data-testid="take-over">
+        <h2>Take over a session</h2>
+        <form onSubmit={takeOver}>
+          <label>
+            Hand-off link from the other console
+            <input
+              data-testid="takeover-link"
+              value={takeOverLink}
+              placeholder="…#handoff=amber-harbor-482.…"
+              onInput={(e) => setTakeOverLink((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <button type="submit" data-testid="takeover" disabled={takingOver || !takeOverLink.trim()}>
+            {takingOver ? "Taking over…" : "Take over"}
+          </button>
+          {takeOverError && (
+            <p class="error" data-testid="takeover-error">
+              {takeOverError}
+            </p>
+          )}
+        </form>
+      </section>
       {resumable && (
         <section class="panel resume" data-testid="resume-session">
           <h2>Session still running</h2>

@@ -141,6 +141,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
     async boot(): Promise<void> {
       await settings.load();
       signIn.readTokenFromLocation();
+      session.readHandOffFromLocation();
       void audioInput.open();
       await signIn.loadConfig();
     },

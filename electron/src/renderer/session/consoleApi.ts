@@ -1,7 +1,10 @@
 import {
   ApiError,
+  ClaimHandOffResponse,
   type ConfigDocument,
+  type CreateHandOffRequest,
   type CreateSessionRequest,
+  HandOffResponse,
   LanguagesResponse,
   SessionOwnerView,
   SessionReport,
@@ -116,6 +119,24 @@ export class ConsoleApi {
   /** The session's report so far: listeners over time, latency per stage, losses. */
   report(id: string): Promise<SessionReport> {
     return this.request(`/sessions/${encodeURIComponent(id)}/report`, {}, SessionReport);
+  }
+
+  /** A one-time code another signed-in console takes the session over with. */
+  createHandOff(id: string, request: CreateHandOffRequest = {}): Promise<HandOffResponse> {
+    return this.request(
+      `/sessions/${encodeURIComponent(id)}/handoffs`,
+      { method: "POST", body: JSON.stringify(request) },
+      HandOffResponse,
+    );
+  }
+
+  /** Takes the session over with a hand-off code: it becomes this presenter's, this console its media hub. */
+  claimHandOff(id: string, code: string): Promise<ClaimHandOffResponse> {
+    return this.request(
+      `/sessions/${encodeURIComponent(id)}/handoffs/claim`,
+      { method: "POST", body: JSON.stringify({ code }) },
+      ClaimHandOffResponse,
+    );
   }
 
   /** The transcript file as the server renders it. */

@@ -2,6 +2,7 @@ import {
   ChannelAddedMessage,
   type CreateSessionRequest,
   ErrorMessage,
+  HandedOffMessage,
   ListenerCountsMessage,
   languageInfo,
   SegmentProgressMessage,
@@ -15,12 +16,27 @@ import { batch, type ReadonlySignal, signal } from "@preact/signals";
 import { saveDownload } from "../platform/saveDownload.js";
 import type { CommittedSegment } from "../recognition/committedSegment.js";
 import { ControlSocket, type SocketState } from "../session/controlSocket.js";
+import { fragmentWithoutHandOff, type HandOffTarget, handOffLink, parseHandOffLink } from "../session/handOffLink.js";
 import { PartialThrottle } from "../session/partialThrottle.js";
 import type { NoticesStore } from "./noticesStore.js";
 import type { SettingsStore } from "./settingsStore.js";
 import type { SignInStore } from "./signInStore.js";
 
-export type Phase = "loading" | "sign-in" | "setup" | "live" | "ended";
+export type Phase = "loading" | "sign-in" | "setup" | "live" | "ended" | "handed-off";
+
+/** A hand-off link this console offered, until another console claims it or it expires. */
+export interface OfferedHandOff {
+  readonly link: string;
+  readonly expiresAt: number;
+  /** The only presenter (e-mail) who may claim it, when one was named. */
+  readonly presenter?: string;
+}
+
+/**
+ * Segment numbers the new console skips after the last stored one: segments the old console
+ * had in flight when it was told to step down land in this gap, never on the new console's numbers.
+ */
+export const HANDOFF_SEQ_GAP = 1000;
 
 export interface Counts {
   readonly total: number;
@@ -41,7 +57,7 @@ export interface SessionEvents {
   onSpeechFrame(frame: ArrayBuffer): void;
   /** The source language changed (here, by identification, or on another console): recognition follows. */
   onSourceChanged(session: SessionOwnerView): void;
-  /** The session ended (by the presenter or the server): everything live stops. */
+  /** The session ended (by the presenter or the server), or went to another console: everything live stops. */
   onEnded(): Promise<void>;
 }
 
@@ -64,8 +80,12 @@ export function createSessionStore(deps: {
   const startedAt = signal<number | undefined>(undefined);
   const counts = signal<Counts>({ total: 0, byLanguage: {}, byChannel: {}, captionsOnly: 0 });
   const socketState = signal<SocketState>("closed");
+  const offeredHandOff = signal<OfferedHandOff | undefined>(undefined);
+  const pendingHandOff = signal<HandOffTarget | undefined>(undefined);
   let socket: ControlSocket | undefined;
   let nextSeq = 0;
+  /** The session's hand-off count this console went live at: a higher one means it was handed on. */
+  let hubEpoch = 0;
   /** The highest counts version taken (messages from different server containers can cross). */
   let countsVersion = -1;
   // At most MAX_PARTIALS_PER_SECOND partials a second reach the server (it drops the rest).
@@ -117,6 +137,11 @@ export function createSessionStore(deps: {
         if (m.success) applySource(m.data.sourceLanguage, m.data.targetLanguages);
         return;
       }
+      case "handed-off": {
+        const m = HandedOffMessage.safeParse(raw);
+        if (m.success && m.data.hubEpoch > hubEpoch) void stepDown();
+        return;
+      }
       case "session-status": {
         const m = SessionStatusMessage.safeParse(raw);
         if (m.success && m.data.status === "ended") void end();
@@ -140,9 +165,11 @@ export function createSessionStore(deps: {
       paused.value = live.status === "paused";
       muted.value = live.muted;
       startedAt.value = Date.now();
+      offeredHandOff.value = undefined;
       phase.value = "live";
     });
     countsVersion = -1;
+    hubEpoch = live.hubEpoch ?? 0;
     socket = new ControlSocket(
       async () =>
         `${config.webSocketUrl}?role=console&sessionId=${encodeURIComponent(live.id)}&token=${encodeURIComponent(await signIn.bearer())}`,
@@ -152,7 +179,7 @@ export function createSessionStore(deps: {
         onState: (state) => {
           socketState.value = state;
           // After a reconnect: ask for the current counts (and so every viewer's language).
-          if (state === "open") socket?.send({ action: "hello" });
+          if (state === "open") socket?.send({ action: "hello", hubEpoch });
           if (state === "reconnecting")
             notices.push({ id: "socket", level: "warning", text: "Lost the connection to the server: reconnecting…" });
           else if (state === "open") notices.clear("socket");
@@ -181,8 +208,27 @@ export function createSessionStore(deps: {
     phase.value = "ended";
   };
 
+  /**
+   * Another console took the session over: this one stops sending first (nothing more may carry
+   * its segment numbers), then stops recognition, speech and its master connections.
+   */
+  const stepDown = async (): Promise<void> => {
+    if (phase.value !== "live") return;
+    partials.cancel();
+    socket?.close();
+    socket = undefined;
+    await events.onEnded();
+    batch(() => {
+      offeredHandOff.value = undefined;
+      phase.value = "handed-off";
+    });
+  };
+
   return {
     phase: phase as ReadonlySignal<Phase>,
+    offeredHandOff: offeredHandOff as ReadonlySignal<OfferedHandOff | undefined>,
+    /** A hand-off link this console was opened with, to take over from the setup screen. */
+    pendingHandOff: pendingHandOff as ReadonlySignal<HandOffTarget | undefined>,
     resumable: resumable as ReadonlySignal<SessionOwnerView | undefined>,
     session: session as ReadonlySignal<SessionOwnerView | undefined>,
     paused: paused as ReadonlySignal<boolean>,
@@ -219,6 +265,48 @@ export function createSessionStore(deps: {
       // Segment numbers must keep rising across restarts: start above anything sent before.
       nextSeq = Math.max(0, Math.floor((Date.now() - running.createdAt) / 100));
       goLive(running);
+    },
+    /** Reads a hand-off link from the address (`#handoff=…`) and takes it out of the address bar. */
+    readHandOffFromLocation(): void {
+      const target = parseHandOffLink(location.hash);
+      if (!target) return;
+      pendingHandOff.value = target;
+      history.replaceState(null, "", `${location.pathname}${location.search}${fragmentWithoutHandOff(location.hash)}`);
+    },
+    /**
+     * Asks the server for a one-time link another signed-in console takes this session over
+     * with; naming a presenter (their sign-in e-mail) makes it theirs alone.
+     */
+    async offerHandOff(presenter?: string): Promise<void> {
+      const live = session.value;
+      const api = signIn.api;
+      if (!live || !api) return;
+      try {
+        const offer = await api.createHandOff(live.id, presenter ? { presenter } : {});
+        offeredHandOff.value = {
+          link: handOffLink(`${location.origin}${location.pathname}`, offer),
+          expiresAt: offer.expiresAt,
+          ...(offer.presenter ? { presenter: offer.presenter } : {}),
+        };
+      } catch (err) {
+        notices.push({ id: "handoff", level: "error", text: `No hand-off link: ${(err as Error).message}` });
+      }
+    },
+    dismissHandOff(): void {
+      offeredHandOff.value = undefined;
+    },
+    /** Takes a session over with a hand-off link: this console becomes its media hub. Throws what to tell the presenter. */
+    async claimHandOff(pasted: string): Promise<void> {
+      const api = signIn.api;
+      if (!api) return;
+      const target = parseHandOffLink(pasted);
+      if (!target)
+        throw new Error("That is not a hand-off link: paste the whole link the other console shows under Hand off.");
+      const claimed = await api.claimHandOff(target.sessionId, target.code);
+      pendingHandOff.value = undefined;
+      // Numbering continues after the last stored segment (and the old console's in-flight ones).
+      nextSeq = claimed.lastSeq + 1 + HANDOFF_SEQ_GAP;
+      goLive(claimed.session);
     },
     /** The next segment number of this session. */
     allocateSeq(): number {
