@@ -4,6 +4,7 @@ export * from "./captionChannels.js";
 export * from "./config.js";
 export * from "./costEstimate.js";
 export * from "./grantExpiry.js";
+export * from "./interpreters.js";
 export * from "./languages.js";
 export * from "./lifecycleEvents.js";
 export * from "./messages.js";

@@ -12,6 +12,8 @@ export const HTTP_ROUTES = [
   "POST /sessions/{id}/listeners",
   "POST /sessions/{id}/listeners/{listenerId}/refresh",
   "GET /sessions/{id}/channels",
+  "POST /sessions/{id}/interpreters",
+  "POST /sessions/{id}/interpreters/join",
   "GET /sessions/{id}/transcript",
   "GET /languages",
 ] as const;
@@ -24,6 +26,7 @@ export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
   "PATCH /sessions/{id}",
   "DELETE /sessions/{id}",
   "GET /sessions/{id}/channels",
+  "POST /sessions/{id}/interpreters",
   "GET /languages",
 ];
 

@@ -3,6 +3,7 @@ import { ApiFailure } from "../../services/apiErrors.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { listChannels } from "./channelsHandler.js";
 import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
+import { createInterpreterInvite, joinAsInterpreter } from "./interpretersHandlers.js";
 import { listLanguages } from "./languagesHandler.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
 import { createSession, endSession, getSession, listSessions, updateSession } from "./sessionsHandlers.js";
@@ -19,6 +20,8 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "POST /sessions/{id}/listeners": joinSession,
   "POST /sessions/{id}/listeners/{listenerId}/refresh": refreshListener,
   "GET /sessions/{id}/channels": listChannels,
+  "POST /sessions/{id}/interpreters": createInterpreterInvite,
+  "POST /sessions/{id}/interpreters/join": joinAsInterpreter,
   "GET /sessions/{id}/transcript": exportTranscript,
   "GET /languages": listLanguages,
 };
