@@ -4,6 +4,7 @@ import { shortcutFor } from "../console/shortcuts.js";
 import type { ConsoleStores } from "../console/wireConsole.js";
 import { AudioInputPanel } from "./AudioInputPanel.js";
 import { DiagnosticsPanel } from "./DiagnosticsPanel.js";
+import { InterpretersPanel, InviteDialog } from "./InterpretersPanel.js";
 import { LatencyChart } from "./LatencyChart.js";
 import { CostPanel, CountsPanel, ExportPanel, HealthPanel, TranscriptPanel } from "./LiveView.js";
 import { NoticeList } from "./NoticeList.js";
@@ -26,7 +27,19 @@ function useMinutesSince(start: number | undefined): number {
 }
 
 export function App({ stores }: AppProps) {
-  const { notices, panels, settings, signIn, audioInput, session: talk, recognition, latency, speech, media } = stores;
+  const {
+    notices,
+    panels,
+    settings,
+    signIn,
+    audioInput,
+    session: talk,
+    recognition,
+    latency,
+    speech,
+    media,
+    interpreters,
+  } = stores;
   const phase = talk.phase.value;
   const session = talk.session.value;
   const config = signIn.config.value;
@@ -201,6 +214,11 @@ export function App({ stores }: AppProps) {
         {live && (
           <aside class="right">
             <CountsPanel counts={talk.counts.value} session={session} />
+            <InterpretersPanel
+              targetLanguages={session.targetLanguages}
+              interpreted={speech.interpreted.value}
+              onInvite={(l) => void interpreters.inviteFor(l)}
+            />
             <HealthPanel
               socket={talk.socketState.value}
               channels={media.channels.value}
@@ -225,6 +243,9 @@ export function App({ stores }: AppProps) {
         )}
       </main>
       {live && panels.diagnosticsOpen.value && <DiagnosticsPanel viewers={media.viewers.value} />}
+      {live && interpreters.invite.value && (
+        <InviteDialog invite={interpreters.invite.value} onClose={() => interpreters.closeInvite()} />
+      )}
       {live && panels.qrOpen.value && (
         <QrOverlay
           joinUrl={session.listenerPageUrl}

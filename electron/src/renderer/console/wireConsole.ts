@@ -3,6 +3,7 @@ import { settingsSource } from "../platform/settingsSource.js";
 import type { Synthesize } from "../speech/pollySynthesizer.js";
 import type { SpeechFrameDecoder } from "../speech/speechFrames.js";
 import { createAudioInputStore } from "../stores/audioInputStore.js";
+import { createInterpretersStore } from "../stores/interpretersStore.js";
 import { createLatencyStore } from "../stores/latencyStore.js";
 import { createMediaStore } from "../stores/mediaStore.js";
 import { createNoticesStore } from "../stores/noticesStore.js";
@@ -84,6 +85,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
         await recognition.stop();
         media.close();
         speech.close();
+        interpreters.closeInvite();
         panels.qrOpen.value = false;
       },
     },
@@ -103,11 +105,18 @@ export function wireConsole(deps: ConsoleDeps = {}) {
     onTrackAdded: () => media.refreshTracks(),
     ...(deps.decodeSpeech ? { decodeSpeech: deps.decodeSpeech } : {}),
   });
-  const media = createMediaStore({ notices, trackFor: (language) => speech.trackFor(language) });
+  const media = createMediaStore({
+    notices,
+    trackFor: (language) => speech.trackFor(language),
+    onInterpreter: (language, track, live) => speech.setInterpreter(language, track, live),
+  });
+
+  const interpreters = createInterpretersStore({ notices, api: () => signIn.api, session: session.session });
 
   return {
     notices,
     panels,
+    interpreters,
     settings,
     signIn,
     audioInput,

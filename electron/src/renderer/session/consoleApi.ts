@@ -2,6 +2,7 @@ import {
   ApiError,
   type ConfigDocument,
   type CreateSessionRequest,
+  InterpreterInvite,
   LanguagesResponse,
   SessionOwnerView,
   SignalingGrant,
@@ -110,6 +111,15 @@ export class ConsoleApi {
 
   async channels(id: string): Promise<SignalingGrant[]> {
     return (await this.request(`/sessions/${encodeURIComponent(id)}/channels`, {}, ChannelList)).channels;
+  }
+
+  /** A one-time link for an interpreter of `language`. */
+  inviteInterpreter(id: string, language: string): Promise<InterpreterInvite> {
+    return this.request(
+      `/sessions/${encodeURIComponent(id)}/interpreters`,
+      { method: "POST", body: JSON.stringify({ language }) },
+      InterpreterInvite,
+    );
   }
 
   /** The transcript file as the server renders it. */
