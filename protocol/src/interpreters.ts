@@ -44,7 +44,8 @@ const INTERPRETER_CLIENT_ID = /^i-([a-z]{2})-[A-Za-z0-9_-]{16,64}$/;
 /** The KVS client id of an interpreter of `language` (only the backend mints these: it signs the URL). */
 export function interpreterClientId(language: string, random: string): string {
   const id = `i-${language}-${random}`;
-  if (!INTERPRETER_CLIENT_ID.test(id)) throw new Error(`not an interpreter client id: ${id}`);
+  if (!/^[a-z]{2}$/.test(language) || !INTERPRETER_CLIENT_ID.test(id))
+    throw new Error(`not an interpreter client id: ${id}`);
   return id;
 }
 

@@ -66,7 +66,7 @@ test("an interpreter's microphone replaces machine speech for its language only,
   await expect(page.getByTestId("console")).toHaveAttribute("data-phase", "live", { timeout: 20_000 });
   const id = /([a-z]+-[a-z]+-\d{3})/.exec((await page.getByTestId("session-id").textContent()) ?? "")?.[1] ?? "";
   await page.getByTestId("qr-close").click();
-  await expect(page.getByTestId("health-signaling")).toContainText("1/1 channels open", { timeout: 15_000 });
+  await expect(page.getByTestId("health-signaling")).toContainText("1/1 channels open", { timeout: 45_000 });
 
   const listeners = await browser.newContext();
   const spanish = await openConsoleViewer(listeners, servers.viewerPages.url, servers.config, id, "es");

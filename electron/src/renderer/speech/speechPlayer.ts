@@ -28,7 +28,7 @@ interface InterpreterInput {
  * whose track goes to that language's viewers, with the floor audio mixed under it, ducked
  * while speech plays. The track exists from the start, so a viewer can be given it before
  * the first sentence arrives. While an interpreter speaks the language, their microphone
- * takes the synthesized speech's place on the same track (so relays carry it unchanged),
+ * takes the synthesized speech's place on the same track (the one every viewer of the language gets),
  * with the floor ducked beneath; synthesis goes on silently so the fallback is immediate.
  */
 export class SpeechPlayer {
