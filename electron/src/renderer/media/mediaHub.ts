@@ -103,8 +103,8 @@ export class MediaHub {
     this.feeds.get(clientId)?.close();
     this.feeds.set(
       clientId,
-      new InterpreterFeed(language, peer.pc, track, (lang, live) => {
-        this.options.onInterpreter(lang, track, live !== undefined);
+      new InterpreterFeed(language, peer.pc, track, (lang, heard) => {
+        this.options.onInterpreter(lang, track, heard !== undefined);
         this.options.onChange();
       }),
     );
