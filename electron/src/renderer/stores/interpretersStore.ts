@@ -10,24 +10,26 @@ export function createInterpretersStore(deps: {
   session: ReadonlySignal<SessionOwnerView | undefined>;
 }) {
   const invite = signal<InterpreterInvite | undefined>(undefined);
+  const inviteFor = async (language: string): Promise<void> => {
+    const api = deps.api();
+    const live = deps.session.value;
+    if (!api || !live) return;
+    try {
+      invite.value = await api.inviteInterpreter(live.id, language);
+      deps.notices.clear("interpreter-invite");
+    } catch (err) {
+      deps.notices.push({
+        id: "interpreter-invite",
+        level: "error",
+        text: `No interpreter link for ${language}: ${(err as Error).message}`,
+        action: { label: "Retry", run: () => void inviteFor(language) },
+      });
+    }
+  };
   return {
     /** The invite on screen (its QR code and link), if any. */
     invite: invite as ReadonlySignal<InterpreterInvite | undefined>,
-    async inviteFor(language: string): Promise<void> {
-      const api = deps.api();
-      const live = deps.session.value;
-      if (!api || !live) return;
-      try {
-        invite.value = await api.inviteInterpreter(live.id, language);
-        deps.notices.clear("interpreter-invite");
-      } catch (err) {
-        deps.notices.push({
-          id: "interpreter-invite",
-          level: "error",
-          text: `No interpreter link for ${language}: ${(err as Error).message}`,
-        });
-      }
-    },
+    inviteFor,
     closeInvite(): void {
       invite.value = undefined;
     },
