@@ -74,6 +74,15 @@ window.viewer = {
       const analyser = ctx.createAnalyser(); analyser.fftSize = 2048;
       ctx.createMediaStreamSource(stream).connect(analyser);
       const buf = new Float32Array(analyser.fftSize);
+      const spectrum = new Float32Array(analyser.frequencyBinCount);
+      // Share of the received power within 50 Hz of freq (0 when nearly silent).
+      this.share = (freq) => {
+        analyser.getFloatFrequencyData(spectrum);
+        const binHz = ctx.sampleRate / analyser.fftSize;
+        let total = 0, near = 0;
+        spectrum.forEach((db, i) => { const p = Math.pow(10, db / 10); total += p; if (Math.abs(i * binHz - freq) <= 50) near += p; });
+        return total < 1e-7 ? 0 : near / total;
+      };
       this.rms = () => { analyser.getFloatTimeDomainData(buf); let s = 0; for (const v of buf) s += v * v; return Math.sqrt(s / buf.length); };
       this.ctx = ctx;
     };
@@ -94,6 +103,13 @@ window.viewer = {
     while (performance.now() < end) { peak = Math.max(peak, this.rms()); await new Promise((r) => setTimeout(r, 20)); }
     return peak;
   },
+  /** Largest share of the power near freq over a window: how clearly a steady tone is heard. */
+  async toneShare(freq, ms = 1200) {
+    if (!this.share) return 0;
+    let peak = 0; const end = performance.now() + ms;
+    while (performance.now() < end) { peak = Math.max(peak, this.share(freq)); await new Promise((r) => setTimeout(r, 50)); }
+    return peak;
+  },
   lastStatus() { return this.status[this.status.length - 1] || null; },
   /** Audio samples per packet received (48 kHz Opus: 480 for 10 ms frames, 960 for 20 ms). */
   async samplesPerPacket() {
@@ -112,6 +128,8 @@ export interface ConsoleTestViewer {
   readonly page: Page;
   /** Highest RMS the viewer heard over about a second. */
   peakRms(): Promise<number>;
+  /** Highest share of the received power within 50 Hz of `freq` over about a second (a steady tone: near 1). */
+  toneShare(freq: number): Promise<number>;
   lastStatus(): Promise<{ status: string; muted: boolean } | null>;
   /** Audio samples per packet received so far (48 kHz Opus: 480 for 10 ms frames, 960 for 20 ms). */
   samplesPerPacket(): Promise<number>;
@@ -162,6 +180,7 @@ export async function openConsoleViewer(
   type V = {
     viewer: {
       peakRms(): Promise<number>;
+      toneShare(freq: number): Promise<number>;
       lastStatus(): { status: string; muted: boolean } | null;
       captionTexts(): string[];
       samplesPerPacket(): Promise<number>;
@@ -170,6 +189,7 @@ export async function openConsoleViewer(
   return {
     page,
     peakRms: () => page.evaluate(() => (window as unknown as V).viewer.peakRms()),
+    toneShare: (freq) => page.evaluate((f) => (window as unknown as V).viewer.toneShare(f), freq),
     lastStatus: () => page.evaluate(() => (window as unknown as V).viewer.lastStatus()),
     captionTexts: () => page.evaluate(() => (window as unknown as V).viewer.captionTexts()),
     samplesPerPacket: () => page.evaluate(() => (window as unknown as V).viewer.samplesPerPacket()),

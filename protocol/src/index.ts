@@ -5,6 +5,7 @@ export * from "./config.js";
 export * from "./costEstimate.js";
 export * from "./embedOrigins.js";
 export * from "./grantExpiry.js";
+export * from "./interpreters.js";
 export * from "./languages.js";
 export * from "./lifecycleEvents.js";
 export * from "./messages.js";

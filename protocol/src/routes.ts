@@ -14,6 +14,8 @@ export const HTTP_ROUTES = [
   "GET /sessions/{id}/channels",
   "POST /sessions/{id}/handoffs",
   "POST /sessions/{id}/handoffs/claim",
+  "POST /sessions/{id}/interpreters",
+  "POST /sessions/{id}/interpreters/join",
   "GET /sessions/{id}/transcript",
   "GET /sessions/{id}/report",
   /** The embeddable player's HTML, with the session's `frame-ancestors` allow-list. */
@@ -32,6 +34,7 @@ export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
   "GET /sessions/{id}/report",
   "POST /sessions/{id}/handoffs",
   "POST /sessions/{id}/handoffs/claim",
+  "POST /sessions/{id}/interpreters",
   "GET /languages",
 ];
 

@@ -13,6 +13,14 @@ export interface SlotClaim {
   readonly heldUntil: number;
 }
 
+/** An interpreter invite as stored: the token's SHA-256, the language, until when it may be redeemed. */
+export interface StoredInvite {
+  readonly tokenHash: string;
+  readonly language: string;
+  /** Epoch ms. */
+  readonly validUntil: number;
+}
+
 /** How long coordination items outlive their last write (sessions end within a day). */
 const ITEM_TTL_SECONDS = 3 * 86_400;
 
@@ -431,6 +439,57 @@ export class CoordinationStore {
     if (out.Item.claimedAt !== undefined) return "used";
     if (Number(out.Item.validUntil) <= now) return "expired";
     return "for-another-presenter";
+  }
+
+  // ---- interpreter invites -------------------------------------------------------
+
+  /** Stores an invite by its token's hash (the table never holds a usable token). */
+  async putInvite(sessionId: string, invite: StoredInvite, now: number): Promise<void> {
+    await this.dynamo.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { sessionId, item: `invite#${invite.tokenHash}`, ...invite, expiresAt: this.expiresAt(now) },
+        ConditionExpression: "attribute_not_exists(#i)",
+        ExpressionAttributeNames: { "#i": "item" },
+      }),
+    );
+  }
+
+  /**
+   * Redeems an invite once: one conditional write marks it used, so two pages racing with the
+   * same link get one grant. Returns the invite, or why it cannot be used.
+   */
+  async redeemInvite(
+    sessionId: string,
+    tokenHash: string,
+    now: number,
+  ): Promise<{ ok: true; invite: StoredInvite } | { ok: false; reason: "unknown" | "used" | "expired" }> {
+    try {
+      const out = await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId, item: `invite#${tokenHash}` },
+          UpdateExpression: "SET usedAt = :now",
+          ConditionExpression: "attribute_exists(#i) AND attribute_not_exists(usedAt) AND validUntil > :now",
+          ExpressionAttributeNames: { "#i": "item" },
+          ExpressionAttributeValues: { ":now": now },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      const item = out.Attributes as StoredInvite;
+      return { ok: true, invite: { tokenHash: item.tokenHash, language: item.language, validUntil: item.validUntil } };
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const seen = await this.dynamo.send(
+        new GetCommand({
+          TableName: this.table,
+          Key: { sessionId, item: `invite#${tokenHash}` },
+          ConsistentRead: true,
+        }),
+      );
+      if (!seen.Item) return { ok: false, reason: "unknown" };
+      return { ok: false, reason: seen.Item.usedAt !== undefined ? "used" : "expired" };
+    }
   }
 
   // ---- partials --------------------------------------------------------------------

@@ -179,6 +179,14 @@ const ROWS: readonly Row[] = [
   ],
   ["GET /sessions/{id}/channels", "GET", () => `/sessions/${s.id}/channels`, undefined, [401, 401, 401, 401, 403, 200]],
   ["GET /sessions/{id}/report", "GET", () => `/sessions/${s.id}/report`, undefined, [401, 401, 401, 401, 403, 200]],
+  // Inviting an interpreter is the owner's; redeeming the invite needs its token (see interpreters.test.ts).
+  [
+    "POST /sessions/{id}/interpreters",
+    "POST",
+    () => `/sessions/${s.id}/interpreters`,
+    () => ({ language: "es" }),
+    [401, 401, 401, 401, 403, 201],
+  ],
   [
     "GET /sessions/{id}/transcript (private)",
     "GET",

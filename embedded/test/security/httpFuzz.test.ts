@@ -1,9 +1,11 @@
 import {
   ClaimHandOffRequest,
   CreateHandOffRequest,
+  CreateInterpreterInviteRequest,
   CreateSessionRequest,
   HTTP_ROUTES,
   type HttpRouteKey,
+  InterpreterJoinRequest,
   JoinRequest,
   JoinResponse,
   KnownLanguage,
@@ -421,6 +423,43 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
           auth: owner,
           path: `${live}/handoffs/claim`,
         })),
+      ),
+      "POST",
+    ),
+    "POST /sessions/{id}/interpreters": finish(
+      fc.oneof(
+        fc
+          .record({ auth: bad })
+          .map(({ auth }) => ({ auth, path: `${live}/interpreters`, body: json({ language: "es" }) })),
+        badBodies({ language: "es" }, isValid(CreateInterpreterInviteRequest)).map((b) => ({
+          ...b,
+          auth: owner,
+          path: `${live}/interpreters`,
+        })),
+        // the source language and languages the session does not offer are no interpreter's
+        fc
+          .constantFrom("en", ...NOT_OFFERED)
+          .map((language) => ({ auth: owner, path: `${live}/interpreters`, body: json({ language }) })),
+        unknownId().map((id) => ({
+          auth: owner,
+          path: `/sessions/${id}/interpreters`,
+          body: json({ language: "es" }),
+        })),
+        fc.constant({ auth: owner, path: `/sessions/${ids.ended}/interpreters`, body: json({ language: "es" }) }),
+      ),
+      "POST",
+    ),
+    "POST /sessions/{id}/interpreters/join": finish(
+      fc.oneof(
+        badBodies({ token: "A".repeat(43) }, isValid(InterpreterJoinRequest)).map((b) => ({
+          ...b,
+          path: `${live}/interpreters/join`,
+        })),
+        // well-formed tokens nobody issued
+        fc
+          .stringMatching(/^[A-Za-z0-9_-]{43}$/)
+          .map((token) => ({ path: `${live}/interpreters/join`, body: json({ token }) })),
+        unknownId().map((id) => ({ path: `/sessions/${id}/interpreters/join`, body: json({ token: "A".repeat(43) }) })),
       ),
       "POST",
     ),

@@ -5,6 +5,7 @@ import { listChannels } from "./channelsHandler.js";
 import { embedPlayer } from "./embedHandler.js";
 import { claimHandOff, createHandOff } from "./handOffHandlers.js";
 import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
+import { createInterpreterInvite, joinAsInterpreter } from "./interpretersHandlers.js";
 import { listLanguages } from "./languagesHandler.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
 import { sessionReportHandler } from "./reportHandler.js";
@@ -24,6 +25,8 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "GET /sessions/{id}/channels": listChannels,
   "POST /sessions/{id}/handoffs": createHandOff,
   "POST /sessions/{id}/handoffs/claim": claimHandOff,
+  "POST /sessions/{id}/interpreters": createInterpreterInvite,
+  "POST /sessions/{id}/interpreters/join": joinAsInterpreter,
   "GET /sessions/{id}/transcript": exportTranscript,
   "GET /sessions/{id}/report": sessionReportHandler,
   "GET /sessions/{id}/embed": embedPlayer,

@@ -5,6 +5,7 @@ import type { ConsoleStores } from "../console/wireConsole.js";
 import { AudioInputPanel } from "./AudioInputPanel.js";
 import { DiagnosticsPanel } from "./DiagnosticsPanel.js";
 import { HandOffPanel } from "./HandOffPanel.js";
+import { InterpretersPanel, InviteDialog } from "./InterpretersPanel.js";
 import { LatencyChart } from "./LatencyChart.js";
 import { CostPanel, CountsPanel, ExportPanel, HealthPanel, TranscriptPanel } from "./LiveView.js";
 import { NoticeList } from "./NoticeList.js";
@@ -49,6 +50,7 @@ export function App({ stores }: AppProps) {
     media,
     report,
     recording,
+    interpreters,
   } = stores;
   const reportPanel = (
     <ReportPanel
@@ -279,6 +281,11 @@ export function App({ stores }: AppProps) {
               onSwitch={(language) => talk.changeSource(language)}
               onIdentify={(on) => void recognition.setIdentify(on)}
             />
+            <InterpretersPanel
+              targetLanguages={session.targetLanguages}
+              interpreted={speech.interpreted.value}
+              onInvite={(l) => void interpreters.inviteFor(l)}
+            />
             <HealthPanel
               socket={talk.socketState.value}
               channels={media.channels.value}
@@ -312,6 +319,9 @@ export function App({ stores }: AppProps) {
         )}
       </main>
       {live && panels.diagnosticsOpen.value && <DiagnosticsPanel viewers={media.viewers.value} />}
+      {live && interpreters.invite.value && (
+        <InviteDialog invite={interpreters.invite.value} onClose={() => interpreters.closeInvite()} />
+      )}
       {live && panels.qrOpen.value && (
         <QrOverlay
           joinUrl={session.listenerPageUrl}

@@ -3,6 +3,7 @@ import { settingsSource } from "../platform/settingsSource.js";
 import type { Synthesize } from "../speech/pollySynthesizer.js";
 import type { SpeechFrameDecoder } from "../speech/speechFrames.js";
 import { createAudioInputStore } from "../stores/audioInputStore.js";
+import { createInterpretersStore } from "../stores/interpretersStore.js";
 import { createLatencyStore } from "../stores/latencyStore.js";
 import { createMediaStore } from "../stores/mediaStore.js";
 import { createNoticesStore } from "../stores/noticesStore.js";
@@ -92,6 +93,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
         await recognition.stop();
         media.close();
         speech.close();
+        interpreters.closeInvite();
         panels.qrOpen.value = false;
       },
     },
@@ -115,7 +117,11 @@ export function wireConsole(deps: ConsoleDeps = {}) {
     },
     ...(deps.decodeSpeech ? { decodeSpeech: deps.decodeSpeech } : {}),
   });
-  const media = createMediaStore({ notices, trackFor: (language) => speech.trackFor(language) });
+  const media = createMediaStore({
+    notices,
+    trackFor: (language) => speech.trackFor(language),
+    onInterpreter: (language, track, live) => speech.setInterpreter(language, track, live),
+  });
   const report = createReportStore({ notices, session: session.session, api: () => signIn.api });
   const recording = createRecordingStore({
     notices,
@@ -124,9 +130,12 @@ export function wireConsole(deps: ConsoleDeps = {}) {
     ...(window.babelcast ? { bridge: window.babelcast } : {}),
   });
 
+  const interpreters = createInterpretersStore({ notices, api: () => signIn.api, session: session.session });
+
   return {
     notices,
     panels,
+    interpreters,
     settings,
     signIn,
     audioInput,

@@ -1,6 +1,7 @@
-import type { SignalingGrant } from "@babelcast/protocol";
+import { interpreterLanguageOf, type SignalingGrant } from "@babelcast/protocol";
 import { isRelayClientId } from "@babelcast/protocol/relay";
 import type { ViewerDiagnostics } from "./diagnostics.js";
+import { InterpreterFeed } from "./interpreterFeed.js";
 import { MasterChannel, type SignalingState } from "./masterChannel.js";
 import { RelayPeer } from "./relayPeer.js";
 import { type PeerState, ViewerPeer } from "./viewerPeer.js";
@@ -9,6 +10,8 @@ export interface ViewerInfo {
   readonly clientId: string;
   readonly channelArn: string;
   readonly language?: string;
+  /** Set for an interpreter: the language its microphone speaks. */
+  readonly interprets?: string;
   readonly state: PeerState;
   readonly diagnostics?: ViewerDiagnostics;
 }
@@ -25,6 +28,8 @@ export interface MediaHubOptions {
   /** The track a viewer of `language` gets: the original, or that language's speech. */
   trackFor(language: string | undefined): MediaStreamTrack;
   refreshGrant(channelArn: string): Promise<SignalingGrant | undefined>;
+  /** An interpreter's microphone started (`live`) or stopped arriving for `language`. */
+  onInterpreter(language: string, track: MediaStreamTrack, live: boolean): void;
   onChange(): void;
 }
 
@@ -41,6 +46,8 @@ export class MediaHub {
   private readonly peerStates = new Map<string, PeerState>();
   /** Relays (client id `relay-…`): one peer each, carrying every language track. */
   private readonly relays = new Map<string, RelayPeer>();
+  /** Interpreter client id → the feed of its microphone. */
+  private readonly feeds = new Map<string, InterpreterFeed>();
   /** Viewer client id → language, from the server's listener counts. */
   private languages: Record<string, string> = {};
   private closed = false;
@@ -75,19 +82,21 @@ export class MediaHub {
     let peer = this.peers.get(clientId);
     const state = peer?.pc.connectionState;
     if (peer && (state === "failed" || state === "closed" || peer.channelArn !== channel.channelArn)) {
-      peer.close();
-      this.peers.delete(clientId);
+      this.forget(clientId, peer);
       peer = undefined;
     }
     if (!peer) {
       const language = this.languages[clientId];
+      // An interpreter (its client id is minted and signed by the backend) hears the floor and speaks its language.
+      const interprets = interpreterLanguageOf(clientId);
       const created = new ViewerPeer(
         clientId,
         channel.channelArn,
         channel.grant.iceServers,
-        this.options.trackFor(language),
+        this.options.trackFor(interprets ? undefined : language),
         (candidate) => channel.sendCandidate(candidate, clientId),
         (s) => this.onPeerState(clientId, created, s),
+        interprets ? (track) => this.feedInterpreter(clientId, interprets, created, track) : undefined,
       );
       created.language = language;
       peer = created;
@@ -98,8 +107,7 @@ export class MediaHub {
       const answer = await peer.answer(offer);
       channel.sendAnswer(answer, clientId);
     } catch {
-      peer.close();
-      this.peers.delete(clientId);
+      this.forget(clientId, peer);
       this.options.onChange();
     }
   }
@@ -131,6 +139,25 @@ export class MediaHub {
     this.options.onChange();
   }
 
+  private feedInterpreter(clientId: string, language: string, peer: ViewerPeer, track: MediaStreamTrack): void {
+    if (this.peers.get(clientId) !== peer) return;
+    this.feeds.get(clientId)?.close();
+    this.feeds.set(
+      clientId,
+      new InterpreterFeed(language, peer.pc, track, (lang, heard) => {
+        this.options.onInterpreter(lang, track, heard !== undefined);
+        this.options.onChange();
+      }),
+    );
+  }
+
+  private forget(clientId: string, peer: ViewerPeer): void {
+    peer.close();
+    this.peers.delete(clientId);
+    this.feeds.get(clientId)?.close();
+    this.feeds.delete(clientId);
+  }
+
   private onPeerState(clientId: string, peer: ViewerPeer, state: PeerState): void {
     this.peerStates.set(clientId, state);
     if (state === "failed" || state === "closed") {
@@ -139,8 +166,7 @@ export class MediaHub {
           this.peers.get(clientId) === peer &&
           (peer.pc.connectionState === "failed" || peer.pc.connectionState === "closed")
         ) {
-          peer.close();
-          this.peers.delete(clientId);
+          this.forget(clientId, peer);
           this.options.onChange();
         }
       }, DEAD_PEER_GRACE_MS);
@@ -177,13 +203,17 @@ export class MediaHub {
   }
 
   viewers(): ViewerInfo[] {
-    return [...this.peers.values()].map((p) => ({
-      clientId: p.clientId,
-      channelArn: p.channelArn,
-      language: p.language,
-      state: p.pc.connectionState,
-      diagnostics: p.diagnostics,
-    }));
+    return [...this.peers.values()].map((p) => {
+      const interprets = interpreterLanguageOf(p.clientId);
+      return {
+        clientId: p.clientId,
+        channelArn: p.channelArn,
+        language: p.language,
+        ...(interprets ? { interprets } : {}),
+        state: p.pc.connectionState,
+        diagnostics: p.diagnostics,
+      };
+    });
   }
 
   /** Samples getStats of every viewer (the diagnostics panel polls this). */
@@ -195,8 +225,10 @@ export class MediaHub {
   close(): void {
     this.closed = true;
     for (const c of this.channels.values()) c.close();
+    for (const f of this.feeds.values()) f.close();
     for (const p of this.peers.values()) p.close();
     for (const r of this.relays.values()) r.close();
+    this.feeds.clear();
     this.channels.clear();
     this.peers.clear();
     this.relays.clear();

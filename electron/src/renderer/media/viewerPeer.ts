@@ -26,6 +26,8 @@ export class ViewerPeer {
     track: MediaStreamTrack,
     private readonly sendCandidate: (candidate: RTCIceCandidate) => void,
     onState: (state: PeerState) => void,
+    /** A track the viewer sends (only an interpreter does: its microphone). */
+    onRemoteTrack?: (track: MediaStreamTrack) => void,
   ) {
     this.remoteSet = new Promise((resolve) => {
       this.markRemoteSet = resolve;
@@ -37,6 +39,7 @@ export class ViewerPeer {
       if (e.candidate) this.sendCandidate(e.candidate);
     };
     this.pc.onconnectionstatechange = () => onState(this.pc.connectionState);
+    if (onRemoteTrack) this.pc.ontrack = (e) => onRemoteTrack(e.track);
   }
 
   get track(): MediaStreamTrack | null {
@@ -80,6 +83,7 @@ export class ViewerPeer {
   close(): void {
     this.pc.onicecandidate = null;
     this.pc.onconnectionstatechange = null;
+    this.pc.ontrack = null;
     this.pc.close();
   }
 }

@@ -5,6 +5,7 @@ import {
   type CreateHandOffRequest,
   type CreateSessionRequest,
   HandOffResponse,
+  InterpreterInvite,
   LanguagesResponse,
   SessionOwnerView,
   SessionReport,
@@ -136,6 +137,15 @@ export class ConsoleApi {
       `/sessions/${encodeURIComponent(id)}/handoffs/claim`,
       { method: "POST", body: JSON.stringify({ code }) },
       ClaimHandOffResponse,
+    );
+  }
+
+  /** A one-time link for an interpreter of `language`. */
+  inviteInterpreter(id: string, language: string): Promise<InterpreterInvite> {
+    return this.request(
+      `/sessions/${encodeURIComponent(id)}/interpreters`,
+      { method: "POST", body: JSON.stringify({ language }) },
+      InterpreterInvite,
     );
   }
 

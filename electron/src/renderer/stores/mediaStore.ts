@@ -17,6 +17,8 @@ export function createMediaStore(deps: {
   notices: NoticesStore;
   /** The track a viewer of `language` gets. */
   trackFor: (language: string | undefined) => MediaStreamTrack;
+  /** An interpreter's microphone started or stopped arriving for a language. */
+  onInterpreter: (language: string, track: MediaStreamTrack, live: boolean) => void;
 }) {
   const { notices } = deps;
   const channels = signal<readonly ChannelView[]>([]);
@@ -54,6 +56,7 @@ export function createMediaStore(deps: {
     async start(api: ConsoleApi, session: SessionOwnerView): Promise<void> {
       hub = new MediaHub({
         trackFor: deps.trackFor,
+        onInterpreter: deps.onInterpreter,
         refreshGrant: async (arn) => (await api.channels(session.id)).find((g) => g.channelArn === arn),
         onChange: sync,
       });

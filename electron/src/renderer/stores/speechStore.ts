@@ -31,6 +31,11 @@ export function createSpeechStore(deps: {
   const { notices, settings, latency, capture, session } = deps;
   const players = new Map<string, SpeechPlayer>();
   const languages = signal<readonly string[]>([]);
+  /** Languages an interpreter speaks right now (the rest get machine speech). */
+  const interpreted = signal<readonly string[]>([]);
+  const syncInterpreted = () => {
+    interpreted.value = [...players.values()].filter((p) => p.interpreterTrack).map((p) => p.language);
+  };
   let speech: SegmentSpeech | undefined;
 
   const ensurePlayer = (language: string): SpeechPlayer | undefined => {
@@ -57,6 +62,19 @@ export function createSpeechStore(deps: {
   return {
     /** Languages with a speech track. */
     languages,
+    interpreted: interpreted as ReadonlySignal<readonly string[]>,
+    /**
+     * An interpreter's microphone arrived (`live`) or stopped for `language`: it replaces
+     * machine speech on the language's track, and machine speech comes back when it stops.
+     */
+    setInterpreter(language: string, track: MediaStreamTrack, live: boolean): void {
+      const player = live ? ensurePlayer(language) : players.get(language);
+      if (!player) return;
+      if (live) player.setInterpreter(track);
+      // Only the interpreter that is on the track can take itself off (a newer one may have replaced it).
+      else if (player.interpreterTrack === track) player.setInterpreter(undefined);
+      syncInterpreted();
+    },
     ensurePlayer,
     /** The track a viewer of `language` gets: the original, or that language's speech. */
     trackFor(language: string | undefined): MediaStreamTrack {
@@ -136,6 +154,7 @@ export function createSpeechStore(deps: {
       for (const p of players.values()) p.close();
       players.clear();
       languages.value = [];
+      interpreted.value = [];
     },
   };
 }
