@@ -269,7 +269,13 @@ function acknowledgeFunctionFindings(
   }
   const wildcards = new Set(grants.map((g) => g.on));
   // The caption namespace's ARN has no wildcard: no finding to acknowledge.
-  for (const resource of ["kvsChannels", "connections", "terminologies", "vocabularies"] as const) {
+  for (const resource of [
+    "kvsChannels",
+    "connections",
+    "terminologies",
+    "vocabularies",
+    "vocabularyFilters",
+  ] as const) {
     if (wildcards.has(resource)) {
       acknowledgeWildcardResource(fn, grantResourceArn(resource, targets), WILDCARD_REASONS[resource]);
     }
