@@ -8,20 +8,11 @@
 //                      talk, electron/test/renderer/speech/talkSimulation.ts): a model, not a measurement.
 // Run alone: `npx tsx e2e/bench/drift.bench.ts` (DRIFT_TALK_MINUTES=3 for a shorter try).
 
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "@playwright/test";
 import { DEFAULT_LAG_SETTINGS } from "../../electron/src/renderer/speech/lagController.js";
 import { DEFAULT_TALK, simulateTalk } from "../../electron/test/renderer/speech/talkSimulation.js";
-import { chromiumLaunchOptions } from "../support/chromium.js";
-import { ensureConsoleBuilt } from "../support/consoleBuild.js";
-import { serveEmbedded } from "../support/embeddedServer.js";
-import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
-import { loadClips, writeTalk } from "../support/transcribeClips.js";
 import { type LagSample, lagDrift } from "./report/lagDrift.js";
 import { startConditions, withConditions } from "./report/runConditions.js";
-import { startTalk } from "./talkRun.js";
+import { startTalk, withTalkStack } from "./talkRun.js";
 
 const log = (m: string) => process.stderr.write(`[drift] ${m}\n`);
 const minutes = Number(process.env.DRIFT_TALK_MINUTES ?? 10);
@@ -48,14 +39,7 @@ function overTime(samples: readonly LagSample[]): [number, number][] {
 
 async function main(): Promise<void> {
   if (!(minutes >= 3)) throw new Error(`DRIFT_TALK_MINUTES must be at least 3 (got ${process.env.DRIFT_TALK_MINUTES})`);
-  ensureConsoleBuilt();
-  ensureListenerPageBuilt();
-  const talk = writeTalk(loadClips(), join(mkdtempSync(join(tmpdir(), "babelcast-drift-bench-")), "talk.wav"));
-  const server = await serveEmbedded();
-  const browser = await chromium.launch(
-    chromiumLaunchOptions(["--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${talk.wavPath}`]),
-  );
-  try {
+  await withTalkStack(async (browser, server) => {
     const run = await startTalk(browser, server, "es");
     log(`session ${run.sessionId}: a ${minutes}-minute talk`);
     const talkWindow = startConditions();
@@ -95,10 +79,7 @@ async function main(): Promise<void> {
         series: { lag_drift_caption_s: overTime(captions), lag_drift_speech_s: overTime(speech) },
       })}\n`,
     );
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

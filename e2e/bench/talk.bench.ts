@@ -10,18 +10,9 @@
 //                       talk: the console's rows are polled, as it shows only its latest).
 // Run alone: `npx tsx e2e/bench/talk.bench.ts`.
 
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "@playwright/test";
-import { chromiumLaunchOptions } from "../support/chromium.js";
-import { ensureConsoleBuilt } from "../support/consoleBuild.js";
-import { serveEmbedded } from "../support/embeddedServer.js";
-import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
-import { loadClips, writeTalk } from "../support/transcribeClips.js";
 import { percentile } from "./report/percentile.js";
 import { startConditions, withConditions } from "./report/runConditions.js";
-import { startTalk, type TimedRow } from "./talkRun.js";
+import { startTalk, type TimedRow, withTalkStack } from "./talkRun.js";
 
 const log = (m: string) => process.stderr.write(`[talk] ${m}\n`);
 /** How long the talk is listened to (the five clips with pauses last about a minute; the fake microphone loops). */
@@ -56,14 +47,7 @@ function speechHeardAtListener(
 }
 
 async function main(): Promise<void> {
-  ensureConsoleBuilt();
-  ensureListenerPageBuilt();
-  const talk = writeTalk(loadClips(), join(mkdtempSync(join(tmpdir(), "babelcast-talk-bench-")), "talk.wav"));
-  const server = await serveEmbedded();
-  const browser = await chromium.launch(
-    chromiumLaunchOptions(["--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${talk.wavPath}`]),
-  );
-  try {
+  await withTalkStack(async (browser, server) => {
     // The room sound off: the Spanish track is silent between sentences, so the listener hears each onset.
     const run = await startTalk(browser, server, "es", { roomSound: false });
     log(`session ${run.sessionId}: listening for ${LISTEN_MS / 1000} s`);
@@ -118,10 +102,7 @@ async function main(): Promise<void> {
         series: { caption_latency_ms: captionMs, speech_latency_ms: speechMs, speech_heard_ms: earMs },
       })}\n`,
     );
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 }
 
 main().catch((err: unknown) => {

@@ -3,8 +3,15 @@
 // Polly → a listener page. What it records is read where people are: caption arrivals at the
 // listener page, and the console's per-segment latency rows.
 
-import type { Browser, Page } from "@playwright/test";
-import type { ServedEmbedded } from "../support/embeddedServer.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "@playwright/test";
+import { chromiumLaunchOptions } from "../support/chromium.js";
+import { ensureConsoleBuilt } from "../support/consoleBuild.js";
+import { type ServedEmbedded, serveEmbedded } from "../support/embeddedServer.js";
+import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
+import { loadClips, writeTalk } from "../support/transcribeClips.js";
 
 export interface StageRow {
   readonly key: string;
@@ -37,6 +44,26 @@ export interface TalkRun {
   /** Every segment's row seen so far (the console shows only its latest rows, so they are polled). */
   rows(): TimedRow[];
   stop(): void;
+}
+
+/**
+ * Builds the pages, starts the embedded server and a Chromium whose fake microphone loops the recorded talk,
+ * runs `bench` with them, and stops both whatever happens.
+ */
+export async function withTalkStack(bench: (browser: Browser, server: ServedEmbedded) => Promise<void>): Promise<void> {
+  ensureConsoleBuilt();
+  ensureListenerPageBuilt();
+  const talk = writeTalk(loadClips(), join(mkdtempSync(join(tmpdir(), "babelcast-talk-bench-")), "talk.wav"));
+  const server = await serveEmbedded();
+  const browser = await chromium.launch(
+    chromiumLaunchOptions(["--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${talk.wavPath}`]),
+  );
+  try {
+    await bench(browser, server);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
 }
 
 /** How often the console's latency rows are read: well under the time 12 segments take. */

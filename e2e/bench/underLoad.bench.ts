@@ -7,74 +7,58 @@
 // Run alone: `npx tsx e2e/bench/underLoad.bench.ts`.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "@playwright/test";
-import { chromiumLaunchOptions } from "../support/chromium.js";
-import { ensureConsoleBuilt } from "../support/consoleBuild.js";
-import { serveEmbedded } from "../support/embeddedServer.js";
-import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
-import { loadClips, writeTalk } from "../support/transcribeClips.js";
 import { lagDrift } from "./report/lagDrift.js";
 import { percentile } from "./report/percentile.js";
 import { startConditions, withConditions } from "./report/runConditions.js";
-import { startTalk } from "./talkRun.js";
+import { startTalk, withTalkStack } from "./talkRun.js";
 
 const log = (m: string) => process.stderr.write(`[underLoad] ${m}\n`);
 const minutes = Number(process.env.UNDER_LOAD_MINUTES ?? 5);
 
 async function main(): Promise<void> {
   if (!(minutes >= 3)) throw new Error(`UNDER_LOAD_MINUTES must be at least 3 (got ${process.env.UNDER_LOAD_MINUTES})`);
-  ensureConsoleBuilt();
-  ensureListenerPageBuilt();
-  const talk = writeTalk(loadClips(), join(mkdtempSync(join(tmpdir(), "babelcast-load-bench-")), "talk.wav"));
   // One busy thread: a whole core of the two taken away from the talk.
   const hog = spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" });
-  const server = await serveEmbedded();
-  const browser = await chromium.launch(
-    chromiumLaunchOptions(["--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${talk.wavPath}`]),
-  );
   try {
-    const run = await startTalk(browser, server, "es");
-    log(`session ${run.sessionId}: a ${minutes}-minute talk beside a busy core`);
-    const talkWindow = startConditions();
-    for (let m = 1; m <= minutes; m++) {
-      await run.listener.waitForTimeout(60_000);
-      log(`${m} of ${minutes} minutes`);
-    }
-    const conditions = talkWindow.end();
-    run.stop();
-    const samples = (await run.captionArrivals())
-      .filter((a) => a.language === "es" && a.spokenEndAt !== undefined)
-      .map((a) => ({ atMs: a.at, lagMs: a.at - (a.spokenEndAt ?? a.at) }));
-    const drift = lagDrift(samples);
-    const lags = samples.map((s) => s.lagMs);
-    log(`captions ${samples.length}`);
-    process.stdout.write(
-      `${JSON.stringify({
-        metrics: {
-          caption_latency_under_load_ms: drift
-            ? withConditions(
-                {
-                  p50: Math.round(percentile(lags, 50)),
-                  p99: Math.round(percentile(lags, 99)),
-                  n: lags.length,
-                  slope_ms_per_min: Math.round(drift.slope_s_per_min * 1000),
-                  minutes: drift.minutes,
-                  hog: "one busy thread (a whole core) for the whole talk",
-                },
-                conditions,
-              )
-            : { skipped: `too few captions over ${minutes} minutes beside a busy core (${samples.length})` },
-        },
-        series: { caption_latency_under_load_ms: lags },
-      })}\n`,
-    );
+    await withTalkStack(async (browser, server) => {
+      const run = await startTalk(browser, server, "es");
+      log(`session ${run.sessionId}: a ${minutes}-minute talk beside a busy core`);
+      const talkWindow = startConditions();
+      for (let m = 1; m <= minutes; m++) {
+        await run.listener.waitForTimeout(60_000);
+        log(`${m} of ${minutes} minutes`);
+      }
+      const conditions = talkWindow.end();
+      run.stop();
+      const samples = (await run.captionArrivals())
+        .filter((a) => a.language === "es" && a.spokenEndAt !== undefined)
+        .map((a) => ({ atMs: a.at, lagMs: a.at - (a.spokenEndAt ?? a.at) }));
+      const drift = lagDrift(samples);
+      const lags = samples.map((s) => s.lagMs);
+      log(`captions ${samples.length}`);
+      process.stdout.write(
+        `${JSON.stringify({
+          metrics: {
+            caption_latency_under_load_ms: drift
+              ? withConditions(
+                  {
+                    p50: Math.round(percentile(lags, 50)),
+                    p99: Math.round(percentile(lags, 99)),
+                    n: lags.length,
+                    slope_ms_per_min: Math.round(drift.slope_s_per_min * 1000),
+                    minutes: drift.minutes,
+                    hog: "one busy thread (a whole core) for the whole talk",
+                  },
+                  conditions,
+                )
+              : { skipped: `too few captions over ${minutes} minutes beside a busy core (${samples.length})` },
+          },
+          series: { caption_latency_under_load_ms: lags },
+        })}\n`,
+      );
+    });
   } finally {
     hog.kill("SIGKILL");
-    await browser.close();
-    await server.stop();
   }
 }
 
