@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import { parseRelayCommand, type RelayEvent } from "@babelcast/protocol/relay";
 import nodeDataChannel from "node-datachannel";
+import { peerPortRange } from "./peerPortRange.js";
 import { Relay } from "./relay.js";
 
 /**
@@ -13,6 +14,14 @@ function emit(event: RelayEvent): void {
 }
 
 let relay: Relay | undefined;
+
+// A bad UDP port range stops the process before any peer exists (each peer reads it again).
+try {
+  peerPortRange(process.env);
+} catch (err) {
+  process.stderr.write(`relay: ${(err as Error).message}\n`);
+  process.exit(2);
+}
 
 // libdatachannel's own log, on stderr, when asked for (Verbose, Debug, Info, Warning, Error, Fatal).
 const LOG_LEVELS = ["Verbose", "Debug", "Info", "Warning", "Error", "Fatal"] as const;

@@ -2,6 +2,7 @@ import type { SignalingGrant } from "@babelcast/protocol";
 import { relayTrackMid } from "@babelcast/protocol/relay";
 import nodeDataChannel from "node-datachannel";
 import { toRtcIceServers } from "./iceServers.js";
+import { peerPortRange } from "./peerPortRange.js";
 import { toBrowserCandidate } from "./sdpOffer.js";
 import { type ChannelState, type IceCandidateInit, SignalingChannel } from "./signalingChannel.js";
 
@@ -104,6 +105,7 @@ export class ConsoleUpstream {
     const pc = new PeerConnection("upstream", {
       iceServers: toRtcIceServers(this.signaling.iceServers),
       ...(this.bindAddress ? { bindAddress: this.bindAddress } : {}),
+      ...peerPortRange(process.env),
     });
     this.pc = pc;
     const mids: string[] = [];

@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import nodeDataChannel from "node-datachannel";
 import type { RtcIceServer } from "./iceServers.js";
+import { peerPortRange } from "./peerPortRange.js";
 import { ListenerRtpStream, type RtpHeader } from "./rtpRewriter.js";
 import type { AudioOffer } from "./sdpOffer.js";
 import { toBrowserCandidate } from "./sdpOffer.js";
@@ -43,7 +44,11 @@ export class ListenerPeer {
   ) {
     const ssrc = randomInt(1, 0xffff_ffff);
     this.stream = new ListenerRtpStream(ssrc, offer.opusPayloadType, randomInt(0, 0x1_0000), randomInt(0, 0xffff_ffff));
-    this.pc = new PeerConnection(viewerId, { iceServers, ...(bindAddress ? { bindAddress } : {}) });
+    this.pc = new PeerConnection(viewerId, {
+      iceServers,
+      ...(bindAddress ? { bindAddress } : {}),
+      ...peerPortRange(process.env),
+    });
     const media = new Audio(offer.mid, "SendOnly");
     media.addOpusCodec(offer.opusPayloadType);
     media.addSSRC(ssrc, "babelcast-relay", "babelcast-relay", "audio");
