@@ -9,6 +9,24 @@ const budget = Number(app.node.tryGetContext("monthlyBudgetUsd") ?? 50);
 const alarmEmail: string | undefined = app.node.tryGetContext("alarmEmail");
 // "existing": the account's API Gateway settings already name a CloudWatch Logs role managed elsewhere.
 const apiGatewayLogsRole = app.node.tryGetContext("apiGatewayLogsRole") ?? "create";
+// Audio relays on ECS Fargate: `-c relays=true` (docs/deploy.md, "Audio relays"); off by default.
+const relays = String(app.node.tryGetContext("relays") ?? "false") === "true";
+const contextNumber = (key: string): number | undefined => {
+  const value = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`context ${key} must be a number, got "${value}"`);
+  return n;
+};
+const relayOptions = Object.fromEntries(
+  (
+    [
+      ["minTasks", contextNumber("relayMinTasks")],
+      ["maxTasks", contextNumber("relayMaxTasks")],
+      ["capacityPerTask", contextNumber("relayCapacity")],
+    ] as const
+  ).filter(([, v]) => v !== undefined),
+);
 
 addBabelcastStacks(app, {
   stackName,
@@ -18,6 +36,8 @@ addBabelcastStacks(app, {
   description: "Babelcast: live speech translation broadcast (sessions, APIs, listener site)",
   monthlyBudgetUsd: budget,
   createApiGatewayLogsRole: apiGatewayLogsRole !== "existing",
+  relays,
+  relayOptions,
   ...(alarmEmail ? { alarmEmail } : {}),
 });
 // Synthesis fails on any unacknowledged AwsSolutions error.

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { CAPTION_NAMESPACE } from "@babelcast/protocol";
 import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { FUNCTION_SETTINGS } from "../../backend/src/handlers/functionSettings.js";
@@ -21,6 +22,7 @@ import { LifecycleEvents } from "./constructs/lifecycleEvents.js";
 import { ListenerSite } from "./constructs/listenerSite.js";
 import { Monitoring } from "./constructs/monitoring.js";
 import { PRESENTER_SIGN_IN_TRAFFIC, PresenterAuth } from "./constructs/presenterAuth.js";
+import { RelayService, type RelayServiceProps } from "./constructs/relayService.js";
 import { SessionCleanup } from "./constructs/sessionCleanup.js";
 import { SessionsHttpApi } from "./constructs/sessionsHttpApi.js";
 import { SessionsWebSocketApi, WEBSOCKET_STAGE_NAME } from "./constructs/sessionsWebSocketApi.js";
@@ -40,6 +42,7 @@ import {
   LAMBDA_ENV,
   LISTENER_TOKEN_SECRET_ARN_ENV,
   POOL_GROWTH_FUNCTION_NAME_ENV,
+  RELAY_KEY_SECRET_ARN_ENV,
 } from "./lambdaEnvironment.js";
 import { acknowledgeWildcardResource } from "./nagFindings.js";
 
@@ -59,12 +62,27 @@ export interface BabelcastStackProps extends StackProps {
   readonly createApiGatewayLogsRole?: boolean;
   /** The listener site's WAF web ACL (scope CLOUDFRONT, us-east-1: `ListenerSiteFirewallStack`). */
   readonly listenerSiteWebAclArn: string;
+  /**
+   * Audio relays as an autoscaled ECS Fargate service (`RelayService`, docs/deploy.md "Audio
+   * relays"). Off by default: a deployment without it changes in nothing.
+   */
+  readonly relays?: boolean;
+  /** Sizes and scaling of the relay service (defaults in `RelayService`). */
+  readonly relayOptions?: RelayOptions;
+}
+
+export type RelayOptions = Omit<RelayServiceProps, "apiUrl" | "relayKeySecret">;
+
+/** An HTTP route a relay calls (`POST /relays`, `POST /relays/{relayId}/heartbeat`, ...). */
+export function isRelayRoute(route: string): boolean {
+  return /^[A-Z]+ \/relays(\/|$)/.test(route);
 }
 
 /** Everything of the cloud side in one stack: sign-in, tables, APIs, handlers, site, monitoring. */
 export class BabelcastStack extends Stack {
   readonly functions: ReadonlyMap<string, BackendFunction>;
   readonly site: ListenerSite;
+  readonly relays?: RelayService;
 
   constructor(scope: Construct, id: string, props: BabelcastStackProps) {
     super(scope, id, props);
@@ -201,6 +219,8 @@ export class BabelcastStack extends Stack {
     for (const fn of byTrigger("webSocketApi")) webSocket.addRoutes(WS_ROUTES, fn, authorizer);
     for (const fn of byTrigger("schedule")) new SessionCleanup(this, "SessionCleanup", { handler: fn });
 
+    if (props.relays) this.relays = this.addRelays(handlers, httpApi.url, props.relayOptions ?? {});
+
     const config = cloudConfigDocument({
       region,
       apiUrl: httpApi.url,
@@ -235,6 +255,34 @@ export class BabelcastStack extends Stack {
     new CfnOutput(this, "EventBusName", { value: events.bus.eventBusName });
     new CfnOutput(this, "CaptionEventsHttpUrl", { value: captionEvents.httpUrl });
     new CfnOutput(this, "CaptionEventsRealtimeUrl", { value: captionEvents.realtimeUrl });
+  }
+
+  /**
+   * The relay service, and its key: a generated secret whose value only relay tasks and the
+   * functions that verify relays (those serving the `/relays` routes) may read; they get its ARN
+   * in `RELAY_KEY_SECRET_ARN` / `BABELCAST_RELAY_KEY_SECRET_ARN`, never the value.
+   */
+  private addRelays(handlers: readonly HandlerEntry[], apiUrl: string, options: RelayOptions): RelayService {
+    const relayKey = new Secret(this, "RelayKeySecret", {
+      description: "Key Babelcast relays authenticate to the HTTP API with",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(relayKey).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "Rotating the relay key means a redeploy, as for the listener-token key; relays re-read it when they restart.",
+    });
+    for (const entry of handlers.filter((h) => (h.routes ?? []).some(isRelayRoute))) {
+      const fn = this.functions.get(entry.id) as BackendFunction;
+      fn.addEnvironment(RELAY_KEY_SECRET_ARN_ENV, relayKey.secretArn);
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [relayKey.secretArn] }),
+      );
+    }
+    const relays = new RelayService(this, "Relays", { ...options, apiUrl, relayKeySecret: relayKey });
+    new CfnOutput(this, "RelayClusterName", { value: relays.service.cluster.clusterName });
+    new CfnOutput(this, "RelayServiceName", { value: relays.service.serviceName });
+    return relays;
   }
 }
 

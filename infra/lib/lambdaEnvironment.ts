@@ -14,6 +14,13 @@ export { CAPTION_EVENTS_URL_ENV } from "../../backend/src/aws/runtimeConfig.js";
 export { LISTENER_TOKEN_SECRET_ARN_ENV, POOL_GROWTH_FUNCTION_NAME_ENV };
 
 /**
+ * Set only when the stack deploys relays, on the functions that serve `/relays` routes: the ARN
+ * of the relay key secret, never its value (read it with `readSecretString` of
+ * backend/src/aws/listenerTokenSecret.ts, as the listener-token key is read).
+ */
+export const RELAY_KEY_SECRET_ARN_ENV = "RELAY_KEY_SECRET_ARN";
+
+/**
  * Names of the environment variables the stack gives every backend function (no secret
  * values: those are read from Secrets Manager). The handlers
  * read them in `backend/src/aws/runtimeConfig.ts` (`runtimeConfigFromEnv`); the table
