@@ -34,9 +34,17 @@ export interface RelayServiceProps {
   readonly apiUrl: string;
   /** The relay key (a deployment secret): tasks read its value at start, with only GetSecretValue on it. */
   readonly relayKeySecret: ISecret;
-  /** Listeners one task forwards at most (default 200; see docs/scaling.md for how many fit 0.25 vCPU). */
+  /**
+   * Listeners one task forwards at most (default 90: what 0.25 vCPU carries at the console's 10 ms
+   * Opus frames by the CPU figures of docs/relays.md; docs/scaling.md has the arithmetic).
+   */
   readonly capacityPerTask?: number;
-  /** Fewest tasks (default 1; 0 stops every relay when idle, see `minTasks` in docs/deploy.md). */
+  /**
+   * Fewest tasks (default 1). 0 stops every relay when idle, but then nothing publishes the
+   * metric, and target tracking "does not perform scaling when the specified metric has
+   * insufficient data" (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-autoscaling-targettracking.html):
+   * the service stays at 0 until someone raises the desired count (docs/deploy.md, "Audio relays").
+   */
   readonly minTasks?: number;
   /** Most tasks (default 10). */
   readonly maxTasks?: number;
@@ -71,7 +79,8 @@ export const RELAY_TASK_SIZE = { cpu: 256, memoryLimitMiB: 512 } as const;
  * - **ARM64.** node-datachannel 0.33.4 ships a `linux-arm64-gnu` prebuild (its optional
  *   dependency `@node-datachannel/linux-arm64-gnu`), which the Debian-based node:20-slim image
  *   installs; Fargate runs Linux ARM64 tasks
- *   (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm64.html) at a lower
+ *   (`runtimePlatform.cpuArchitecture` ARM64:
+ *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm-specifying.html) at a lower
  *   vCPU-hour price than x86_64.
  * - **Scaling.** Each task prints `Babelcast/Relays ViewersPerTask` (dimension `Service`) as
  *   Embedded Metric Format lines (`relay/src/metrics.ts`); the service tracks that metric's
@@ -96,7 +105,7 @@ export class RelayService extends Construct {
 
   constructor(scope: Construct, id: string, props: RelayServiceProps) {
     super(scope, id);
-    const capacity = props.capacityPerTask ?? 200;
+    const capacity = props.capacityPerTask ?? 90;
     const minTasks = props.minTasks ?? 1;
     const maxTasks = props.maxTasks ?? 10;
     const utilization = props.targetUtilization ?? 0.8;
@@ -148,7 +157,10 @@ export class RelayService extends Construct {
     this.taskDefinition.addToTaskRolePolicy(
       new PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [props.relayKeySecret.secretArn] }),
     );
-    this.taskDefinition.addContainer("Relay", {
+    // The root filesystem is read-only; the liveness mark (relay/src/health.ts) lives in /tmp,
+    // a task-local scratch volume.
+    this.taskDefinition.addVolume({ name: "tmp" });
+    const container = this.taskDefinition.addContainer("Relay", {
       image:
         props.image ??
         ContainerImage.fromAsset(REPO_ROOT, { file: "relay/Dockerfile", platform: Platform.LINUX_ARM64 }),
@@ -171,6 +183,7 @@ export class RelayService extends Construct {
       },
       readonlyRootFilesystem: true,
     });
+    container.addMountPoints({ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false });
 
     this.service = new FargateService(this, "Service", {
       cluster,

@@ -101,12 +101,25 @@ describe("relay service", () => {
     const env = Object.fromEntries((container?.Environment ?? []).map((e) => [e.Name, e.Value]));
     expect(env[RELAY_TASK_ENV.portRangeBegin]).toBe("50000");
     expect(env[RELAY_TASK_ENV.portRangeEnd]).toBe("50999");
-    expect(env[RELAY_TASK_ENV.capacity]).toBe("200");
+    expect(env[RELAY_TASK_ENV.capacity]).toBe("90");
     expect(env[RELAY_TASK_ENV.serviceName]).toBe("Test-relays");
     expect(env[RELAY_TASK_ENV.relayKeySecretArn]).toEqual({ Ref: secretId });
     expect(JSON.stringify(env[RELAY_TASK_ENV.apiUrl])).toContain("ApiEndpoint");
     expect(JSON.stringify(container)).not.toMatch(/resolve:secretsmanager|SecretString/);
     expect(JSON.stringify(container)).not.toContain('"Secrets"');
+  });
+
+  it("runs the container with a read-only root filesystem, /tmp writable for the liveness mark, and its health check", () => {
+    template.hasResourceProperties("AWS::ECS::TaskDefinition", {
+      Volumes: [{ Name: "tmp" }],
+      ContainerDefinitions: [
+        Match.objectLike({
+          ReadonlyRootFilesystem: true,
+          MountPoints: [{ ContainerPath: "/tmp", SourceVolume: "tmp", ReadOnly: false }],
+          HealthCheck: Match.objectLike({ Command: ["CMD", "node", "healthcheck.mjs"] }),
+        }),
+      ],
+    });
   });
 
   it("scales from minTasks to maxTasks by target tracking on the Average ViewersPerTask of this service", () => {
@@ -118,7 +131,7 @@ describe("relay service", () => {
     template.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", {
       PolicyType: "TargetTrackingScaling",
       TargetTrackingScalingPolicyConfiguration: {
-        TargetValue: 160,
+        TargetValue: 72,
         CustomizedMetricSpecification: {
           Namespace: RELAY_METRICS.namespace,
           MetricName: RELAY_METRICS.viewersPerTask,
