@@ -31,6 +31,12 @@ export const STALE_SCHEMA_EXCEPTIONS: readonly { resourceType: string; rule: str
     reason:
       "Dashboards take Tags (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html); cfn-lint 1.51's schema predates them.",
   },
+  {
+    resourceType: "AWS::ApplicationAutoScaling::ScalableTarget",
+    rule: "E3002",
+    reason:
+      "Scalable targets take Tags (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-applicationautoscaling-scalabletarget.html, and RegisterScalableTarget's Tags: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html); cfn-lint's bundled schema predates them.",
+  },
 ];
 
 type TemplateJson = { Resources?: Record<string, { Type: string; Metadata?: Record<string, unknown> }> };
