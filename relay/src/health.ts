@@ -1,10 +1,10 @@
 import { statSync, writeFileSync } from "node:fs";
 
 /**
- * Liveness of a relay task, for the container's health check: the agent touches a file each time
- * the backend accepts its heartbeat (`markAlive`), and `relay/src/healthcheck.ts` (run by ECS
- * every 30 s) fails when the file is older than `RELAY_ALIVE_MAX_AGE_MS`. A relay that lost the
- * backend, or whose event loop is stuck, is replaced instead of holding listeners it cannot serve.
+ * Liveness of a relay task, for the container's health check: a file touched by `markAlive`
+ * (today the container entry, every 5 s while the agent process runs; better, the agent after
+ * each heartbeat the backend accepts), and `relay/src/healthcheck.ts` (run by ECS every 30 s)
+ * fails when the file is older than `RELAY_ALIVE_MAX_AGE_MS`, so ECS replaces the task.
  */
 export const RELAY_ALIVE_FILE = "/tmp/babelcast-relay-alive";
 /** Heartbeats come every ~1 s; a few missed ones are a blip, 30 s is a relay that is gone. */
