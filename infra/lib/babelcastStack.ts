@@ -263,15 +263,9 @@ export class BabelcastStack extends Stack {
    * in `RELAY_KEY_SECRET_ARN` / `BABELCAST_RELAY_KEY_SECRET_ARN`, never the value.
    */
   private addRelays(handlers: readonly HandlerEntry[], apiUrl: string, options: RelayOptions): RelayService {
-    const relayKey = new Secret(this, "RelayKeySecret", {
-      description: "Key Babelcast relays authenticate to the HTTP API with",
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    Validations.of(relayKey).acknowledge({
-      id: "AwsSolutions-SMG4",
-      reason:
-        "Rotating the relay key means a redeploy, as for the listener-token key; relays re-read it when they restart.",
-    });
+    // One relay key per deployment: the one the stack already made for the relay routes, if any.
+    const existing = this.node.tryFindChild("RelayKeySecret");
+    const relayKey = existing instanceof Secret ? existing : this.newRelayKey();
     for (const entry of handlers.filter((h) => (h.routes ?? []).some(isRelayRoute))) {
       const fn = this.functions.get(entry.id) as BackendFunction;
       fn.addEnvironment(RELAY_KEY_SECRET_ARN_ENV, relayKey.secretArn);
@@ -283,6 +277,19 @@ export class BabelcastStack extends Stack {
     new CfnOutput(this, "RelayClusterName", { value: relays.service.cluster.clusterName });
     new CfnOutput(this, "RelayServiceName", { value: relays.service.serviceName });
     return relays;
+  }
+
+  private newRelayKey(): Secret {
+    const relayKey = new Secret(this, "RelayKeySecret", {
+      description: "Key Babelcast relays authenticate to the HTTP API with",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(relayKey).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "Rotating the relay key means a redeploy, as for the listener-token key; relays re-read it when they restart.",
+    });
+    return relayKey;
   }
 }
 
