@@ -14,6 +14,12 @@ stdout: JSON lines
 
 Catch-up: the audio arrives in real time, so whenever the worker finds its input empty it is
 caught up; how far the audio decoded since then trails the wall clock is how far behind it is.
+Before it first finds its input empty, the stream's clock starts when the worker started (when
+the server spawns it as the stream opens and writes audio from then on): the seconds spent loading
+the models, longer on a starved CPU, count as behind, so a backlog queued at the start of a stream
+is decoded with the lighter search (and its quiet skipped) from the first frame instead of at full
+cost. A worker the server loaded ahead of its stream finds no audio waiting and anchors when the
+first audio arrives.
 Behind by more than CATCH_UP_AFTER_S (a starved CPU), the next utterance is decoded by a lighter
 search (every other frame scored, fewer Gaussians and HMMs), and while behind by more than
 SKIP_SILENCE_AFTER_S the quiet between utterances is counted but not decoded. Back within
@@ -23,16 +29,20 @@ CAUGHT_UP_S, the full search returns. Word times stay on the stream's clock thro
   {"type": "flushed"}
 """
 
-import array
-import json
-import os
-import re
-import select
-import struct
-import sys
 import time
 
-from pocketsphinx import Decoder
+# Wall time of the stream's second 0: taken before anything slow (imports, model loading).
+STARTED = time.monotonic()
+
+import array  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import select  # noqa: E402
+import struct  # noqa: E402
+import sys  # noqa: E402
+
+from pocketsphinx import Decoder  # noqa: E402
 
 MODEL_DIR = os.environ.get("BABELCAST_PS_MODEL", "/usr/share/pocketsphinx/model/en-us")
 RATE = 16000
@@ -91,15 +101,14 @@ class Search:
 class Pace:
     """How far the decoding trails real time, re-anchored each time the input runs dry."""
 
-    def __init__(self):
-        self.anchor = None  # wall time minus stream time when last caught up
+    def __init__(self, started):
+        # Wall time minus stream time when last caught up; until then, the worker's start.
+        self.anchor = started
 
     def caught_up(self, stream_seconds):
         self.anchor = time.monotonic() - stream_seconds
 
     def behind(self, stream_seconds):
-        if self.anchor is None:
-            return 0.0
         return max(0.0, time.monotonic() - stream_seconds - self.anchor)
 
 
@@ -130,13 +139,17 @@ class Recognizer:
         self.light = Search("catch-up", make_decoder(LIGHT_SEARCH))
         self.search = self.full
         self.decoder = self.full.decoder
-        self.pace = Pace()
+        self.pace = Pace(STARTED)
         self.bytes_in = 0  # audio consumed (decoded or counted as quiet) since the stream began
         self.utt = 0
         self.utt_start_bytes = 0
         self.since_partial = 0
         self.in_speech = False
         self.pending = b""  # odd byte carried between audio frames
+        # Audio that queued while the models loaded counts as behind: the first search is chosen on that.
+        # (A worker loaded ahead of its stream finds no audio waiting and starts with the full search.)
+        if input_waiting(sys.stdin.fileno()):
+            self.choose_search()
         self.decoder.start_utt()
 
     def words(self):
@@ -174,9 +187,9 @@ class Recognizer:
     def stream_seconds(self):
         return self.bytes_in / BYTES_PER_SEC
 
-    def caught_up(self):
+    def caught_up(self, arriving_seconds=0.0):
         """The input ran dry: decoding is level with real time; between utterances the full search returns now."""
-        self.pace.caught_up(self.stream_seconds())
+        self.pace.caught_up(self.stream_seconds() + arriving_seconds)
         if self.search is self.light and not self.in_speech:
             self.end_utterance()
 
@@ -286,13 +299,10 @@ class Recognizer:
 
 def main():
     recognizer = Recognizer()
-    # Audio that queued while the models loaded counts as behind.
-    recognizer.caught_up()
     emit({"type": "ready"})
     stdin = sys.stdin.fileno()
     while True:
-        if not input_waiting(stdin):
-            recognizer.caught_up()
+        dry = not input_waiting(stdin)
         head = read_exact(stdin, 5)
         if head is None:
             return
@@ -301,6 +311,11 @@ def main():
         payload = read_exact(stdin, length) if length else b""
         if payload is None:
             return
+        if dry:
+            # The input had run dry: decoding was level with real time when this frame arrived, and an audio
+            # frame arrives as its last sample is captured. Taken after the wait, so that a worker loaded
+            # ahead of its stream does not count the wait for the first audio as behind.
+            recognizer.caught_up(len(payload) / BYTES_PER_SEC if kind == b"A" else 0.0)
         if kind == b"A":
             recognizer.audio(payload)
         elif kind == b"V":
