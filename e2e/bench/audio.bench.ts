@@ -53,6 +53,10 @@ function* viewerSteps(): Generator<number> {
 const RUN_VIEWERS = process.env.AUDIO_BENCH_VIEWERS !== "0";
 const JITTER_TARGET_MS = process.env.AUDIO_BENCH_JITTER_TARGET_MS;
 const PLAYOUT_HINT_S = process.env.AUDIO_BENCH_PLAYOUT_HINT_S;
+// The knobs are the listener page's alone: the embedded server this bench spawns inherits the environment and
+// must run as in any other run.
+delete process.env.AUDIO_BENCH_JITTER_TARGET_MS;
+delete process.env.AUDIO_BENCH_PLAYOUT_HINT_S;
 /** How long each viewer step is measured (CPU, bytes, energy). */
 const STEP_WINDOW_MS = 6000;
 /** The viewer steps stop (reported as capped by time) once the bench has run this long. */
@@ -230,7 +234,7 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
     const listener = await context.newPage();
     listener.on("pageerror", (e) => log(`listener page error: ${e.message}`));
     listener.on("console", (m) => {
-      if (m.type() === "error") log(`listener console: ${m.text()}`);
+      if (m.type() === "error") log(`listener console: ${m.text()} (${m.location().url})`);
     });
     await listener.addInitScript({
       content: listenerPcScript(

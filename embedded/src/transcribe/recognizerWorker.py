@@ -303,6 +303,9 @@ def main():
     stdin = sys.stdin.fileno()
     while True:
         dry = not input_waiting(stdin)
+        if dry:
+            # Level with real time now: between utterances the full search returns at once.
+            recognizer.caught_up()
         head = read_exact(stdin, 5)
         if head is None:
             return
@@ -312,9 +315,9 @@ def main():
         if payload is None:
             return
         if dry:
-            # The input had run dry: decoding was level with real time when this frame arrived, and an audio
-            # frame arrives as its last sample is captured. Taken after the wait, so that a worker loaded
-            # ahead of its stream does not count the wait for the first audio as behind.
+            # And again once the frame came: decoding was level with real time when it arrived, and an audio
+            # frame arrives as its last sample is captured. Re-anchored after the wait, so that a worker
+            # loaded ahead of its stream does not count the wait for the first audio as behind.
             recognizer.caught_up(len(payload) / BYTES_PER_SEC if kind == b"A" else 0.0)
         if kind == b"A":
             recognizer.audio(payload)

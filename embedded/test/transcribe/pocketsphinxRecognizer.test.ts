@@ -146,7 +146,6 @@ describe("pocketsphinx worker catch-up", () => {
   }, 120_000);
 
   it("a worker loaded ahead of its stream does not count the wait for the stream's first audio as behind, and a stream taking it starts the next spare", async () => {
-    const { pcm, spans } = talk();
     const pool = new RecognizerPool({ python: "/usr/bin/python3", partialMs: 200 });
     try {
       pool.warm();
@@ -155,33 +154,23 @@ describe("pocketsphinx worker catch-up", () => {
       await spare.ready();
       // Idle for 4 s, past both catch-up thresholds, before the stream opens.
       await sleep(4000);
-      const finals: Hypothesis[] = [];
       const paces: RecognizerPace[] = [];
       const errors: string[] = [];
       const recognizer = pool.start({
-        onHypothesis: (h) => void (h.final && finals.push(h)),
+        onHypothesis: () => {},
         onError: (m) => errors.push(m),
         onPace: (p) => paces.push(p),
       });
       expect(recognizer.pid).toBe(spare.child.pid);
       expect(pool.nextWorker?.child.pid).not.toBe(spare.child.pid);
       expect(pool.nextWorker?.usable()).toBe(true);
-      await streamInRealTime(recognizer, pcm, () => {});
+      // Quiet audio (cheap to decode even on a busy machine), then the end: closing the utterance picks the
+      // search, and counted, the wait would put it 4 s behind there and switch it to catch-up.
+      await streamInRealTime(recognizer, Buffer.alloc(2 * RATE * 2), () => {});
       await recognizer.finish();
       recognizer.close();
       expect(errors).toEqual([]);
-      // Counted, the wait would put it 4 s behind at the first audio. (A busy machine may still slow the
-      // decoding itself a little; that is not what this checks.)
-      expect(
-        paces.filter((p) => p.behindSeconds >= 4),
-        "the idle wait was counted as behind",
-      ).toEqual([]);
-      const words = finals.flatMap((h) => h.words);
-      expect(words.length).toBeGreaterThan(5);
-      for (const w of words) {
-        const inSpeech = spans.some(([from, to]) => w.start >= from - 0.3 && w.end <= to + 0.3);
-        expect(inSpeech, `"${w.word}" at ${w.start}–${w.end} s`).toBe(true);
-      }
+      expect(paces, "the idle wait was counted as behind").toEqual([]);
     } finally {
       pool.close();
     }
