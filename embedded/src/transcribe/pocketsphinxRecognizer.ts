@@ -53,7 +53,7 @@ interface WorkerLine {
   words?: { w: string; s: number; e: number }[];
 }
 
-function frame(kind: "A" | "V" | "E", payload: Uint8Array): Buffer {
+function frame(kind: "A" | "V" | "E" | "S", payload: Uint8Array): Buffer {
   const head = Buffer.alloc(5);
   head.write(kind, 0, "latin1");
   head.writeUInt32LE(payload.byteLength, 1);
@@ -220,6 +220,8 @@ export function startPocketsphinx(
   const send = (buf: Buffer) => {
     if (!closed && child.stdin.writable) child.stdin.write(buf);
   };
+  // The stream's second 0 is now (for a worker loaded ahead, not when it was started).
+  send(frame("S", Buffer.from(JSON.stringify({ startedAt: Date.now() }))));
   return {
     pid: child.pid,
     write: (pcm) => send(frame("A", pcm)),

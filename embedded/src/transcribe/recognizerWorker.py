@@ -8,18 +8,19 @@ stdin: frames of 1 byte kind + 4 bytes little-endian length + payload
   b"A" 16-bit little-endian 16 kHz mono PCM
   b"V" JSON list of {"word": str, "soundsLike": str | null}: words to add to the dictionary
   b"E" end of audio: finish the utterance in progress, then answer {"type": "flushed"}
+  b"S" JSON {"startedAt": epoch ms}: the stream this worker serves opened then (sent first; a worker
+       loaded ahead of its stream gets it when a stream takes it)
 stdout: JSON lines
   {"type": "ready"}
   {"type": "pace", "mode": "normal" | "catch-up", "behind_s": float}   when the search changes
 
 Catch-up: the audio arrives in real time, so whenever the worker finds its input empty it is
 caught up; how far the audio decoded since then trails the wall clock is how far behind it is.
-Before it first finds its input empty, the stream's clock starts when the worker started (when
-the server spawns it as the stream opens and writes audio from then on): the seconds spent loading
-the models, longer on a starved CPU, count as behind, so a backlog queued at the start of a stream
-is decoded with the lighter search (and its quiet skipped) from the first frame instead of at full
-cost. A worker the server loaded ahead of its stream finds no audio waiting and anchors when the
-first audio arrives.
+Before it first finds its input empty, the stream's clock starts when the stream opened (the "S"
+frame): the seconds spent loading the models, longer on a starved CPU, count as behind, so a backlog
+queued at the start of a stream is decoded with the lighter search (and its quiet skipped) from the
+first frame instead of at full cost. A worker the server loaded ahead of its stream finds no audio
+waiting and anchors again when the first audio arrives.
 Behind by more than CATCH_UP_AFTER_S (a starved CPU), the next utterance is decoded by a lighter
 search (every other frame scored, fewer Gaussians and HMMs), and while behind by more than
 SKIP_SILENCE_AFTER_S the quiet between utterances is counted but not decoded. Back within
@@ -146,11 +147,16 @@ class Recognizer:
         self.since_partial = 0
         self.in_speech = False
         self.pending = b""  # odd byte carried between audio frames
-        # Audio that queued while the models loaded counts as behind: the first search is chosen on that.
-        # (A worker loaded ahead of its stream finds no audio waiting and starts with the full search.)
-        if input_waiting(sys.stdin.fileno()):
-            self.choose_search()
         self.decoder.start_utt()
+
+    def start_stream(self, started_at_ms):
+        """The stream opened at `started_at_ms` (epoch): its second 0. Audio that queued since (while the
+        models loaded) counts as behind, and the first search is chosen on that."""
+        self.pace.anchor = time.monotonic() - max(0.0, time.time() - started_at_ms / 1000)
+        if self.bytes_in == 0 and input_waiting(sys.stdin.fileno()):
+            self.decoder.end_utt()
+            self.choose_search()
+            self.decoder.start_utt()
 
     def words(self):
         out = []
@@ -325,6 +331,8 @@ def main():
             recognizer.vocabulary(json.loads(payload.decode("utf-8")))
         elif kind == b"E":
             recognizer.flush()
+        elif kind == b"S":
+            recognizer.start_stream(float(json.loads(payload.decode("utf-8"))["startedAt"]))
 
 
 if __name__ == "__main__":

@@ -52,6 +52,8 @@ export type TranscribeSettings = z.infer<typeof TranscribeSettings>;
 export interface TranscribeService extends EmbeddedService {
   readonly faults: FaultSwitch;
   openStreams(): number;
+  /** Resolves once a recognizer is loaded for the next stream (at once without `spareRecognizer`). */
+  recognizerReady(): Promise<void>;
 }
 
 export function createTranscribeService(ctx: EmbeddedContext): TranscribeService {
@@ -267,6 +269,7 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       });
       return true;
     },
+    recognizerReady: () => recognizers.nextWorker?.ready() ?? Promise.resolve(),
     async close() {
       for (const ws of streams) ws.terminate();
       streams.clear();
