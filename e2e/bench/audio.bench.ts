@@ -6,9 +6,18 @@
 //   an init script) → its onset in the listener page's received track (a
 //   MediaStreamTrackProcessor on the <audio> element's stream: decode hand-out, before the
 //   output device's playout buffer). Both pages share one browser's epoch clock.
-// - max_audio_listeners: lightweight KVS viewers (e2e/support/consoleViewerPage.ts) in one
-//   extra browser context, stepped up until one does not receive intact audio or the cap.
+//   Beside it: where the delay goes (capture track → the console's sent track, i.e. its Web Audio
+//   capture graph; sent track → received), the listener's jitter buffer per window (getStats), and
+//   the listener page's AudioContext `baseLatency`/`outputLatency`, which come AFTER the decoded
+//   track and so are not in glass-to-glass: add them for the sound leaving the speakers.
+// - max_audio_listeners_direct: lightweight KVS viewers (e2e/support/consoleViewerPage.ts) in one
+//   extra browser context, connected straight to the console (no relay), stepped up until one
+//   does not receive intact audio; no cap on the count, only the bench's time budget.
 // Run alone: `npx tsx e2e/bench/audio.bench.ts` (prints the metrics as JSON).
+// A/B knobs (for measuring one buffer change at a time; unset = the product as shipped):
+//   AUDIO_BENCH_VIEWERS=0                skip the viewer steps (glass-to-glass only)
+//   AUDIO_BENCH_JITTER_TARGET_MS=<ms>    set RTCRtpReceiver.jitterBufferTarget on the listener's receiver
+//   AUDIO_BENCH_PLAYOUT_HINT_S=<s>       set Chromium's RTCRtpReceiver.playoutDelayHint likewise
 
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,15 +37,32 @@ import { startConditions } from "./report/runConditions.js";
 /** Seconds of markers collected at the listener (the first DROP_MS of them are left out). */
 const COLLECT_S = Number(process.env.AUDIO_BENCH_SECONDS ?? 30);
 const DROP_MS = 3000;
-/** 10 and 12 straddle a KVS channel's 10 viewers: the 11th needs the pool's second channel. */
-const VIEWER_STEPS = [2, 5, 10, 12, 15, 20];
-const VIEWER_CAP = VIEWER_STEPS[VIEWER_STEPS.length - 1] as number;
+/**
+ * Viewer counts to try, without end: 10 and 12 straddle a KVS channel's 10 viewers (the 11th
+ * needs the pool's second channel); past 20 the steps grow by a quarter. The steps stop when one
+ * viewer loses intact audio or the bench's time budget ends (reported as such), never at a cap.
+ */
+function* viewerSteps(): Generator<number> {
+  yield* [2, 5, 10, 12, 15, 20];
+  let n = 20;
+  for (;;) {
+    n = Math.ceil((n * 1.25) / 5) * 5;
+    yield n;
+  }
+}
+const RUN_VIEWERS = process.env.AUDIO_BENCH_VIEWERS !== "0";
+const JITTER_TARGET_MS = process.env.AUDIO_BENCH_JITTER_TARGET_MS;
+const PLAYOUT_HINT_S = process.env.AUDIO_BENCH_PLAYOUT_HINT_S;
+// The knobs are the listener page's alone: the embedded server this bench spawns inherits the environment and
+// must run as in any other run.
+delete process.env.AUDIO_BENCH_JITTER_TARGET_MS;
+delete process.env.AUDIO_BENCH_PLAYOUT_HINT_S;
 /** How long each viewer step is measured (CPU, bytes, energy). */
 const STEP_WINDOW_MS = 6000;
 /** The viewer steps stop (reported as capped by time) once the bench has run this long. */
-const STEPS_DEADLINE_MS = 150_000;
-/** No viewer joins and no confirming re-measure after this (the whole bench stays under 4 minutes). */
-const HARD_DEADLINE_MS = 195_000;
+const STEPS_DEADLINE_MS = 210_000;
+/** No viewer joins and no confirming re-measure after this (the whole bench stays within run.ts's 6 minutes). */
+const HARD_DEADLINE_MS = 255_000;
 const pastHardDeadline = () => performance.now() - benchStart > HARD_DEADLINE_MS;
 const benchStart = performance.now();
 /** A viewer's audio is intact when it conceals less than this share of its samples. */
@@ -92,8 +118,94 @@ async function cpuOver(ms: number, serverPid?: number): Promise<{ total: number;
   return { total: (used / 100 / seconds) * 100, server: (serverUsed / 100 / seconds) * 100 };
 }
 
+/**
+ * Console page: also taps the first audio track handed to a peer connection (the capture graph's
+ * output, label "sent"), so the delay splits into capture graph (capture → sent) and WebRTC
+ * (sent → received).
+ */
+const SENT_TAP_SCRIPT = `(() => {
+  const tapped = new Set();
+  const tap = (track) => {
+    if (!track || track.kind !== "audio" || tapped.has(track.id) || !window.__markerTap) return;
+    tapped.add(track.id);
+    window.__markerTap(track, "sent");
+  };
+  const P = RTCPeerConnection.prototype;
+  const addTrack = P.addTrack;
+  P.addTrack = function (track, ...streams) { tap(track); return addTrack.call(this, track, ...streams); };
+  const addTransceiver = P.addTransceiver;
+  P.addTransceiver = function (trackOrKind, init) {
+    if (typeof trackOrKind !== "string") tap(trackOrKind);
+    return addTransceiver.call(this, trackOrKind, init);
+  };
+  const replaceTrack = RTCRtpSender.prototype.replaceTrack;
+  RTCRtpSender.prototype.replaceTrack = function (track) { tap(track); return replaceTrack.call(this, track); };
+})();`;
+
+/**
+ * Listener page: keeps its peer connections in \`window.__pcs\` (for getStats) and, for A/B runs,
+ * sets the receiver's jitter buffer target / playout delay hint as each track arrives.
+ */
+function listenerPcScript(jitterTargetMs: number | undefined, playoutHintS: number | undefined): string {
+  return `(() => {
+  const pcs = (window.__pcs = []);
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      pcs.push(this);
+      this.addEventListener("track", (e) => {
+        if (${jitterTargetMs ?? "undefined"} !== undefined) e.receiver.jitterBufferTarget = ${jitterTargetMs ?? "undefined"};
+        if (${playoutHintS ?? "undefined"} !== undefined) e.receiver.playoutDelayHint = ${playoutHintS ?? "undefined"};
+      });
+    }
+  };
+})();`;
+}
+
+/** The listener's audio receiver counters (cumulative): jitter buffer and playout (Chromium's media-playout stats). */
+function readReceiverStats(page: Page) {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs ?? [];
+    const out = { jbDelay: 0, jbTarget: 0, jbMin: 0, emitted: 0, playoutDelay: 0, playoutSamples: 0 };
+    for (const pc of pcs) {
+      if (pc.connectionState !== "connected") continue;
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === "inbound-rtp" && s.kind === "audio") {
+          out.jbDelay += Number(s.jitterBufferDelay ?? 0);
+          out.jbTarget += Number(s.jitterBufferTargetDelay ?? 0);
+          out.jbMin += Number(s.jitterBufferMinimumDelay ?? 0);
+          out.emitted += Number(s.jitterBufferEmittedCount ?? 0);
+        } else if (s.type === "media-playout") {
+          out.playoutDelay += Number(s.totalPlayoutDelay ?? 0);
+          out.playoutSamples += Number(s.totalSamplesCount ?? 0);
+        }
+      });
+    }
+    return out;
+  });
+}
+
+/** A fresh AudioContext in the listener page, made as the page makes its own (no latencyHint: "interactive"). */
+function readOutputLatency(page: Page) {
+  return page.evaluate(async () => {
+    const ctx = new AudioContext();
+    await ctx.resume().catch(() => undefined);
+    // outputLatency is an estimate that settles once the context renders.
+    await new Promise((r) => setTimeout(r, 500));
+    const out = {
+      base_latency_ms: Math.round(ctx.baseLatency * 10000) / 10,
+      output_latency_ms: Math.round(ctx.outputLatency * 10000) / 10,
+      sample_rate: ctx.sampleRate,
+    };
+    await ctx.close();
+    return out;
+  });
+}
+
 async function startConsoleSession(page: Page, consoleUrl: string): Promise<string> {
   await page.addInitScript({ content: markerTapScript(true) });
+  await page.addInitScript({ content: SENT_TAP_SCRIPT });
   await page.goto(consoleUrl);
   const phase = (p: string) =>
     page
@@ -120,6 +232,16 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
   const context = await browser.newContext({ locale: "en-US" });
   try {
     const listener = await context.newPage();
+    listener.on("pageerror", (e) => log(`listener page error: ${e.message}`));
+    listener.on("console", (m) => {
+      if (m.type() === "error") log(`listener console: ${m.text()} (${m.location().url})`);
+    });
+    await listener.addInitScript({
+      content: listenerPcScript(
+        JITTER_TARGET_MS === undefined ? undefined : Number(JITTER_TARGET_MS),
+        PLAYOUT_HINT_S === undefined ? undefined : Number(PLAYOUT_HINT_S),
+      ),
+    });
     await listener.goto(listenerUrl);
     await listener.locator("button.listen").click();
     await listener.evaluate(markerTapScript(false));
@@ -138,13 +260,34 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
     });
     log(`listening; collecting markers for ${COLLECT_S} s`);
     const collectWindow = startConditions();
-    await new Promise((r) => setTimeout(r, COLLECT_S * 1000));
+    // Receiver counters from after the first DROP_MS (the jitter buffer starts high) to the end.
+    await new Promise((r) => setTimeout(r, DROP_MS));
+    const rx0 = await readReceiverStats(listener);
+    await new Promise((r) => setTimeout(r, COLLECT_S * 1000 - DROP_MS));
+    const rx1 = await readReceiverStats(listener);
     const conditions = collectWindow.end();
+    const output = await readOutputLatency(listener);
+    const emitted = rx1.emitted - rx0.emitted;
+    const perEmitted = (a: number, b: number) => (emitted > 0 ? round1(((b - a) / emitted) * 1000) : null);
+    const playoutSamples = rx1.playoutSamples - rx0.playoutSamples;
+    const receiver = {
+      jitter_buffer_ms: perEmitted(rx0.jbDelay, rx1.jbDelay),
+      jitter_buffer_target_ms: perEmitted(rx0.jbTarget, rx1.jbTarget),
+      jitter_buffer_minimum_ms: perEmitted(rx0.jbMin, rx1.jbMin),
+      playout_delay_ms:
+        playoutSamples > 0 ? round1(((rx1.playoutDelay - rx0.playoutDelay) / playoutSamples) * 1000) : null,
+      ...(JITTER_TARGET_MS !== undefined ? { set_jitter_buffer_target_ms: Number(JITTER_TARGET_MS) } : {}),
+      ...(PLAYOUT_HINT_S !== undefined ? { set_playout_delay_hint_s: Number(PLAYOUT_HINT_S) } : {}),
+    };
+    log(`receiver ${JSON.stringify(receiver)}; listener page output ${JSON.stringify(output)}`);
     const [sentTaps, receivedTaps] = [await readTaps(consolePage), await readTaps(listener)];
     const errors = [...(await readTapErrors(consolePage)), ...(await readTapErrors(listener))];
     if (errors.length > 0) log(`tap errors: ${errors.join("; ")}`);
     // The console may open the device more than once (a permission probe, then the capture): use the busiest tap.
-    const sent = [...sentTaps].sort((a, b) => b.markers.length - a.markers.length)[0];
+    const busiest = (label: string) =>
+      sentTaps.filter((t) => t.label === label).sort((a, b) => b.markers.length - a.markers.length)[0];
+    const sent = busiest("capture");
+    const graphOut = busiest("sent");
     const received = receivedTaps[0];
     log(
       `capture taps: ${sentTaps.map((t) => `${t.markers.length} markers/${t.chunks} chunks/peak ${t.peak.toFixed(2)}`).join(", ")}; ` +
@@ -157,6 +300,11 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
     log(`paired ${delays.length} markers, ${unpaired} unpaired`);
     if (delays.length === 0) return { skipped: "received markers did not pair with captured ones" };
     const samples = delays.map(round1);
+    const split = (from: number[] | undefined, to: number[] | undefined) => {
+      if (!from?.length || !to?.length) return null;
+      const d = pairMarkers(from, to, DROP_MS).delays;
+      return d.length > 0 ? { p50: round1(percentile(d, 50)), p99: round1(percentile(d, 99)), n: d.length } : null;
+    };
     return {
       p50: percentile(samples, 50),
       p95: percentile(samples, 95),
@@ -167,6 +315,13 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
       unpaired,
       path: "console page (browser mode, fake mic) → listener page, loopback",
       measured_at: "capture track → listener's decoded track (output playout buffer not included)",
+      capture_graph_ms: split(sent.markers, graphOut?.markers),
+      webrtc_ms: split(graphOut?.markers, received.markers),
+      receiver,
+      listener_output: {
+        ...output,
+        note: "the listener page's AudioContext: baseLatency + outputLatency come after the decoded track, so are NOT in glass-to-glass; add them for sound at the speaker",
+      },
       conditions,
       samples,
     };
@@ -259,7 +414,7 @@ async function maxListeners(
     const base = await cpuOver(STEP_WINDOW_MS / 2, serverPid);
     const baseline = base.total;
     log(`baseline (console + server + browser, no viewers): ${round1(baseline)} % of one core`);
-    for (const target of VIEWER_STEPS) {
+    for (const target of viewerSteps()) {
       if (performance.now() - benchStart > STEPS_DEADLINE_MS) {
         timeCapped = true;
         log(`time budget spent before the ${target}-viewer step`);
@@ -315,7 +470,7 @@ async function maxListeners(
       cpu_pct_per_listener: last ? round1((last.cpu_pct - baseline) / value) : null,
       // The server only relays signaling: its whole CPU at that count, per viewer (an upper bound).
       server_cpu_pct_per_listener: last ? round1(last.server_cpu_pct / value) : null,
-      capped: value === VIEWER_CAP || timeCapped,
+      capped: timeCapped,
       ...(timeCapped ? { cap_reason: `the bench's time budget ended the steps at ${value} viewers` } : {}),
       ...(broke ? { broke } : {}),
       cpu_note:
@@ -354,7 +509,7 @@ export async function runAudioBench() {
       const reason = `the console could not start a session: ${err instanceof Error ? err.message : String(err)}`;
       log(reason);
       return {
-        metrics: { audio_glass_to_glass_ms: { skipped: reason }, max_audio_listeners: { skipped: reason } },
+        metrics: { audio_glass_to_glass_ms: { skipped: reason }, max_audio_listeners_direct: { skipped: reason } },
         series,
       };
     }
@@ -370,6 +525,10 @@ export async function runAudioBench() {
       metrics.audio_glass_to_glass_ms = { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
     }
     log(JSON.stringify(metrics.audio_glass_to_glass_ms));
+    if (!RUN_VIEWERS) {
+      metrics.max_audio_listeners_direct = { skipped: "not run: AUDIO_BENCH_VIEWERS=0" };
+      return { metrics, series };
+    }
     try {
       const listeners = await maxListeners(
         browser,
@@ -379,11 +538,13 @@ export async function runAudioBench() {
         config,
         sessionId,
       );
-      metrics.max_audio_listeners = listeners;
-      series.max_audio_listeners_cpu_pct = listeners.steps.map((s) => [s.viewers, s.cpu_pct] as [number, number]);
+      metrics.max_audio_listeners_direct = listeners;
+      series.max_audio_listeners_direct_cpu_pct = listeners.steps.map(
+        (s) => [s.viewers, s.cpu_pct] as [number, number],
+      );
     } catch (err) {
       log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      metrics.max_audio_listeners = { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
+      metrics.max_audio_listeners_direct = { skipped: `failed: ${err instanceof Error ? err.message : String(err)}` };
     }
     return { metrics, series };
   } finally {

@@ -53,16 +53,36 @@ interface WorkerLine {
   words?: { w: string; s: number; e: number }[];
 }
 
-function frame(kind: "A" | "V" | "E", payload: Uint8Array): Buffer {
+function frame(kind: "A" | "V" | "E" | "S", payload: Uint8Array): Buffer {
   const head = Buffer.alloc(5);
   head.write(kind, 0, "latin1");
   head.writeUInt32LE(payload.byteLength, 1);
   return Buffer.concat([head, payload]);
 }
 
-/** Starts the long-lived pocketsphinx worker for one stream (see recognizerWorker.py). */
-export function startPocketsphinx(options: PocketsphinxOptions, events: RecognizerEvents): StreamRecognizer {
-  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(options.python, [WORKER], {
+type WorkerChild = ChildProcessByStdio<Writable, Readable, Readable>;
+
+/**
+ * A worker process started ahead of its stream: what it says before a stream takes it (its
+ * ready line) is kept and replayed, so a worker that loaded its models while no stream waited
+ * behaves as one started with the stream.
+ */
+export interface SpawnedWorker {
+  readonly child: WorkerChild;
+  /** Whether it can still serve a stream (not exited, not already taken). */
+  usable(): boolean;
+  /** Resolves once its models are loaded (rejects if it exits first). */
+  ready(): Promise<void>;
+  /** Hands its lines, exit and start error to `on`; only once. */
+  take(on: {
+    line(l: string): void;
+    exit(code: number | null, signal: string | null, stderr: string): void;
+    error(err: Error): void;
+  }): void;
+}
+
+export function spawnWorker(options: PocketsphinxOptions): SpawnedWorker {
+  const child: WorkerChild = spawn(options.python, [WORKER], {
     stdio: ["pipe", "pipe", "pipe"],
     env: {
       ...process.env,
@@ -70,23 +90,103 @@ export function startPocketsphinx(options: PocketsphinxOptions, events: Recogniz
       ...(options.endOfSpeechMs === undefined ? {} : { BABELCAST_PS_END_OF_SPEECH_MS: String(options.endOfSpeechMs) }),
     },
   });
-  let closed = false;
   let stderr = "";
-  const flushWaiters: (() => void)[] = [];
+  let exited: { code: number | null; signal: string | null } | undefined;
+  let failed: Error | undefined;
+  const early: string[] = [];
+  let on: Parameters<SpawnedWorker["take"]>[0] | undefined;
+  let markReady = () => {};
+  let markGone = (_: Error) => {};
+  const loaded = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    markGone = reject;
+  });
+  // Nobody may ever wait for it.
+  loaded.catch(() => {});
   child.stderr.on("data", (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-2000);
   });
   child.stdin.on("error", () => {});
   child.on("error", (err) => {
-    if (!closed) events.onError(`cannot start the recognizer (${options.python}): ${err.message}`);
+    failed = err;
+    markGone(err);
+    on?.error(err);
   });
   child.on("exit", (code, signal) => {
-    for (const w of flushWaiters.splice(0)) w();
-    if (!closed)
-      events.onError(`the recognizer stopped (${signal ?? code}): ${stderr.trim().split("\n").at(-1) ?? ""}`);
-    closed = true;
+    exited = { code, signal };
+    markGone(new Error(`the recognizer exited (${signal ?? code}) before it was ready`));
+    on?.exit(code, signal, stderr);
   });
   createInterface({ input: child.stdout }).on("line", (line) => {
+    if (line.startsWith('{"type":"ready"')) markReady();
+    if (on) on.line(line);
+    else early.push(line);
+  });
+  return {
+    child,
+    usable: () => !on && !exited && !failed,
+    ready: () => loaded,
+    take(handlers) {
+      if (on) throw new Error("this recognizer worker already serves a stream");
+      on = handlers;
+      for (const line of early.splice(0)) handlers.line(line);
+      if (failed) handlers.error(failed);
+      if (exited) handlers.exit(exited.code, exited.signal, stderr);
+    },
+  };
+}
+
+/**
+ * Keeps one worker loaded ahead of the next stream. Loading the models takes a worker about a
+ * second of CPU on an idle machine and several seconds on a starved one (6-7 s measured at load
+ * 20 on 2 cores); audio queues meanwhile, and the stream's first captions come that much late.
+ * A spare that loaded before its stream opened skips that wait. Each stream taken starts the next spare.
+ */
+export class RecognizerPool {
+  private spare?: SpawnedWorker;
+
+  constructor(
+    private readonly options: PocketsphinxOptions,
+    /** Off: every stream starts its own worker (and waits for its models). */
+    private readonly keepSpare = true,
+  ) {}
+
+  /** Loads the spare now (call when streams are expected, e.g. as the server starts). */
+  warm(): void {
+    if (!this.spare?.usable()) this.spare = spawnWorker(this.options);
+  }
+
+  /** A recognizer for a new stream: the spare if it is alive, else a fresh worker; then the next spare loads. */
+  start(events: RecognizerEvents): StreamRecognizer {
+    const worker = this.spare?.usable() ? this.spare : spawnWorker(this.options);
+    this.spare = undefined;
+    const recognizer = startPocketsphinx(this.options, events, worker);
+    if (this.keepSpare) this.warm();
+    return recognizer;
+  }
+
+  /** The spare loading or loaded for the next stream, if any. */
+  get nextWorker(): SpawnedWorker | undefined {
+    return this.spare;
+  }
+
+  /** Stops the spare (streams in progress keep their workers until they end). */
+  close(): void {
+    if (this.spare?.usable()) this.spare.child.kill("SIGTERM");
+    this.spare = undefined;
+  }
+}
+
+/** Starts the long-lived pocketsphinx worker for one stream (see recognizerWorker.py), or binds one started ahead. */
+export function startPocketsphinx(
+  options: PocketsphinxOptions,
+  events: RecognizerEvents,
+  worker: SpawnedWorker = spawnWorker(options),
+): StreamRecognizer {
+  const child = worker.child;
+  let closed = false;
+  const flushWaiters: (() => void)[] = [];
+  const onLine = (line: string) => {
     let msg: WorkerLine;
     try {
       msg = JSON.parse(line) as WorkerLine;
@@ -104,10 +204,24 @@ export function startPocketsphinx(options: PocketsphinxOptions, events: Recogniz
     } else if (msg.type === "flushed") {
       flushWaiters.shift()?.();
     }
+  };
+  worker.take({
+    line: onLine,
+    error: (err) => {
+      if (!closed) events.onError(`cannot start the recognizer (${options.python}): ${err.message}`);
+    },
+    exit: (code, signal, stderr) => {
+      for (const w of flushWaiters.splice(0)) w();
+      if (!closed)
+        events.onError(`the recognizer stopped (${signal ?? code}): ${stderr.trim().split("\n").at(-1) ?? ""}`);
+      closed = true;
+    },
   });
   const send = (buf: Buffer) => {
     if (!closed && child.stdin.writable) child.stdin.write(buf);
   };
+  // The stream's second 0 is now (for a worker loaded ahead, not when it was started).
+  send(frame("S", Buffer.from(JSON.stringify({ startedAt: Date.now() }))));
   return {
     pid: child.pid,
     write: (pcm) => send(frame("A", pcm)),

@@ -8,12 +8,19 @@ stdin: frames of 1 byte kind + 4 bytes little-endian length + payload
   b"A" 16-bit little-endian 16 kHz mono PCM
   b"V" JSON list of {"word": str, "soundsLike": str | null}: words to add to the dictionary
   b"E" end of audio: finish the utterance in progress, then answer {"type": "flushed"}
+  b"S" JSON {"startedAt": epoch ms}: the stream this worker serves opened then (sent first; a worker
+       loaded ahead of its stream gets it when a stream takes it)
 stdout: JSON lines
   {"type": "ready"}
   {"type": "pace", "mode": "normal" | "catch-up", "behind_s": float}   when the search changes
 
 Catch-up: the audio arrives in real time, so whenever the worker finds its input empty it is
 caught up; how far the audio decoded since then trails the wall clock is how far behind it is.
+Before it first finds its input empty, the stream's clock starts when the stream opened (the "S"
+frame): the seconds spent loading the models, longer on a starved CPU, count as behind, so a backlog
+queued at the start of a stream is decoded with the lighter search (and its quiet skipped) from the
+first frame instead of at full cost. A worker the server loaded ahead of its stream finds no audio
+waiting and anchors again when the first audio arrives.
 Behind by more than CATCH_UP_AFTER_S (a starved CPU), the next utterance is decoded by a lighter
 search (every other frame scored, fewer Gaussians and HMMs), and while behind by more than
 SKIP_SILENCE_AFTER_S the quiet between utterances is counted but not decoded. Back within
@@ -23,16 +30,20 @@ CAUGHT_UP_S, the full search returns. Word times stay on the stream's clock thro
   {"type": "flushed"}
 """
 
-import array
-import json
-import os
-import re
-import select
-import struct
-import sys
 import time
 
-from pocketsphinx import Decoder
+# Wall time of the stream's second 0: taken before anything slow (imports, model loading).
+STARTED = time.monotonic()
+
+import array  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import select  # noqa: E402
+import struct  # noqa: E402
+import sys  # noqa: E402
+
+from pocketsphinx import Decoder  # noqa: E402
 
 MODEL_DIR = os.environ.get("BABELCAST_PS_MODEL", "/usr/share/pocketsphinx/model/en-us")
 RATE = 16000
@@ -91,15 +102,14 @@ class Search:
 class Pace:
     """How far the decoding trails real time, re-anchored each time the input runs dry."""
 
-    def __init__(self):
-        self.anchor = None  # wall time minus stream time when last caught up
+    def __init__(self, started):
+        # Wall time minus stream time when last caught up; until then, the worker's start.
+        self.anchor = started
 
     def caught_up(self, stream_seconds):
         self.anchor = time.monotonic() - stream_seconds
 
     def behind(self, stream_seconds):
-        if self.anchor is None:
-            return 0.0
         return max(0.0, time.monotonic() - stream_seconds - self.anchor)
 
 
@@ -130,7 +140,7 @@ class Recognizer:
         self.light = Search("catch-up", make_decoder(LIGHT_SEARCH))
         self.search = self.full
         self.decoder = self.full.decoder
-        self.pace = Pace()
+        self.pace = Pace(STARTED)
         self.bytes_in = 0  # audio consumed (decoded or counted as quiet) since the stream began
         self.utt = 0
         self.utt_start_bytes = 0
@@ -138,6 +148,15 @@ class Recognizer:
         self.in_speech = False
         self.pending = b""  # odd byte carried between audio frames
         self.decoder.start_utt()
+
+    def start_stream(self, started_at_ms):
+        """The stream opened at `started_at_ms` (epoch): its second 0. Audio that queued since (while the
+        models loaded) counts as behind, and the first search is chosen on that."""
+        self.pace.anchor = time.monotonic() - max(0.0, time.time() - started_at_ms / 1000)
+        if self.bytes_in == 0 and input_waiting(sys.stdin.fileno()):
+            self.decoder.end_utt()
+            self.choose_search()
+            self.decoder.start_utt()
 
     def words(self):
         out = []
@@ -174,9 +193,9 @@ class Recognizer:
     def stream_seconds(self):
         return self.bytes_in / BYTES_PER_SEC
 
-    def caught_up(self):
+    def caught_up(self, arriving_seconds=0.0):
         """The input ran dry: decoding is level with real time; between utterances the full search returns now."""
-        self.pace.caught_up(self.stream_seconds())
+        self.pace.caught_up(self.stream_seconds() + arriving_seconds)
         if self.search is self.light and not self.in_speech:
             self.end_utterance()
 
@@ -286,12 +305,12 @@ class Recognizer:
 
 def main():
     recognizer = Recognizer()
-    # Audio that queued while the models loaded counts as behind.
-    recognizer.caught_up()
     emit({"type": "ready"})
     stdin = sys.stdin.fileno()
     while True:
-        if not input_waiting(stdin):
+        dry = not input_waiting(stdin)
+        if dry:
+            # Level with real time now: between utterances the full search returns at once.
             recognizer.caught_up()
         head = read_exact(stdin, 5)
         if head is None:
@@ -301,12 +320,19 @@ def main():
         payload = read_exact(stdin, length) if length else b""
         if payload is None:
             return
+        if dry:
+            # And again once the frame came: decoding was level with real time when it arrived, and an audio
+            # frame arrives as its last sample is captured. Re-anchored after the wait, so that a worker
+            # loaded ahead of its stream does not count the wait for the first audio as behind.
+            recognizer.caught_up(len(payload) / BYTES_PER_SEC if kind == b"A" else 0.0)
         if kind == b"A":
             recognizer.audio(payload)
         elif kind == b"V":
             recognizer.vocabulary(json.loads(payload.decode("utf-8")))
         elif kind == b"E":
             recognizer.flush()
+        elif kind == b"S":
+            recognizer.start_stream(float(json.loads(payload.decode("utf-8"))["startedAt"]))
 
 
 if __name__ == "__main__":

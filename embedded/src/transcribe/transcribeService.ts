@@ -12,7 +12,7 @@ import { FaultSettings, FaultSwitch } from "../faults.js";
 import { AwsServiceError, REST_JSON, refuseAwsUpgrade } from "../http/awsResponses.js";
 import { splitRequestTarget } from "../http/requestTarget.js";
 import { decodeUplink, encodeException, encodeTranscriptEvent } from "./eventStreamFrames.js";
-import { startPocketsphinx, type VocabularyWord } from "./pocketsphinxRecognizer.js";
+import { RecognizerPool, type VocabularyWord } from "./pocketsphinxRecognizer.js";
 import { applyResultFilter, type ResultFilter, resultFilter } from "./resultFilter.js";
 import { ResultStabilizer } from "./resultStabilizer.js";
 import { parseStreamParams, type StreamParams } from "./streamParams.js";
@@ -36,6 +36,12 @@ export const TranscribeSettings = z.object({
   endOfSpeechMs: z.number().int().min(100).max(2000).default(300),
   /** Concurrent streams (each holds one decoder, about a third of a core at real time). */
   maxStreams: z.number().int().min(1).max(64).default(4),
+  /**
+   * Keep one recognizer loaded ahead of the next stream (from the server's start): a stream then
+   * starts decoding at once instead of queueing its first seconds while the models load (several
+   * seconds on a busy machine). Costs one idle worker's memory.
+   */
+  spareRecognizer: z.boolean().default(true),
   /** Whether the data dir's long-term key may sign streams too (default: only owner temporary credentials). */
   acceptLongTermCredentials: z.boolean().default(false),
   /** `dropRate` drops a share of upgrades; `errorRate` answers a share with InternalFailureException. */
@@ -46,6 +52,8 @@ export type TranscribeSettings = z.infer<typeof TranscribeSettings>;
 export interface TranscribeService extends EmbeddedService {
   readonly faults: FaultSwitch;
   openStreams(): number;
+  /** Resolves once a recognizer is loaded for the next stream (at once without `spareRecognizer`). */
+  recognizerReady(): Promise<void>;
 }
 
 export function createTranscribeService(ctx: EmbeddedContext): TranscribeService {
@@ -72,6 +80,11 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
   });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1024 * 1024 });
   const streams = new Set<WebSocket>();
+  const recognizers = new RecognizerPool(
+    { python: settings.python, partialMs: settings.partialMs, endOfSpeechMs: settings.endOfSpeechMs },
+    settings.spareRecognizer,
+  );
+  if (settings.spareRecognizer) recognizers.warm();
 
   // A client may attach its message handler only after its open event has run (the SDK
   // does): frames sent in the upgrade's first moments are held back briefly.
@@ -156,23 +169,20 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       stability: parsed.params.stability,
       newResultId: randomUUID,
     });
-    const recognizer = startPocketsphinx(
-      { python: settings.python, partialMs: settings.partialMs, endOfSpeechMs: settings.endOfSpeechMs },
-      {
-        onHypothesis(hyp) {
-          const result = stabilizer.accept(hyp);
-          if (result) send(ws, encodeTranscriptEvent([filter ? applyResultFilter(result, filter) : result]));
-        },
-        onError(message) {
-          ctx.log.error("transcribe recognizer failed", { message });
-          failStream(ws, "InternalFailureException", `The embedded recognizer failed: ${message}`);
-        },
-        onPace(pace) {
-          // Behind real time means a starved CPU: worth knowing when captions run late.
-          ctx.log.info("transcribe recognizer pace", { mode: pace.mode, behindSeconds: pace.behindSeconds });
-        },
+    const recognizer = recognizers.start({
+      onHypothesis(hyp) {
+        const result = stabilizer.accept(hyp);
+        if (result) send(ws, encodeTranscriptEvent([filter ? applyResultFilter(result, filter) : result]));
       },
-    );
+      onError(message) {
+        ctx.log.error("transcribe recognizer failed", { message });
+        failStream(ws, "InternalFailureException", `The embedded recognizer failed: ${message}`);
+      },
+      onPace(pace) {
+        // Behind real time means a starved CPU: worth knowing when captions run late.
+        ctx.log.info("transcribe recognizer pace", { mode: pace.mode, behindSeconds: pace.behindSeconds });
+      },
+    });
     recognizer.addVocabulary(words);
     // The browser SDK's send() resolves on the first server message: answer at once.
     send(ws, encodeTranscriptEvent([]));
@@ -259,9 +269,11 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       });
       return true;
     },
+    recognizerReady: () => recognizers.nextWorker?.ready() ?? Promise.resolve(),
     async close() {
       for (const ws of streams) ws.terminate();
       streams.clear();
+      recognizers.close();
       wss.close();
     },
   };

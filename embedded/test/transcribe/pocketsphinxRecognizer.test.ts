@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import {
   type RecognizerPace,
+  RecognizerPool,
   type StreamRecognizer,
   startPocketsphinx,
 } from "../../src/transcribe/pocketsphinxRecognizer.js";
@@ -95,5 +96,83 @@ describe("pocketsphinx worker catch-up", () => {
     const referenceWords = reference.toLowerCase().split(/\s+/);
     const share = referenceWords.filter((w) => heard.has(w)).length / referenceWords.length;
     expect(share).toBeGreaterThan(0.5);
+  }, 120_000);
+
+  it("counts audio queued while the worker starts as behind: a stream's first seconds are decoded by the lighter search, then the full search returns", async () => {
+    const { pcm, spans } = talk();
+    const events: ({ kind: "pace"; pace: RecognizerPace } | { kind: "final"; hyp: Hypothesis })[] = [];
+    const errors: string[] = [];
+    const recognizer = startPocketsphinx(
+      { python: "/usr/bin/python3", partialMs: 200 },
+      {
+        onHypothesis: (h) => void (h.final && events.push({ kind: "final", hyp: h })),
+        onError: (m) => errors.push(m),
+        onPace: (p) => events.push({ kind: "pace", pace: p }),
+      },
+    );
+    const pid = recognizer.pid;
+    if (pid === undefined) throw new Error("the worker did not start");
+    // Stopped from its start for 3 s (a slow model load on a starved CPU) while audio queues in real time.
+    process.kill(pid, "SIGSTOP");
+    const resume = sleep(3000).then(() => void process.kill(pid, "SIGCONT"));
+    await streamInRealTime(recognizer, pcm, () => {});
+    await resume;
+    await vi.waitFor(
+      () =>
+        expect(
+          events.filter((e) => e.kind === "pace").at(-1),
+          JSON.stringify(events.map((e) => (e.kind === "pace" ? e.pace : "final"))),
+        ).toMatchObject({ pace: { mode: "normal" } }),
+      { timeout: 60_000, interval: 200 },
+    );
+    await recognizer.finish();
+    recognizer.close();
+
+    expect(errors).toEqual([]);
+    // The first thing it reports is the switch to the lighter search, at least the 3 s it was stopped behind,
+    // before any final: the backlog is not decoded at full cost.
+    const first = events[0];
+    expect(first?.kind).toBe("pace");
+    if (first?.kind !== "pace") return;
+    expect(first.pace.mode).toBe("catch-up");
+    expect(first.pace.behindSeconds).toBeGreaterThanOrEqual(3);
+    // Words decoded from the backlog still sit on the stream's clock.
+    const words = events.flatMap((e) => (e.kind === "final" ? e.hyp.words : []));
+    expect(words.length).toBeGreaterThan(5);
+    for (const w of words) {
+      const inSpeech = spans.some(([from, to]) => w.start >= from - 0.3 && w.end <= to + 0.3);
+      expect(inSpeech, `"${w.word}" at ${w.start}–${w.end} s (speech at ${JSON.stringify(spans)})`).toBe(true);
+    }
+  }, 120_000);
+
+  it("a worker loaded ahead of its stream does not count the wait for the stream's first audio as behind, and a stream taking it starts the next spare", async () => {
+    const pool = new RecognizerPool({ python: "/usr/bin/python3", partialMs: 200 });
+    try {
+      pool.warm();
+      const spare = pool.nextWorker;
+      if (!spare) throw new Error("no spare after warm()");
+      await spare.ready();
+      // Idle for 4 s, past both catch-up thresholds, before the stream opens.
+      await sleep(4000);
+      const paces: RecognizerPace[] = [];
+      const errors: string[] = [];
+      const recognizer = pool.start({
+        onHypothesis: () => {},
+        onError: (m) => errors.push(m),
+        onPace: (p) => paces.push(p),
+      });
+      expect(recognizer.pid).toBe(spare.child.pid);
+      expect(pool.nextWorker?.child.pid).not.toBe(spare.child.pid);
+      expect(pool.nextWorker?.usable()).toBe(true);
+      // Quiet audio (cheap to decode even on a busy machine), then the end: closing the utterance picks the
+      // search, and counted, the wait would put it 4 s behind there and switch it to catch-up.
+      await streamInRealTime(recognizer, Buffer.alloc(2 * RATE * 2), () => {});
+      await recognizer.finish();
+      recognizer.close();
+      expect(errors).toEqual([]);
+      expect(paces, "the idle wait was counted as behind").toEqual([]);
+    } finally {
+      pool.close();
+    }
   }, 120_000);
 });

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { credentialsService, type TemporaryCredentials } from "../../src/auth/temporaryCredentials.js";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "../../src/embeddedServer.js";
-import { createTranscribeService } from "../../src/transcribe/transcribeService.js";
+import { createTranscribeService, type TranscribeService } from "../../src/transcribe/transcribeService.js";
 import { type LibrivoxClip as Clip, loadLibrivoxClips as loadClips } from "../support/librivoxClips.js";
 
 // The SDK's browser build talks WebSocket; in Node the same handler needs a WebSocket global.
@@ -38,6 +38,7 @@ class BrowserLikeWebSocket extends WebSocket {
 (globalThis as { WebSocket?: unknown }).WebSocket = BrowserLikeWebSocket;
 
 let server: RunningEmbeddedServer;
+let transcribeService: TranscribeService | undefined;
 let clips: Clip[];
 
 beforeAll(async () => {
@@ -46,8 +47,18 @@ beforeAll(async () => {
     host: "127.0.0.1",
     port: 0,
     dataDir: mkdtempSync(join(tmpdir(), "babelcast-transcribe-")),
-    services: [credentialsService, createTranscribeService],
+    services: [
+      credentialsService,
+      (ctx) => {
+        transcribeService = createTranscribeService(ctx);
+        return transcribeService;
+      },
+    ],
   });
+  // The first stream then starts on a loaded recognizer, as on a server that has been up a moment: on a busy
+  // machine the models can take seconds to load, and audio that queues meanwhile is (rightly) decoded as
+  // behind, without partials.
+  await transcribeService?.recognizerReady();
 });
 afterAll(async () => {
   await server?.close();
