@@ -26,6 +26,8 @@ export interface Hypothesis {
   readonly final: boolean;
   /** Utterance number within the stream; a new number starts a new result. */
   readonly utterance: number;
+  /** Seconds of the stream the decoder had consumed when it took this hypothesis (audio-time replays). */
+  readonly position?: number;
   readonly words: readonly RecognizedWord[];
 }
 
