@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPocketsphinx } from "@babelcast/embedded/transcribe/pocketsphinxRecognizer.js";
@@ -120,6 +120,9 @@ async function streamOnce(run: number, talk: Talk, serverUrl: string, token: str
       return { error, audioClockOffsetMs, segments, results };
     });
     if (recorded.error) throw new Error(`recognition page failed: ${recorded.error}`);
+    // For offline study of stability and segmenting policies: every result and segment of the run.
+    const dumpDir = process.env.ASR_BENCH_DUMP_DIR;
+    if (dumpDir) writeFileSync(join(dumpDir, `run${run}.json`), JSON.stringify({ talk, recorded }));
 
     const hypothesis = recorded.segments.map((s) => s.segment.text).join(" ");
     const wer = wordErrorRate(talk.reference, hypothesis);

@@ -5,7 +5,7 @@ import { z } from "zod";
  * (sent once, translated) and the live caption of the words not committed yet.
  */
 
-export const SegmentCloseReason = z.enum(["sentence", "clause", "words", "time", "final", "end"]);
+export const SegmentCloseReason = z.enum(["sentence", "clause", "pause", "words", "time", "final", "end"]);
 export type SegmentCloseReason = z.infer<typeof SegmentCloseReason>;
 
 export const SegmentWord = z.object({

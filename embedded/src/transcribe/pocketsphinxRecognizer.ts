@@ -50,6 +50,7 @@ interface WorkerLine {
   behind_s?: number;
   final?: boolean;
   utt?: number;
+  t?: number;
   words?: { w: string; s: number; e: number }[];
 }
 
@@ -197,6 +198,7 @@ export function startPocketsphinx(
       events.onHypothesis({
         final: msg.final === true,
         utterance: msg.utt ?? 0,
+        ...(msg.t === undefined ? {} : { position: msg.t }),
         words: (msg.words ?? []).map((w) => ({ word: w.w, start: w.s, end: w.e })),
       });
     } else if (msg.type === "pace" && !closed && msg.mode) {

@@ -25,7 +25,8 @@ Behind by more than CATCH_UP_AFTER_S (a starved CPU), the next utterance is deco
 search (every other frame scored, fewer Gaussians and HMMs), and while behind by more than
 SKIP_SILENCE_AFTER_S the quiet between utterances is counted but not decoded. Back within
 CAUGHT_UP_S, the full search returns. Word times stay on the stream's clock throughout.
-  {"type": "hyp", "final": bool, "utt": int, "words": [{"w": str, "s": sec, "e": sec}]}
+  {"type": "hyp", "final": bool, "utt": int, "t": sec, "words": [{"w": str, "s": sec, "e": sec}]}
+    t: the stream's seconds consumed when the hypothesis was taken (its position in the audio)
   {"type": "vocab", "added": [str], "known": [str]}
   {"type": "flushed"}
 """
@@ -177,7 +178,7 @@ class Recognizer:
     def report(self, final):
         words = self.words() if self.decoder.hyp() is not None else []
         if words or final:
-            emit({"type": "hyp", "final": final, "utt": self.utt, "words": words})
+            emit({"type": "hyp", "final": final, "utt": self.utt, "t": round(self.stream_seconds(), 3), "words": words})
 
     def end_utterance(self):
         self.decoder.end_utt()

@@ -6,8 +6,13 @@ import type { PartialResultsStability } from "./streamParams.js";
  * pocketsphinx revises the tail of its hypothesis as audio arrives and has no notion of
  * stability, so it is derived: a word is `Stable` once the words up to it have been the same
  * across N consecutive hypotheses (N from `partial-results-stability`), and never the last
- * word. Like Transcribe, a stable word never changes afterwards: it is locked, and later
- * hypotheses (the final one included) only contribute words after the locked ones.
+ * word. Transcribe's `Stable` item says the word will not change when the segment is complete
+ * (https://docs.aws.amazon.com/transcribe/latest/APIReference/API_streaming_Item.html,
+ * https://docs.aws.amazon.com/transcribe/latest/dg/streaming-partial-results.html), so a stable
+ * word never changes afterwards here either, by construction: it is locked, and later
+ * hypotheses (the final one included) only contribute words after the locked ones, even when
+ * the decoder has since revised it. The price of a word locked too soon is an error in the
+ * transcript, not a change the client sees; N is chosen to keep that price low (below).
  */
 
 export interface RecognizedWord {
@@ -21,6 +26,8 @@ export interface Hypothesis {
   readonly final: boolean;
   /** Utterance number within the stream; a new number starts a new result. */
   readonly utterance: number;
+  /** Seconds of the stream the decoder had consumed when it took this hypothesis (audio-time replays). */
+  readonly position?: number;
   readonly words: readonly RecognizedWord[];
 }
 
@@ -44,14 +51,24 @@ export interface TranscribeResult {
   Alternatives: { Transcript: string; Items: TranscribeItem[] }[];
 }
 
-/** Consecutive unchanged hypotheses before a word counts as stable. "high" stabilizes soonest, as on AWS. */
-export const STABLE_AFTER: Record<PartialResultsStability, number> = { high: 3, medium: 4, low: 6 };
+/**
+ * Consecutive unchanged hypotheses (one per `transcribe.partialMs`, 100 ms of audio) before a word
+ * counts as stable. "high" stabilizes soonest and "low" is the most accurate, as on AWS
+ * (https://docs.aws.amazon.com/transcribe/latest/APIReference/API_streaming_StartStreamTranscription.html,
+ * PartialResultsStability). With 3 for high, pocketsphinx later revised one locked word in five
+ * and the locked words raised the word error rate of the asr bench's talk from 0.27 (the
+ * finals alone) to 0.34; with 5 it fell to 0.26, each word stable 0.2 s later
+ * (docs/performance.md).
+ */
+export const STABLE_AFTER: Record<PartialResultsStability, number> = { high: 5, medium: 6, low: 8 };
 
 export interface ResultStabilizerOptions {
   readonly stabilization: boolean;
   readonly stability: PartialResultsStability;
   /** A fresh id per utterance (a UUID on AWS). */
   readonly newResultId: () => string;
+  /** Replaces the level's number of hypotheses (benches compare rules). */
+  readonly stableAfter?: number;
 }
 
 const round = (t: number) => Math.round(t * 1000) / 1000;
@@ -98,7 +115,7 @@ export class ResultStabilizer {
   }
 
   private lockStablePrefix(tail: readonly RecognizedWord[]): void {
-    const n = STABLE_AFTER[this.options.stability];
+    const n = this.options.stableAfter ?? STABLE_AFTER[this.options.stability];
     this.history.push(tail.map((w) => w.word));
     if (this.history.length > n) this.history.shift();
     if (this.history.length < n) return;

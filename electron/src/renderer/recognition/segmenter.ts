@@ -7,8 +7,12 @@ import { midpoint, type TimedItem, type TimedResult } from "./timedResult.js";
  * stable, so translation can start mid-sentence. Pure.
  *
  * - A segment closes at the last sentence end (. ? !) among the stable words, else at a
- *   clause boundary (, ; :) once it has `minClauseWords`, else when `maxWords` stable words
- *   wait, else when the first waiting stable word is `maxSeconds` old (audio time).
+ *   clause boundary (, ; :) once it has `minClauseWords`, else at the last pause (a stable
+ *   word followed, after `pauseSeconds` of audio without words, by another word) once it has
+ *   `minPauseWords`, else when `maxWords` stable words wait, else when the first waiting
+ *   stable word is `maxSeconds` old (audio time). Pauses matter for recognizers without
+ *   punctuation in partials (pocketsphinx): a speaker's pause is where a clause usually ends,
+ *   and its words are stable long before the recognizer's final.
  * - A final result commits everything it holds, one segment per sentence.
  * - Words are committed by their place in time: nothing at or before the last committed word
  *   is ever committed again, whatever later results (or a renewed stream) repeat.
@@ -20,9 +24,22 @@ export interface SegmenterOptions {
   readonly maxWords: number;
   readonly maxSeconds: number;
   readonly minClauseWords: number;
+  /** Silence between two words (seconds of audio) that closes a segment... */
+  readonly pauseSeconds: number;
+  /** ...once the segment has this many words. */
+  readonly minPauseWords: number;
 }
 
-export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = { maxWords: 12, maxSeconds: 4, minClauseWords: 4 };
+export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
+  maxWords: 12,
+  // 1.5 s rather than 4 s: with pocketsphinx (no punctuation in partials) this cap closes most
+  // segments, and it took a word's commit from 1.5 s to 0.95 s of audio after its end on the asr
+  // bench's talk, for segments of 3 words (p50) instead of 7 (docs/performance.md).
+  maxSeconds: 1.5,
+  minClauseWords: 4,
+  pauseSeconds: 0.15,
+  minPauseWords: 3,
+};
 
 export type SegmenterEvent =
   | { readonly kind: "segment"; readonly segment: CommittedSegment }
@@ -98,7 +115,7 @@ export class Segmenter {
 
   /** Commits what the stable prefix allows; returns the items left waiting. */
   private commitStable(fresh: TimedItem[], events: SegmenterEvent[]): TimedItem[] {
-    const { maxWords, maxSeconds, minClauseWords } = this.options;
+    const { maxWords, maxSeconds, minClauseWords, pauseSeconds, minPauseWords } = this.options;
     let rest = fresh;
     for (;;) {
       let stableCount = 0;
@@ -121,6 +138,18 @@ export class Segmenter {
             wordCount(stable.slice(0, i)) >= minClauseWords
           )
             cut = i;
+        }
+      }
+      if (cut < 0) {
+        reason = "pause";
+        for (let i = stable.length - 1; i >= 0 && cut < 0; i--) {
+          const item = stable[i];
+          if (item?.type !== "pronunciation" || wordCount(stable.slice(0, i + 1)) < minPauseWords) continue;
+          // The next word, stable or not, shows the pause; punctuation right after the word goes with it.
+          const after = rest.slice(i + 1);
+          const next = after.find((x) => x.type === "pronunciation");
+          if (next !== undefined && next.start - item.end >= pauseSeconds - EPSILON)
+            cut = after[0]?.type === "punctuation" && i + 1 < stable.length ? i + 1 : i;
         }
       }
       if (cut < 0 && wordCount(stable) >= maxWords) {

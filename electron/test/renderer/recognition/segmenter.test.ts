@@ -47,8 +47,33 @@ describe("segmenter", () => {
   });
 
   it("does not close a clause that is too short", () => {
-    const { segments } = run([transcribeResult("Well,~ I~ think~ that")], { minClauseWords: 4 });
+    const { segments } = run([transcribeResult("Well,~ I~ think~ that")], { minClauseWords: 4, maxSeconds: 60 });
     expect(segments).toEqual([]);
+  });
+
+  it("commits at a pause among stable words, before the final, once the segment is long enough", () => {
+    const { segments, captions } = run([
+      transcribeResult("he~ was~ not~ _ an ill"),
+      transcribeResult("he~ was~ not~ _ an~ ill~ disposed"),
+    ]);
+    expect(texts(segments)).toEqual(["he was not"]);
+    expect(segments[0]?.reason).toBe("pause");
+    expect(captions.at(-1)).toBe("an ill disposed");
+  });
+
+  it("does not close at a pause too early in the segment, nor at one that is too short", () => {
+    expect(run([transcribeResult("he~ was~ _ not~ an")], { minPauseWords: 3, maxSeconds: 60 }).segments).toEqual([]);
+    expect(run([transcribeResult("he~ was~ not~ _ an")], { pauseSeconds: 0.5, maxSeconds: 60 }).segments).toEqual([]);
+  });
+
+  it("neither repeats nor loses a word between a pause commit and the final", () => {
+    const { segments } = run([
+      transcribeResult("he~ was~ not~ _ an~ ill"),
+      transcribeResult("he was not _ an ill disposed young man.", { partial: false }),
+    ]);
+    expect(texts(segments)).toEqual(["he was not", "an ill disposed young man."]);
+    expect(committedWords(segments)).toEqual(["he", "was", "not", "an", "ill", "disposed", "young", "man"]);
+    expect(segments.map((s) => s.reason)).toEqual(["pause", "final"]);
   });
 
   it("caps the wait by word count when no boundary comes", () => {
