@@ -160,12 +160,16 @@ export class CountingViewer {
   private readonly track: Track;
   private readonly queue: CandidateQueue;
   readonly received: ReceivedPacket[] = [];
+  /** Every RTP packet that arrived, also when `keepPackets` is off. */
+  packets = 0;
   offersSent = 0;
   answersReceived = 0;
   /** Peer connection states in order (for failure messages). */
   readonly states: string[] = [];
 
-  constructor(grant: SignalingGrant) {
+  /** `keepPackets: false` only counts (benches with hundreds of viewers keep no per-packet records). */
+  constructor(grant: SignalingGrant, options: { keepPackets?: boolean } = {}) {
+    const keep = options.keepPackets ?? true;
     this.client = signalingClient(grant);
     this.pc = new PeerConnection(`viewer-${grant.clientId}`, { iceServers: [], bindAddress: "127.0.0.1" });
     const media = new Audio("0", "RecvOnly");
@@ -174,6 +178,8 @@ export class CountingViewer {
     this.track.onMessage((packet) => {
       const header = readRtpHeader(packet);
       if (!header) return;
+      this.packets += 1;
+      if (!keep) return;
       const marker = packet[header.payloadOffset] ?? 255;
       this.received.push({
         seq: header.sequenceNumber,

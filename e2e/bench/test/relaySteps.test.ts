@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import {
+  cpuPercent,
+  cpuPerListener,
+  descendants,
+  judgeStep,
+  largestIntactStep,
+  parseProcStat,
+} from "../relayLoad/relaySteps.js";
+import { markerDelays } from "../report/markerDelays.js";
+
+describe("judgeStep (the ≥ 99 % rule)", () => {
+  const sent = { en: 500, es: 400 };
+
+  it("calls a step intact when every viewer got at least 99 % of its own language's packets", () => {
+    const v = judgeStep(
+      [
+        { id: "a", language: "en", received: 495 },
+        { id: "b", language: "es", received: 396 },
+        { id: "c", language: "en", received: 500 },
+      ],
+      sent,
+    );
+    expect(v).toMatchObject({ intact: true, viewers: 3, min_ratio: 0.99, median_ratio: 0.99, short: [] });
+  });
+
+  it("fails a step when one viewer is just under 99 %, naming it", () => {
+    const v = judgeStep(
+      [
+        { id: "a", language: "en", received: 500 },
+        { id: "b", language: "en", received: 494 },
+      ],
+      sent,
+    );
+    expect(v.intact).toBe(false);
+    expect(v.short).toEqual([{ id: "b", ratio: 0.988 }]);
+  });
+
+  it("caps a viewer's ratio at 1, so an edge packet counted early cannot lift the median over another's loss", () => {
+    const v = judgeStep(
+      [
+        { id: "a", language: "en", received: 503 },
+        { id: "b", language: "en", received: 250 },
+      ],
+      sent,
+    );
+    expect(v).toMatchObject({ intact: false, min_ratio: 0.5, median_ratio: 0.75 });
+  });
+
+  it("counts viewers of a language the source sent nothing on as not intact", () => {
+    expect(judgeStep([{ id: "a", language: "fr", received: 0 }], sent)).toMatchObject({ intact: false, min_ratio: 0 });
+  });
+
+  it("refuses a step without viewers", () => {
+    expect(() => judgeStep([], sent)).toThrow(/at least one viewer/);
+  });
+});
+
+describe("largestIntactStep", () => {
+  it("is the largest step before the first broken one, and 0 when the first breaks", () => {
+    const steps = [
+      { viewers: 50, intact: true },
+      { viewers: 100, intact: true },
+      { viewers: 200, intact: false },
+      { viewers: 300, intact: true },
+    ];
+    expect(largestIntactStep(steps)).toBe(100);
+    expect(largestIntactStep([{ viewers: 50, intact: false }])).toBe(0);
+  });
+});
+
+describe("CPU from /proc", () => {
+  it("reads the parent pid and utime + stime, with spaces and parentheses in the command name", () => {
+    const line = "4242 (node (relay) x) S 100 4242 100 0 -1 4194304 10 0 0 0 350 50 0 0 20 0 11 0 1 2 3";
+    expect(parseProcStat(line)).toEqual({ name: "node (relay) x", ppid: 100, ticks: 400 });
+    expect(() => parseProcStat("garbage")).toThrow(/not a \/proc/);
+  });
+
+  it("gives % of one core from tick growth (100 ticks/s), counting new processes whole and leaving out exited ones", () => {
+    const before = new Map([
+      [1, 1000],
+      [2, 500],
+    ]);
+    const after = new Map([
+      [1, 1050],
+      [3, 30],
+    ]);
+    // (50 + 30) ticks over 2 s at 100 ticks/s = 0.4 s of CPU per s = 40 %.
+    expect(cpuPercent(before, after, 2)).toBe(40);
+    expect(() => cpuPercent(before, after, 0)).toThrow(/more than 0 s/);
+  });
+
+  it("gives CPU per forwarded listener above the no-listener baseline", () => {
+    expect(cpuPerListener(21, 1, 200)).toBe(0.1);
+    expect(cpuPerListener(5, 1, 0)).toBeNull();
+  });
+
+  it("finds a process tree from parent pids", () => {
+    const parents = new Map([
+      [10, 1],
+      [11, 10],
+      [12, 11],
+      [20, 1],
+    ]);
+    expect([...descendants(parents, 10)].sort()).toEqual([10, 11, 12]);
+  });
+});
+
+describe("markerDelays", () => {
+  const tap = (markers: number[]) => ({ label: "x", markers, chunks: 1, peak: 1, ended: false });
+
+  it("pairs received markers with the busiest sending tap and summarizes the delays", () => {
+    const sent = [tap([]), tap([0, 750, 1500, 2250])];
+    const received = [tap([40, 790, 1550, 2290])];
+    const d = markerDelays(sent, received, 0);
+    expect(d).toMatchObject({ p50: 40, n: 4, min: 40, max: 50, unpaired: 0 });
+  });
+
+  it("says which side had no markers", () => {
+    expect(markerDelays([tap([0])], [], 0)).toEqual({ skipped: "no markers detected at the receiving side" });
+    expect(markerDelays([], [tap([0])], 0)).toEqual({ skipped: "no markers detected at the sending side" });
+  });
+});
