@@ -277,10 +277,18 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
       const t0 = performance.now();
       const joined = await Promise.all(joining.map((list, i) => (list.length > 0 ? fleets[i]?.join(list) : undefined)));
       const failed = joined.flatMap((j) => j?.failed ?? []);
-      log(`${target} viewers: joined in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${failed.length} failed`);
+      const retried = joined.reduce((n, j) => n + (j?.retried ?? 0), 0);
+      const joinS = round1((performance.now() - t0) / 1000);
+      log(`${target} viewers: joined in ${joinS} s, ${retried} needed a second try, ${failed.length} failed`);
       if (failed.length > 0) {
         broke = `${failed.length} of ${target} viewers could not join: ${failed[0]?.id}: ${failed[0]?.why}`;
-        steps.push({ viewers: target, intact: false, join_failures: failed.length });
+        steps.push({
+          viewers: target,
+          intact: false,
+          join_failures: failed.length,
+          join_retries: retried,
+          join_s: joinS,
+        });
         verdicts.push({ viewers: target, intact: false });
         break;
       }
@@ -310,6 +318,8 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         min_ratio: verdict.min_ratio,
         median_ratio: verdict.median_ratio,
         sent_per_language: sent,
+        join_s: joinS,
+        join_retries: retried,
         relay_cpu_pct: cpu.relays,
         relay_cpu_pct_sum: cpu.relays_sum,
         console_cpu_pct: cpu.console,

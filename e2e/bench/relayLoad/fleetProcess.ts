@@ -7,7 +7,7 @@ import type { SignalingGrant } from "@babelcast/protocol";
 const repoRoot = join(import.meta.dirname, "..", "..", "..");
 
 type FleetEvent =
-  | { type: "joined"; ok: string[]; failed: { id: string; why: string }[] }
+  | { type: "joined"; ok: string[]; failed: { id: string; why: string }[]; retried: number }
   | { type: "counts"; packets: Record<string, number> }
   | { type: "error"; message: string };
 
