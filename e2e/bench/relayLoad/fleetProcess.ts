@@ -8,7 +8,7 @@ const repoRoot = join(import.meta.dirname, "..", "..", "..");
 
 type FleetEvent =
   | { type: "joined"; ok: string[]; failed: { id: string; why: string }[]; retried: number }
-  | { type: "counts"; packets: Record<string, number> }
+  | { type: "counts"; packets: Record<string, [number, number]> }
   | { type: "error"; message: string };
 
 export class FleetProcess {
@@ -49,7 +49,8 @@ export class FleetProcess {
     return this.request("joined", { type: "join", viewers });
   }
 
-  async counts(): Promise<Record<string, number>> {
+  /** Per viewer: [packets received, highest extended sequence number]. */
+  async counts(): Promise<Record<string, [number, number]>> {
     return (await this.request("counts", { type: "counts" })).packets;
   }
 

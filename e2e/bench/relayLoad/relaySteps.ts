@@ -2,14 +2,22 @@
 // percentages from /proc tick counts. No I/O here, so the rules are unit-tested
 // (e2e/bench/test/relaySteps.test.ts).
 
-/** A viewer is intact when it received at least this share of what the source sent in the window (issue #18). */
+/** A viewer is intact when it received at least this share of the packets sent to it in the window (issue #18). */
 export const MIN_PACKET_RATIO = 0.99;
+/**
+ * …and kept flowing: it received at least this share of what the console sent on its language
+ * over the window. Looser than 99 %: the console's counter and the viewers' are read in different
+ * processes, a few hundred ms apart under load; a stalled viewer still falls far below it.
+ */
+export const MIN_FLOW_SHARE = 0.9;
 
 export interface ViewerWindow {
   readonly id: string;
   readonly language: string;
   /** RTP packets this viewer received during the window. */
   readonly received: number;
+  /** Growth of its highest extended sequence number over the window: packets sent to it, lost ones included. */
+  readonly expected: number;
 }
 
 export interface StepVerdict {
@@ -18,15 +26,16 @@ export interface StepVerdict {
   readonly viewers: number;
   readonly min_ratio: number;
   readonly median_ratio: number;
-  /** Viewers under the ratio, worst first (at most 5, for the log). */
-  readonly short: readonly { id: string; ratio: number }[];
+  /** Viewers not intact, worst first (at most 5, for the log); `stalled` when it stopped flowing. */
+  readonly short: readonly { id: string; ratio: number; stalled?: boolean }[];
 }
 
 /**
- * Judges one step: each viewer's packets against what the source sent on its language over the
- * same window. A language the source sent nothing on makes its viewers' ratio 0 (nothing to hear
- * is not intact audio). A viewer may count a packet or two more than the source around the
- * window's edges; its ratio is capped at 1 so one early reading cannot hide another viewer's loss.
+ * Judges one step. A viewer's ratio is what it received over what was sent to it in the window,
+ * from its sequence numbers (the relay re-stamps them by a fixed offset, so upstream and relay
+ * losses leave gaps), capped at 1 (a late packet from before the window may count in it). It must
+ * also have kept flowing (MIN_FLOW_SHARE of the console's count), which catches a stalled viewer
+ * whose sequence numbers show no gap. A language the source sent nothing on is not intact audio.
  */
 export function judgeStep(
   viewers: readonly ViewerWindow[],
@@ -34,18 +43,22 @@ export function judgeStep(
   minRatio = MIN_PACKET_RATIO,
 ): StepVerdict {
   if (viewers.length === 0) throw new Error("a step needs at least one viewer");
-  const ratios = viewers.map((v) => {
+  const judged = viewers.map((v) => {
     const sent = sentByLanguage[v.language] ?? 0;
-    return { id: v.id, ratio: sent > 0 ? Math.min(1, Math.max(0, v.received) / sent) : 0 };
+    const ratio = v.expected > 0 ? Math.min(1, Math.max(0, v.received) / v.expected) : 0;
+    const flowing = sent > 0 && v.received >= MIN_FLOW_SHARE * sent;
+    return { id: v.id, ratio, ok: flowing && ratio >= minRatio, flowing };
   });
-  const sorted = [...ratios].sort((a, b) => a.ratio - b.ratio);
-  const short = sorted.filter((r) => r.ratio < minRatio);
+  const sorted = [...judged].sort((a, b) => a.ratio - b.ratio || Number(a.flowing) - Number(b.flowing));
+  const short = sorted.filter((r) => !r.ok);
   return {
     intact: short.length === 0,
     viewers: viewers.length,
     min_ratio: round4(sorted[0]?.ratio ?? 0),
     median_ratio: round4(median(sorted.map((r) => r.ratio))),
-    short: short.slice(0, 5).map((r) => ({ id: r.id, ratio: round4(r.ratio) })),
+    short: short
+      .slice(0, 5)
+      .map((r) => ({ id: r.id, ratio: round4(r.ratio), ...(r.flowing ? {} : { stalled: true }) })),
   };
 }
 

@@ -5,7 +5,7 @@
 //
 // Commands on stdin, one JSON object per line:
 //   {"type":"join","viewers":[{"id":"l-…","grant":<viewer grant>}]}  → {"type":"joined","ok":[ids],"failed":[{id,why}]}
-//   {"type":"counts"}                                                → {"type":"counts","packets":{id:n}}
+//   {"type":"counts"}                                  → {"type":"counts","packets":{id:[received, highest extended seq]}}
 //   {"type":"stop"}                                                  → closes every peer and exits 0
 import { createInterface } from "node:readline";
 import { SignalingGrant } from "@babelcast/protocol";
@@ -140,7 +140,10 @@ createInterface({ input: process.stdin })
     }
     if (parsed.type === "join") void join(parsed.viewers);
     else if (parsed.type === "counts")
-      emit({ type: "counts", packets: Object.fromEntries([...viewers].map(([id, v]) => [id, v.packets])) });
+      emit({
+        type: "counts",
+        packets: Object.fromEntries([...viewers].map(([id, v]) => [id, [v.packets, v.highestSeq]])),
+      });
     else stop();
   })
   .on("close", stop);

@@ -162,6 +162,12 @@ export class CountingViewer {
   readonly received: ReceivedPacket[] = [];
   /** Every RTP packet that arrived, also when `keepPackets` is off. */
   packets = 0;
+  /**
+   * The highest sequence number so far, extended past 2^16 wrap-arounds (RFC 3550 A.1); -1
+   * before the first packet. Its growth over a window is the packets sent to this viewer in it,
+   * lost ones included (the relay keeps the console's gaps), whatever the clock of the reader.
+   */
+  highestSeq = -1;
   offersSent = 0;
   answersReceived = 0;
   /** Peer connection states in order (for failure messages). */
@@ -179,6 +185,12 @@ export class CountingViewer {
       const header = readRtpHeader(packet);
       if (!header) return;
       this.packets += 1;
+      if (this.highestSeq < 0) this.highestSeq = header.sequenceNumber;
+      else {
+        const ahead = (header.sequenceNumber - (this.highestSeq % 65536) + 65536) % 65536;
+        // Less than half the space ahead is newer; the rest is a late (reordered) packet.
+        if (ahead < 32768) this.highestSeq += ahead;
+      }
       if (!keep) return;
       const marker = packet[header.payloadOffset] ?? 255;
       this.received.push({
