@@ -27,7 +27,14 @@ import { channelGrants } from "../support/kvsPresign.js";
 import { type RelayConsole, startRelayConsole } from "../support/relayConsole.js";
 import { FleetProcess } from "./relayLoad/fleetProcess.js";
 import { type ProcSnapshot, readProcs, ticksOf } from "./relayLoad/procTicks.js";
-import { cpuPercent, cpuPerListener, descendants, judgeStep, largestIntactStep } from "./relayLoad/relaySteps.js";
+import {
+  cpuPercent,
+  cpuPerListener,
+  descendants,
+  judgeStep,
+  largestIntactStep,
+  scaleToWindow,
+} from "./relayLoad/relaySteps.js";
 import { markerDelays } from "./report/markerDelays.js";
 import { startConditions } from "./report/runConditions.js";
 
@@ -302,14 +309,18 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
       const counts1 = await Promise.all(fleets.map((f) => f.counts()));
       const sent1 = await consolePage.sentPackets();
       const cpu = cpuByRole(p0, p1, relays, fleets);
-      const sent = Object.fromEntries(LANGUAGES.map((l) => [l, (sent1[l] ?? 0) - (sent0[l] ?? 0)]));
+      const sent = Object.fromEntries(LANGUAGES.map((l) => [l, (sent1.packets[l] ?? 0) - (sent0.packets[l] ?? 0)]));
+      // Each fleet's window, and the console's count scaled to it (the readings are apart under load).
+      const sentFor = fleets.map((_, i) =>
+        scaleToWindow(sent, sent1.at - sent0.at, (counts1[i]?.at ?? 0) - (counts0[i]?.at ?? 0)),
+      );
       const verdict = judgeStep(
         viewers.map((v) => {
-          const [r0 = 0, s0 = 0] = counts0[v.fleet]?.[v.id] ?? [];
-          const [r1 = 0, s1 = 0] = counts1[v.fleet]?.[v.id] ?? [];
-          return { id: v.id, language: v.language, received: r1 - r0, expected: s1 - s0 };
+          const [r0 = 0, s0 = 0] = counts0[v.fleet]?.packets[v.id] ?? [];
+          const [r1 = 0, s1 = 0] = counts1[v.fleet]?.packets[v.id] ?? [];
+          const sourceSent = sentFor[v.fleet]?.[v.language] ?? 0;
+          return { id: v.id, language: v.language, received: r1 - r0, expected: s1 - s0, sourceSent };
         }),
-        sent,
       );
       verdicts.push({ viewers: target, intact: verdict.intact });
       steps.push({

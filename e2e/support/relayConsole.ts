@@ -27,8 +27,8 @@ function consoleScript(): Promise<string> {
 export interface RelayConsole {
   readonly page: Page;
   relays(): Promise<RelayInfo[]>;
-  /** RTP packets sent so far per language (the most any one relay peer was sent). */
-  sentPackets(): Promise<Record<string, number>>;
+  /** RTP packets sent so far per language (the most any one relay peer was sent), and when (epoch ms). */
+  sentPackets(): Promise<{ at: number; packets: Record<string, number> }>;
   close(): Promise<void>;
 }
 

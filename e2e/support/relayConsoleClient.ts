@@ -10,8 +10,8 @@ interface RelayConsoleApi {
   /** `micLanguage`: that language's track is the (fake) microphone instead of a tone (glass-to-glass benches). */
   start(grant: SignalingGrant, tones: Record<string, number>, micLanguage?: string): Promise<void>;
   relays(): RelayInfo[];
-  /** RTP packets sent so far per language, the most any one relay peer was sent (what a relay's listener could get). */
-  sentPackets(): Promise<Record<string, number>>;
+  /** RTP packets sent so far per language, the most any one relay peer was sent (what a relay's listener could get), and when (epoch ms). */
+  sentPackets(): Promise<{ at: number; packets: Record<string, number> }>;
   stop(): void;
 }
 
@@ -72,7 +72,7 @@ window.relayConsole = {
         most[language] = Math.max(most[language] ?? 0, Number(s.packetsSent ?? 0));
       });
     }
-    return most;
+    return { at: Date.now(), packets: most };
   },
   stop: () => hub?.close(),
 };

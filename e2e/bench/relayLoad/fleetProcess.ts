@@ -8,7 +8,7 @@ const repoRoot = join(import.meta.dirname, "..", "..", "..");
 
 type FleetEvent =
   | { type: "joined"; ok: string[]; failed: { id: string; why: string }[]; retried: number }
-  | { type: "counts"; packets: Record<string, [number, number]> }
+  | { type: "counts"; at: number; packets: Record<string, [number, number]> }
   | { type: "error"; message: string };
 
 export class FleetProcess {
@@ -49,9 +49,10 @@ export class FleetProcess {
     return this.request("joined", { type: "join", viewers });
   }
 
-  /** Per viewer: [packets received, highest extended sequence number]. */
-  async counts(): Promise<Record<string, [number, number]>> {
-    return (await this.request("counts", { type: "counts" })).packets;
+  /** Per viewer: [packets received, highest extended sequence number], read at `at` (epoch ms). */
+  async counts(): Promise<{ at: number; packets: Record<string, [number, number]> }> {
+    const { at, packets } = await this.request("counts", { type: "counts" });
+    return { at, packets };
   }
 
   async stop(): Promise<void> {

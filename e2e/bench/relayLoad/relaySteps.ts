@@ -18,6 +18,8 @@ export interface ViewerWindow {
   readonly received: number;
   /** Growth of its highest extended sequence number over the window: packets sent to it, lost ones included. */
   readonly expected: number;
+  /** Packets the console sent on its language over the same window (scaleToWindow); 0 if none. */
+  readonly sourceSent: number;
 }
 
 export interface StepVerdict {
@@ -37,14 +39,10 @@ export interface StepVerdict {
  * also have kept flowing (MIN_FLOW_SHARE of the console's count), which catches a stalled viewer
  * whose sequence numbers show no gap. A language the source sent nothing on is not intact audio.
  */
-export function judgeStep(
-  viewers: readonly ViewerWindow[],
-  sentByLanguage: Readonly<Record<string, number>>,
-  minRatio = MIN_PACKET_RATIO,
-): StepVerdict {
+export function judgeStep(viewers: readonly ViewerWindow[], minRatio = MIN_PACKET_RATIO): StepVerdict {
   if (viewers.length === 0) throw new Error("a step needs at least one viewer");
   const judged = viewers.map((v) => {
-    const sent = sentByLanguage[v.language] ?? 0;
+    const sent = v.sourceSent;
     const ratio = v.expected > 0 ? Math.min(1, Math.max(0, v.received) / v.expected) : 0;
     const flowing = sent > 0 && v.received >= MIN_FLOW_SHARE * sent;
     return { id: v.id, ratio, ok: flowing && ratio >= minRatio, flowing };
@@ -60,6 +58,20 @@ export function judgeStep(
       .slice(0, 5)
       .map((r) => ({ id: r.id, ratio: round4(r.ratio), ...(r.flowing ? {} : { stalled: true }) })),
   };
+}
+
+/**
+ * The console's packet counts over the viewers' window: counters read in different processes
+ * cover windows of different lengths under load (a reply can wait a second for the CPU), so
+ * each count is scaled by the ratio of the two windows' lengths, from when each was read.
+ */
+export function scaleToWindow(
+  sent: Readonly<Record<string, number>>,
+  sourceWindowMs: number,
+  viewerWindowMs: number,
+): Record<string, number> {
+  if (!(sourceWindowMs > 0) || !(viewerWindowMs > 0)) throw new Error("both windows must last more than 0 ms");
+  return Object.fromEntries(Object.entries(sent).map(([l, n]) => [l, (n * viewerWindowMs) / sourceWindowMs]));
 }
 
 /** The bench's figure: the largest step in order before the first that was not intact (0 if the first failed). */

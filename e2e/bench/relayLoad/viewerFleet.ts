@@ -5,7 +5,7 @@
 //
 // Commands on stdin, one JSON object per line:
 //   {"type":"join","viewers":[{"id":"l-…","grant":<viewer grant>}]}  → {"type":"joined","ok":[ids],"failed":[{id,why}]}
-//   {"type":"counts"}                                  → {"type":"counts","packets":{id:[received, highest extended seq]}}
+//   {"type":"counts"}                                  → {"type":"counts","at":epoch ms,"packets":{id:[received, highest extended seq]}}
 //   {"type":"stop"}                                                  → closes every peer and exits 0
 import { createInterface } from "node:readline";
 import { SignalingGrant } from "@babelcast/protocol";
@@ -142,6 +142,7 @@ createInterface({ input: process.stdin })
     else if (parsed.type === "counts")
       emit({
         type: "counts",
+        at: Date.now(),
         packets: Object.fromEntries([...viewers].map(([id, v]) => [id, [v.packets, v.highestSeq]])),
       });
     else stop();

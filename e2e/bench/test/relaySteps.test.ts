@@ -6,68 +6,65 @@ import {
   judgeStep,
   largestIntactStep,
   parseProcStat,
+  scaleToWindow,
 } from "../relayLoad/relaySteps.js";
 import { markerDelays } from "../report/markerDelays.js";
 
 describe("judgeStep (the ≥ 99 % rule)", () => {
-  const sent = { en: 500, es: 400 };
-
   it("calls a step intact when every viewer got at least 99 % of the packets sent to it (by sequence numbers) and kept flowing", () => {
-    const v = judgeStep(
-      [
-        { id: "a", language: "en", received: 495, expected: 500 },
-        { id: "b", language: "es", received: 396, expected: 400 },
-        { id: "c", language: "en", received: 500, expected: 500 },
-      ],
-      sent,
-    );
+    const v = judgeStep([
+      { id: "a", language: "en", received: 495, expected: 500, sourceSent: 500 },
+      { id: "b", language: "es", received: 396, expected: 400, sourceSent: 400 },
+      { id: "c", language: "en", received: 500, expected: 500, sourceSent: 500 },
+    ]);
     expect(v).toMatchObject({ intact: true, viewers: 3, min_ratio: 0.99, median_ratio: 0.99, short: [] });
   });
 
   it("does not count against a viewer the few packets by which the console's counter, read apart, runs ahead", () => {
     // 480 of 500: the console's reading came 400 ms later than the viewer's; no sequence gap.
-    const v = judgeStep([{ id: "a", language: "en", received: 480, expected: 480 }], sent);
+    const v = judgeStep([{ id: "a", language: "en", received: 480, expected: 480, sourceSent: 500 }]);
     expect(v.intact).toBe(true);
   });
 
   it("fails a step when one viewer lost just over 1 % of its packets, naming it", () => {
-    const v = judgeStep(
-      [
-        { id: "a", language: "en", received: 500, expected: 500 },
-        { id: "b", language: "en", received: 494, expected: 500 },
-      ],
-      sent,
-    );
+    const v = judgeStep([
+      { id: "a", language: "en", received: 500, expected: 500, sourceSent: 500 },
+      { id: "b", language: "en", received: 494, expected: 500, sourceSent: 500 },
+    ]);
     expect(v.intact).toBe(false);
     expect(v.short).toEqual([{ id: "b", ratio: 0.988 }]);
   });
 
   it("fails a viewer that stalled, though its sequence numbers show no gap", () => {
-    const v = judgeStep([{ id: "a", language: "en", received: 200, expected: 200 }], sent);
+    const v = judgeStep([{ id: "a", language: "en", received: 200, expected: 200, sourceSent: 500 }]);
     expect(v).toMatchObject({ intact: false, min_ratio: 1, short: [{ id: "a", ratio: 1, stalled: true }] });
   });
 
   it("caps a viewer's ratio at 1, so a late packet from before the window cannot lift the median over another's loss", () => {
-    const v = judgeStep(
-      [
-        { id: "a", language: "en", received: 501, expected: 500 },
-        { id: "b", language: "en", received: 250, expected: 500 },
-      ],
-      sent,
-    );
+    const v = judgeStep([
+      { id: "a", language: "en", received: 501, expected: 500, sourceSent: 500 },
+      { id: "b", language: "en", received: 250, expected: 500, sourceSent: 500 },
+    ]);
     expect(v).toMatchObject({ intact: false, min_ratio: 0.5, median_ratio: 0.75 });
   });
 
   it("counts viewers of a language the source sent nothing on, or that got nothing, as not intact", () => {
-    expect(judgeStep([{ id: "a", language: "fr", received: 10, expected: 10 }], sent).intact).toBe(false);
-    expect(judgeStep([{ id: "a", language: "en", received: 0, expected: 0 }], sent)).toMatchObject({
+    expect(judgeStep([{ id: "a", language: "fr", received: 10, expected: 10, sourceSent: 0 }]).intact).toBe(false);
+    expect(judgeStep([{ id: "a", language: "en", received: 0, expected: 0, sourceSent: 500 }])).toMatchObject({
       intact: false,
       min_ratio: 0,
     });
   });
 
   it("refuses a step without viewers", () => {
-    expect(() => judgeStep([], sent)).toThrow(/at least one viewer/);
+    expect(() => judgeStep([])).toThrow(/at least one viewer/);
+  });
+});
+
+describe("scaleToWindow", () => {
+  it("scales the console's counts to the viewers' window when the two were read apart", () => {
+    expect(scaleToWindow({ en: 575, es: 575 }, 11_500, 10_000)).toEqual({ en: 500, es: 500 });
+    expect(() => scaleToWindow({ en: 1 }, 0, 10_000)).toThrow(/more than 0 ms/);
   });
 });
 
