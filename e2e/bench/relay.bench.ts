@@ -2,7 +2,7 @@
 // - max_audio_listeners: the console's real media hub in Chromium (relayConsole.ts: the
 //   fake microphone as the English track, a tone as the Spanish one) answering 2 relay
 //   processes (relay/src/cli.ts over its control API); listener clients are node-datachannel
-//   peers that offer like the listener page and count packets, in 2 load-generator processes
+//   peers that offer like the listener page and count packets, in 4 load-generator processes
 //   (relayLoad/viewerFleet.ts), 10 per pool channel. Steps up to 500; each step checks over a
 //   fixed window that every viewer got ≥ 99 % of the packets the console sent on its language,
 //   with the CPU of the relays, the console (Chromium's process tree) and the load generators.
@@ -47,6 +47,8 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const LANGUAGES = ["en", "es"] as const;
 const TONES = { es: 1320 };
 const RELAYS = 2;
+/** Load-generator processes (a multiple of RELAYS): 150 peers each at 600 viewers' worth of steps. */
+const FLEETS = 4;
 /** KVS: 10 viewers per signaling channel (soft quota), https://docs.aws.amazon.com/kinesisvideostreams-webrtc-dg/latest/devguide/kvswebrtc-limits.html */
 const VIEWERS_PER_CHANNEL = 10;
 const STEPS = [50, 100, 200, 300, 400, 500];
@@ -272,13 +274,14 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         log(`time budget spent before the ${target}-viewer step`);
         break;
       }
-      const joining: { id: string; grant: SignalingGrant }[][] = relays.map(() => []);
+      const joining: { id: string; grant: SignalingGrant }[][] = fleets.map(() => []);
       for (let k = viewers.length; k < target; k++) {
-        const fleet = k % RELAYS;
+        // Viewer k: relay k mod 2, load generator k mod 4 (so each generator feeds on one relay).
+        const fleet = k % fleets.length;
         // Both languages on both relays: viewers 0,1 en; 2,3 es; 4,5 en …
         const language = LANGUAGES[Math.floor(k / RELAYS) % LANGUAGES.length] as string;
         const id = `l-bench-${k}`;
-        joining[fleet]?.push({ id, grant: await (relays[fleet] as BenchRelay).add(id, language) });
+        joining[fleet]?.push({ id, grant: await (relays[k % RELAYS] as BenchRelay).add(id, language) });
         viewers.push({ id, language, fleet });
       }
       const t0 = performance.now();
@@ -328,6 +331,7 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         intact: verdict.intact,
         min_ratio: verdict.min_ratio,
         median_ratio: verdict.median_ratio,
+        min_flow_share: verdict.min_flow_share,
         sent_per_language: sent,
         join_s: joinS,
         join_retries: retried,
@@ -339,7 +343,7 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         load_1m: load,
       });
       log(
-        `${target} viewers: ${verdict.intact ? "intact" : "NOT intact"}, packet ratio min ${verdict.min_ratio} median ${verdict.median_ratio} ` +
+        `${target} viewers: ${verdict.intact ? "intact" : "NOT intact"}, packet ratio min ${verdict.min_ratio} median ${verdict.median_ratio}, least flow ${verdict.min_flow_share} ` +
           `(sent ${JSON.stringify(sent)}); CPU relays ${cpu.relays.join(" + ")} %, console ${cpu.console} %, ` +
           `load generator ${cpu.load_generator} %, server+driver ${cpu.server_and_driver} %; load ${load}`,
       );
@@ -371,7 +375,7 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
       rule: "a step is intact when every viewer received ≥ 99 % of the RTP packets sent to it over the window (from its sequence numbers) and kept flowing (≥ 90 % of the console's count on its language)",
       window_s: WINDOW_MS / 1000,
       steps,
-      viewer: "node-datachannel peers offering like the listener page, counting packets, in 2 load-generator processes",
+      viewer: `node-datachannel peers offering like the listener page, counting packets, in ${FLEETS} load-generator processes`,
       conditions: stepsWindow.end(),
     };
   } finally {
@@ -394,7 +398,7 @@ export async function runRelayBench() {
   );
   const relays: BenchRelay[] = [];
   // Started first, so their start-up (tsx compiling) is over before any CPU window.
-  const fleets = Array.from({ length: RELAYS }, (_, i) => new FleetProcess(`fleet-${i + 1}`));
+  const fleets = Array.from({ length: FLEETS }, (_, i) => new FleetProcess(`fleet-${i + 1}`));
   const metrics: Record<string, unknown> = {};
   const series: Record<string, number[] | [number, number][]> = {};
   let consolePage: RelayConsole | undefined;

@@ -6,10 +6,12 @@
 export const MIN_PACKET_RATIO = 0.99;
 /**
  * …and kept flowing: it received at least this share of what the console sent on its language
- * over the window. Looser than 99 %: the console's counter and the viewers' are read in different
- * processes, a few hundred ms apart under load; a stalled viewer still falls far below it.
+ * over the window. Far looser than 99 %: a load generator starved of CPU delivers packets to its
+ * counters seconds late, which looks the same as a stall at the moment of reading (measured: a
+ * whole process's viewers at 85–90 % of the console's count at load 28, with no sequence gap).
+ * A viewer whose peer stopped still falls far below it; losses show in the sequence numbers.
  */
-export const MIN_FLOW_SHARE = 0.9;
+export const MIN_FLOW_SHARE = 0.5;
 
 export interface ViewerWindow {
   readonly id: string;
@@ -28,6 +30,8 @@ export interface StepVerdict {
   readonly viewers: number;
   readonly min_ratio: number;
   readonly median_ratio: number;
+  /** The lowest share of the console's count a viewer received (the load generator's lag shows here). */
+  readonly min_flow_share: number;
   /** Viewers not intact, worst first (at most 5, for the log); `stalled` when it stopped flowing. */
   readonly short: readonly { id: string; ratio: number; stalled?: boolean }[];
 }
@@ -45,7 +49,8 @@ export function judgeStep(viewers: readonly ViewerWindow[], minRatio = MIN_PACKE
     const sent = v.sourceSent;
     const ratio = v.expected > 0 ? Math.min(1, Math.max(0, v.received) / v.expected) : 0;
     const flowing = sent > 0 && v.received >= MIN_FLOW_SHARE * sent;
-    return { id: v.id, ratio, ok: flowing && ratio >= minRatio, flowing };
+    const share = sent > 0 ? Math.max(0, v.received) / sent : 0;
+    return { id: v.id, ratio, share, ok: flowing && ratio >= minRatio, flowing };
   });
   const sorted = [...judged].sort((a, b) => a.ratio - b.ratio || Number(a.flowing) - Number(b.flowing));
   const short = sorted.filter((r) => !r.ok);
@@ -54,6 +59,7 @@ export function judgeStep(viewers: readonly ViewerWindow[], minRatio = MIN_PACKE
     viewers: viewers.length,
     min_ratio: round4(sorted[0]?.ratio ?? 0),
     median_ratio: round4(median(sorted.map((r) => r.ratio))),
+    min_flow_share: round4(Math.min(...judged.map((r) => r.share))),
     short: short
       .slice(0, 5)
       .map((r) => ({ id: r.id, ratio: round4(r.ratio), ...(r.flowing ? {} : { stalled: true }) })),
