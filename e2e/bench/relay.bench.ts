@@ -119,6 +119,11 @@ class BenchRelay {
   }
 
   /** Assigns a listener and returns its viewer grant, opening a new pool channel every 10 listeners. */
+  /** The pool channel (0, 1, …) the next listener goes to. */
+  get nextChannel(): number {
+    return Math.floor(this.assigned / VIEWERS_PER_CHANNEL);
+  }
+
   async add(viewerId: string, language: string): Promise<SignalingGrant> {
     const index = Math.floor(this.assigned / VIEWERS_PER_CHANNEL);
     if (index >= this.channels.length) {
@@ -276,12 +281,14 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
       }
       const joining: { id: string; grant: SignalingGrant }[][] = fleets.map(() => []);
       for (let k = viewers.length; k < target; k++) {
-        // Viewer k: relay k mod 2, load generator k mod 4 (so each generator feeds on one relay).
-        const fleet = k % fleets.length;
+        // Viewer k goes to relay k mod 2. A pool channel's viewers all join from one load
+        // generator, whose pacing keeps to KVS's connects per second per channel.
+        const relay = relays[k % RELAYS] as BenchRelay;
+        const fleet = (k % RELAYS) + RELAYS * (relay.nextChannel % (fleets.length / RELAYS));
         // Both languages on both relays: viewers 0,1 en; 2,3 es; 4,5 en …
         const language = LANGUAGES[Math.floor(k / RELAYS) % LANGUAGES.length] as string;
         const id = `l-bench-${k}`;
-        joining[fleet]?.push({ id, grant: await (relays[k % RELAYS] as BenchRelay).add(id, language) });
+        joining[fleet]?.push({ id, grant: await relay.add(id, language) });
         viewers.push({ id, language, fleet });
       }
       const t0 = performance.now();
