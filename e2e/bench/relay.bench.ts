@@ -130,10 +130,13 @@ class BenchRelay {
       const grants = await this.stack.grantsFor(`bench-${this.id}-pool-${index}`);
       const master = await grants("MASTER");
       this.process.send({ type: "addChannel", grant: master });
-      await until(`${this.id}'s pool channel ${index}`, () =>
-        this.process.events.some(
-          (e) => e.type === "channel" && e.channelArn === master.channelArn && e.state === "connected",
-        ),
+      await until(
+        `${this.id}'s pool channel ${index}`,
+        () =>
+          this.process.events.some(
+            (e) => e.type === "channel" && e.channelArn === master.channelArn && e.state === "connected",
+          ),
+        45_000,
       );
       this.channels.push(grants);
     }
@@ -280,7 +283,9 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         break;
       }
       const joining: { id: string; grant: SignalingGrant }[][] = fleets.map(() => []);
-      for (let k = viewers.length; k < target; k++) {
+      const adding = viewers.length;
+      let notAdded: string | undefined;
+      for (let k = viewers.length; k < target && !notAdded; k++) {
         // Viewer k goes to relay k mod 2. A pool channel's viewers all join from one load
         // generator, whose pacing keeps to KVS's connects per second per channel.
         const relay = relays[k % RELAYS] as BenchRelay;
@@ -288,8 +293,20 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         // Both languages on both relays: viewers 0,1 en; 2,3 es; 4,5 en …
         const language = LANGUAGES[Math.floor(k / RELAYS) % LANGUAGES.length] as string;
         const id = `l-bench-${k}`;
-        joining[fleet]?.push({ id, grant: await relay.add(id, language) });
-        viewers.push({ id, language, fleet });
+        try {
+          joining[fleet]?.push({ id, grant: await relay.add(id, language) });
+          viewers.push({ id, language, fleet });
+        } catch (err) {
+          // A relay that cannot open its next pool channel ends the steps; the earlier ones stand.
+          notAdded = err instanceof Error ? err.message : String(err);
+        }
+      }
+      if (notAdded) {
+        broke = `listener ${viewers.length + 1} could not be placed (${viewers.length - adding} of this step's were): ${notAdded}`;
+        log(broke);
+        steps.push({ viewers: target, intact: false, placed: viewers.length });
+        verdicts.push({ viewers: target, intact: false });
+        break;
       }
       const t0 = performance.now();
       const joined = await Promise.all(joining.map((list, i) => (list.length > 0 ? fleets[i]?.join(list) : undefined)));
