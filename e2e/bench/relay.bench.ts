@@ -130,14 +130,26 @@ class BenchRelay {
       const grants = await this.stack.grantsFor(`bench-${this.id}-pool-${index}`);
       const master = await grants("MASTER");
       this.process.send({ type: "addChannel", grant: master });
-      await until(
-        `${this.id}'s pool channel ${index}`,
-        () =>
-          this.process.events.some(
-            (e) => e.type === "channel" && e.channelArn === master.channelArn && e.state === "connected",
-          ),
-        45_000,
-      );
+      try {
+        await until(
+          `${this.id}'s pool channel ${index}`,
+          () =>
+            this.process.events.some(
+              (e) => e.type === "channel" && e.channelArn === master.channelArn && e.state === "connected",
+            ),
+          45_000,
+        );
+      } catch (err) {
+        // What the relay said about that channel, and its last log lines: the reason to look into.
+        const states = this.process.events.flatMap((e) =>
+          e.type === "channel" && e.channelArn === master.channelArn ? [e.state] : [],
+        );
+        const errors = this.process.errors().slice(-3);
+        const stderr = this.process.stderr.trim().split("\n").slice(-3).join(" | ");
+        throw new Error(
+          `${(err as Error).message} (its states: ${states.join(" → ") || "none"}; errors: ${errors.join("; ") || "none"}; stderr: ${stderr || "none"})`,
+        );
+      }
       this.channels.push(grants);
     }
     this.assigned += 1;
