@@ -58,8 +58,11 @@ const SETTLE_MS = 3000;
 /** Glass-to-glass: seconds of markers, the first DROP_MS left out (jitter buffers settling). */
 const COLLECT_S = Number(process.env.RELAY_BENCH_G2G_SECONDS ?? 20);
 const DROP_MS = 3000;
-/** No step starts after this; run.ts stops a bench at 6 min, clean-up needs the rest. */
-const STEPS_DEADLINE_MS = 240_000;
+/** No step starts after this, and one still running at HARD_DEADLINE_MS is abandoned: run.ts stops a bench at 6 min. */
+const STEPS_DEADLINE_MS = 210_000;
+const HARD_DEADLINE_MS = 285_000;
+/** Each clean-up action gets this long (a process that does not stop is left to the bench's exit). */
+const CLEANUP_MS = 10_000;
 
 /** Presigns grants of one channel: `grants(role, clientId?)`. */
 type Grants = (role: "MASTER" | "VIEWER", clientId?: string) => Promise<SignalingGrant>;
@@ -294,99 +297,116 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         log(`time budget spent before the ${target}-viewer step`);
         break;
       }
-      const joining: { id: string; grant: SignalingGrant }[][] = fleets.map(() => []);
-      const adding = viewers.length;
-      let notAdded: string | undefined;
-      for (let k = viewers.length; k < target && !notAdded; k++) {
-        // Viewer k goes to relay k mod 2. A pool channel's viewers all join from one load
-        // generator, whose pacing keeps to KVS's connects per second per channel.
-        const relay = relays[k % RELAYS] as BenchRelay;
-        const fleet = (k % RELAYS) + RELAYS * (relay.nextChannel % (fleets.length / RELAYS));
-        // Both languages on both relays: viewers 0,1 en; 2,3 es; 4,5 en …
-        const language = LANGUAGES[Math.floor(k / RELAYS) % LANGUAGES.length] as string;
-        const id = `l-bench-${k}`;
-        try {
-          joining[fleet]?.push({ id, grant: await relay.add(id, language) });
-          viewers.push({ id, language, fleet });
-        } catch (err) {
-          // A relay that cannot open its next pool channel ends the steps; the earlier ones stand.
-          notAdded = err instanceof Error ? err.message : String(err);
+      // A step still running at the hard deadline is abandoned (the bench must report within
+      // run.ts's 6 minutes); the steps before it stand.
+      const step = async (): Promise<"stop" | "next"> => {
+        const joining: { id: string; grant: SignalingGrant }[][] = fleets.map(() => []);
+        const adding = viewers.length;
+        let notAdded: string | undefined;
+        for (let k = viewers.length; k < target && !notAdded; k++) {
+          // Viewer k goes to relay k mod 2. A pool channel's viewers all join from one load
+          // generator, whose pacing keeps to KVS's connects per second per channel.
+          const relay = relays[k % RELAYS] as BenchRelay;
+          const fleet = (k % RELAYS) + RELAYS * (relay.nextChannel % (fleets.length / RELAYS));
+          // Both languages on both relays: viewers 0,1 en; 2,3 es; 4,5 en …
+          const language = LANGUAGES[Math.floor(k / RELAYS) % LANGUAGES.length] as string;
+          const id = `l-bench-${k}`;
+          try {
+            joining[fleet]?.push({ id, grant: await relay.add(id, language) });
+            viewers.push({ id, language, fleet });
+          } catch (err) {
+            // A relay that cannot open its next pool channel ends the steps; the earlier ones stand.
+            notAdded = err instanceof Error ? err.message : String(err);
+          }
         }
-      }
-      if (notAdded) {
-        broke = `listener ${viewers.length + 1} could not be placed (${viewers.length - adding} of this step's were): ${notAdded}`;
-        log(broke);
-        steps.push({ viewers: target, intact: false, placed: viewers.length });
-        verdicts.push({ viewers: target, intact: false });
-        break;
-      }
-      const t0 = performance.now();
-      const joined = await Promise.all(joining.map((list, i) => (list.length > 0 ? fleets[i]?.join(list) : undefined)));
-      const failed = joined.flatMap((j) => j?.failed ?? []);
-      const retried = joined.reduce((n, j) => n + (j?.retried ?? 0), 0);
-      const joinS = round1((performance.now() - t0) / 1000);
-      log(`${target} viewers: joined in ${joinS} s, ${retried} needed a second try, ${failed.length} failed`);
-      if (failed.length > 0) {
-        broke = `${failed.length} of ${target} viewers could not join: ${failed[0]?.id}: ${failed[0]?.why}`;
+        if (notAdded) {
+          broke = `listener ${viewers.length + 1} could not be placed (${viewers.length - adding} of this step's were): ${notAdded}`;
+          log(broke);
+          steps.push({ viewers: target, intact: false, placed: viewers.length });
+          verdicts.push({ viewers: target, intact: false });
+          return "stop";
+        }
+        const t0 = performance.now();
+        const joined = await Promise.all(
+          joining.map((list, i) => (list.length > 0 ? fleets[i]?.join(list) : undefined)),
+        );
+        const failed = joined.flatMap((j) => j?.failed ?? []);
+        const retried = joined.reduce((n, j) => n + (j?.retried ?? 0), 0);
+        const joinS = round1((performance.now() - t0) / 1000);
+        log(`${target} viewers: joined in ${joinS} s, ${retried} needed a second try, ${failed.length} failed`);
+        if (failed.length > 0) {
+          broke = `${failed.length} of ${target} viewers could not join: ${failed[0]?.id}: ${failed[0]?.why}`;
+          steps.push({
+            viewers: target,
+            intact: false,
+            join_failures: failed.length,
+            join_retries: retried,
+            join_s: joinS,
+          });
+          verdicts.push({ viewers: target, intact: false });
+          return "stop";
+        }
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        const load = round1(loadavg()[0] ?? 0);
+        const counts0 = await Promise.all(fleets.map((f) => f.counts()));
+        const sent0 = await consolePage.sentPackets();
+        const p0 = readProcs();
+        await new Promise((r) => setTimeout(r, WINDOW_MS));
+        const p1 = readProcs();
+        const counts1 = await Promise.all(fleets.map((f) => f.counts()));
+        const sent1 = await consolePage.sentPackets();
+        const cpu = cpuByRole(p0, p1, relays, fleets);
+        const sent = Object.fromEntries(LANGUAGES.map((l) => [l, (sent1.packets[l] ?? 0) - (sent0.packets[l] ?? 0)]));
+        // Each fleet's window, and the console's count scaled to it (the readings are apart under load).
+        const sentFor = fleets.map((_, i) =>
+          scaleToWindow(sent, sent1.at - sent0.at, (counts1[i]?.at ?? 0) - (counts0[i]?.at ?? 0)),
+        );
+        const verdict = judgeStep(
+          viewers.map((v) => {
+            const [r0 = 0, s0 = 0] = counts0[v.fleet]?.packets[v.id] ?? [];
+            const [r1 = 0, s1 = 0] = counts1[v.fleet]?.packets[v.id] ?? [];
+            const sourceSent = sentFor[v.fleet]?.[v.language] ?? 0;
+            return { id: v.id, language: v.language, received: r1 - r0, expected: s1 - s0, sourceSent };
+          }),
+        );
+        verdicts.push({ viewers: target, intact: verdict.intact });
         steps.push({
           viewers: target,
-          intact: false,
-          join_failures: failed.length,
-          join_retries: retried,
+          intact: verdict.intact,
+          min_ratio: verdict.min_ratio,
+          median_ratio: verdict.median_ratio,
+          min_flow_share: verdict.min_flow_share,
+          sent_per_language: sent,
           join_s: joinS,
+          join_retries: retried,
+          relay_cpu_pct: cpu.relays,
+          relay_cpu_pct_sum: cpu.relays_sum,
+          console_cpu_pct: cpu.console,
+          load_generator_cpu_pct: cpu.load_generator,
+          server_and_driver_cpu_pct: cpu.server_and_driver,
+          load_1m: load,
         });
-        verdicts.push({ viewers: target, intact: false });
+        log(
+          `${target} viewers: ${verdict.intact ? "intact" : "NOT intact"}, packet ratio min ${verdict.min_ratio} median ${verdict.median_ratio}, least flow ${verdict.min_flow_share} ` +
+            `(sent ${JSON.stringify(sent)}); CPU relays ${cpu.relays.join(" + ")} %, console ${cpu.console} %, ` +
+            `load generator ${cpu.load_generator} %, server+driver ${cpu.server_and_driver} %; load ${load}`,
+        );
+        if (!verdict.intact) {
+          broke = `viewers not intact (worst first): ${verdict.short.map((s) => `${s.id} ${(s.ratio * 100).toFixed(1)} %${s.stalled ? " stalled" : ""}`).join(", ")}`;
+          return "stop";
+        }
+        return "next";
+      };
+      const outcome = await Promise.race([
+        step(),
+        new Promise<"time">((r) => setTimeout(() => r("time"), Math.max(0, HARD_DEADLINE_MS - elapsed()))),
+      ]);
+      if (outcome === "time") {
+        timeCapped = true;
+        log(`time budget spent during the ${target}-viewer step`);
         break;
       }
-      await new Promise((r) => setTimeout(r, SETTLE_MS));
-      const load = round1(loadavg()[0] ?? 0);
-      const counts0 = await Promise.all(fleets.map((f) => f.counts()));
-      const sent0 = await consolePage.sentPackets();
-      const p0 = readProcs();
-      await new Promise((r) => setTimeout(r, WINDOW_MS));
-      const p1 = readProcs();
-      const counts1 = await Promise.all(fleets.map((f) => f.counts()));
-      const sent1 = await consolePage.sentPackets();
-      const cpu = cpuByRole(p0, p1, relays, fleets);
-      const sent = Object.fromEntries(LANGUAGES.map((l) => [l, (sent1.packets[l] ?? 0) - (sent0.packets[l] ?? 0)]));
-      // Each fleet's window, and the console's count scaled to it (the readings are apart under load).
-      const sentFor = fleets.map((_, i) =>
-        scaleToWindow(sent, sent1.at - sent0.at, (counts1[i]?.at ?? 0) - (counts0[i]?.at ?? 0)),
-      );
-      const verdict = judgeStep(
-        viewers.map((v) => {
-          const [r0 = 0, s0 = 0] = counts0[v.fleet]?.packets[v.id] ?? [];
-          const [r1 = 0, s1 = 0] = counts1[v.fleet]?.packets[v.id] ?? [];
-          const sourceSent = sentFor[v.fleet]?.[v.language] ?? 0;
-          return { id: v.id, language: v.language, received: r1 - r0, expected: s1 - s0, sourceSent };
-        }),
-      );
-      verdicts.push({ viewers: target, intact: verdict.intact });
-      steps.push({
-        viewers: target,
-        intact: verdict.intact,
-        min_ratio: verdict.min_ratio,
-        median_ratio: verdict.median_ratio,
-        min_flow_share: verdict.min_flow_share,
-        sent_per_language: sent,
-        join_s: joinS,
-        join_retries: retried,
-        relay_cpu_pct: cpu.relays,
-        relay_cpu_pct_sum: cpu.relays_sum,
-        console_cpu_pct: cpu.console,
-        load_generator_cpu_pct: cpu.load_generator,
-        server_and_driver_cpu_pct: cpu.server_and_driver,
-        load_1m: load,
-      });
-      log(
-        `${target} viewers: ${verdict.intact ? "intact" : "NOT intact"}, packet ratio min ${verdict.min_ratio} median ${verdict.median_ratio}, least flow ${verdict.min_flow_share} ` +
-          `(sent ${JSON.stringify(sent)}); CPU relays ${cpu.relays.join(" + ")} %, console ${cpu.console} %, ` +
-          `load generator ${cpu.load_generator} %, server+driver ${cpu.server_and_driver} %; load ${load}`,
-      );
-      if (!verdict.intact) {
-        broke = `viewers not intact (worst first): ${verdict.short.map((s) => `${s.id} ${(s.ratio * 100).toFixed(1)} %${s.stalled ? " stalled" : ""}`).join(", ")}`;
-        break;
-      }
+      if (outcome === "stop") break;
     }
     const value = largestIntactStep(verdicts);
     const best = steps.find((s) => s.viewers === value && s.intact === true);
@@ -474,13 +494,15 @@ export async function runRelayBench() {
     for (const r of relays) if (r.process.errors().length > 0) log(`${r.id} errors: ${r.process.errors().join("; ")}`);
     return { metrics, series };
   } finally {
-    await Promise.all(fleets.map((f) => f.stop()));
-    await Promise.all(relays.map((r) => r.process.stop()));
-    await consolePage?.close();
-    await browser.close();
-    await pages.close();
+    const bounded = (what: Promise<unknown>) =>
+      Promise.race([what.catch(() => undefined), new Promise((r) => setTimeout(r, CLEANUP_MS))]);
+    await bounded(Promise.all(fleets.map((f) => f.stop())));
+    await bounded(Promise.all(relays.map((r) => r.process.stop())));
+    await bounded(consolePage?.close() ?? Promise.resolve());
+    await bounded(browser.close());
+    await bounded(pages.close());
     stack.control.destroy();
-    await stack.server.close();
+    await bounded(stack.server.close());
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -492,6 +514,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     (result) => {
       log(JSON.stringify(result.metrics));
       console.log(JSON.stringify(result));
+      // A relay or generator that ignored its stop must not keep the bench past run.ts's limit.
+      process.exit(0);
     },
     (err: unknown) => {
       log(err instanceof Error ? (err.stack ?? err.message) : String(err));
