@@ -15,6 +15,7 @@ export const BENCH_METRICS: Readonly<Record<string, readonly string[]>> = {
     "engine_saturation_ms",
     "pipeline_throughput_segments_per_min",
   ],
+  relay: ["max_audio_listeners", "audio_glass_to_glass_relay_ms"],
   signaling: ["signaling_relay_ms", "signaling_memory_per_connection_kb", "master_grant_100_channels_ms"],
   talk: ["caption_latency_ms", "speech_latency_ms", "stage_ms"],
   underLoad: ["caption_latency_under_load_ms"],

@@ -25,3 +25,23 @@ export function channelPresigner(
       }),
   };
 }
+
+/**
+ * Grants for one channel of the embedded server, as the backend hands them out (signed with the
+ * data dir's account key): `grants(role, clientId?)`. No ICE servers: loopback host candidates
+ * connect every peer here.
+ */
+export function channelGrants(baseUrl: string, channelArn: string, credentials: SignalingCredentials, region: string) {
+  const { endpoints, presign } = channelPresigner(baseUrl, channelArn, credentials, region);
+  return async (role: "MASTER" | "VIEWER", clientId?: string) => ({
+    channelArn,
+    channelEndpoint: role === "MASTER" ? endpoints.wssMaster : endpoints.wssViewer,
+    signedUrl: await presign(role, clientId),
+    region,
+    role,
+    ...(clientId ? { clientId } : {}),
+    iceServers: [],
+    // presign above signs for 299 s.
+    expiresAt: Date.now() + 299_000,
+  });
+}

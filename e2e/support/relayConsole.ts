@@ -27,6 +27,8 @@ function consoleScript(): Promise<string> {
 export interface RelayConsole {
   readonly page: Page;
   relays(): Promise<RelayInfo[]>;
+  /** RTP packets sent so far per language (the most any one relay peer was sent), and when (epoch ms). */
+  sentPackets(): Promise<{ at: number; packets: Record<string, number> }>;
   close(): Promise<void>;
 }
 
@@ -36,15 +38,23 @@ export async function startRelayConsole(
   serverUrl: string,
   grant: SignalingGrant,
   tones: Record<string, number>,
+  /** `micLanguage` sends the browser's (fake) microphone for that language; `pageScript` runs first (a tap on getUserMedia). */
+  options: { micLanguage?: string; pageScript?: string } = {},
 ): Promise<RelayConsole> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${serverUrl}/healthz`);
+  if (options.pageScript) await page.evaluate(options.pageScript);
   await page.addScriptTag({ content: await consoleScript() });
-  await page.evaluate(([g, t]) => window.relayConsole.start(g, t), [grant, tones] as const);
+  await page.evaluate(([g, t, mic]) => window.relayConsole.start(g, t, mic), [
+    grant,
+    tones,
+    options.micLanguage,
+  ] as const);
   return {
     page,
     relays: () => page.evaluate(() => window.relayConsole.relays()),
+    sentPackets: () => page.evaluate(() => window.relayConsole.sentPackets()),
     close: async () => {
       await page.evaluate(() => window.relayConsole.stop()).catch(() => {});
       await context.close();

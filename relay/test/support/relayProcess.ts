@@ -29,6 +29,11 @@ export class RelayProcess {
     });
   }
 
+  /** The relay's process id (benches read its CPU time from /proc/<pid>/stat). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   send(command: RelayCommand | Record<string, unknown>): void {
     this.child.stdin.write(`${JSON.stringify(command)}\n`);
   }

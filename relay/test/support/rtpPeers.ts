@@ -160,12 +160,22 @@ export class CountingViewer {
   private readonly track: Track;
   private readonly queue: CandidateQueue;
   readonly received: ReceivedPacket[] = [];
+  /** Every RTP packet that arrived, also when `keepPackets` is off. */
+  packets = 0;
+  /**
+   * The highest sequence number so far, extended past 2^16 wrap-arounds (RFC 3550 A.1); -1
+   * before the first packet. Its growth over a window is the packets sent to this viewer in it,
+   * lost ones included (the relay keeps the console's gaps), whatever the clock of the reader.
+   */
+  highestSeq = -1;
   offersSent = 0;
   answersReceived = 0;
   /** Peer connection states in order (for failure messages). */
   readonly states: string[] = [];
 
-  constructor(grant: SignalingGrant) {
+  /** `keepPackets: false` only counts (benches with hundreds of viewers keep no per-packet records). */
+  constructor(grant: SignalingGrant, options: { keepPackets?: boolean } = {}) {
+    const keep = options.keepPackets ?? true;
     this.client = signalingClient(grant);
     this.pc = new PeerConnection(`viewer-${grant.clientId}`, { iceServers: [], bindAddress: "127.0.0.1" });
     const media = new Audio("0", "RecvOnly");
@@ -174,6 +184,14 @@ export class CountingViewer {
     this.track.onMessage((packet) => {
       const header = readRtpHeader(packet);
       if (!header) return;
+      this.packets += 1;
+      if (this.highestSeq < 0) this.highestSeq = header.sequenceNumber;
+      else {
+        const ahead = (header.sequenceNumber - (this.highestSeq % 65536) + 65536) % 65536;
+        // Less than half the space ahead is newer; the rest is a late (reordered) packet.
+        if (ahead < 32768) this.highestSeq += ahead;
+      }
+      if (!keep) return;
       const marker = packet[header.payloadOffset] ?? 255;
       this.received.push({
         seq: header.sequenceNumber,
