@@ -16,6 +16,7 @@ import { SessionSetup } from "./SessionSetup.js";
 import { SettingsPanel } from "./SettingsPanel.js";
 import { SignInPanel } from "./SignInPanel.js";
 import { SourceLanguagePanel } from "./SourceLanguagePanel.js";
+import { WaitingHandOffs } from "./WaitingHandOffs.js";
 
 export interface AppProps {
   readonly stores: ConsoleStores;
@@ -211,6 +212,15 @@ export function App({ stores }: AppProps) {
               endpoints={config?.endpoints}
               onOwnerToken={(t) => void signIn.signInWithToken(t)}
               onCognito={(signed) => void signIn.signInWithCognito(signed)}
+            />
+          )}
+          {phase === "setup" && (
+            <WaitingHandOffs
+              load={() => {
+                const api = signIn.api;
+                return api ? api.waitingHandOffs() : Promise.resolve([]);
+              }}
+              onTakeOver={(h) => talk.claimWaitingHandOff(h)}
             />
           )}
           {phase === "setup" && (
