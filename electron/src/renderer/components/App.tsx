@@ -295,6 +295,10 @@ export function App({ stores }: AppProps) {
               targetLanguages={session.targetLanguages}
               interpreted={speech.interpreted.value}
               onInvite={(l) => void interpreters.inviteFor(l)}
+              loadLanguages={() => {
+                const api = signIn.api;
+                return api ? api.languages(session.sourceLanguage) : Promise.reject(new Error("not signed in"));
+              }}
             />
             <HealthPanel
               socket={talk.socketState.value}
