@@ -82,7 +82,7 @@ test("a hand-off named for a presenter appears in their console's list, and they
   page: ana,
   browser,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(600_000);
   await signIn(ana, ANA);
   await ana.getByTestId("title").fill("Morning keynote");
   await ana.getByTestId("source-language").selectOption("en");
@@ -90,7 +90,8 @@ test("a hand-off named for a presenter appears in their console's list, and they
   await expect(ana.getByTestId("console")).toHaveAttribute("data-phase", "live", { timeout: 30_000 });
   const id = /([a-z]+-[a-z]+-\d{3})/.exec((await ana.getByTestId("session-id").textContent()) ?? "")?.[1] ?? "";
   expect(id).not.toBe("");
-  await ana.keyboard.press("Escape");
+  // Going live shows the join QR code for the room; close it to reach the controls.
+  await ana.getByTestId("qr-close").click({ timeout: 30_000 });
 
   // Ben is signed in on the other lectern: nothing waits for him yet.
   const benContext = await browser.newContext();

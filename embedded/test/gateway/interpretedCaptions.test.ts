@@ -64,7 +64,10 @@ describe("interpreted captions", () => {
 
     // The interpreter drops: the next floor segment is machine-translated into Spanish again.
     consoleSocket.send({ action: "status", status: "live", muted: false, interpretedCaptions: [] });
-    await consoleSocket.next("session-status", 10_000, (m) => m.status === "live");
+    // Each WebSocket message is its own invocation: wait for this status's echo (the second) before the next segment.
+    await expect
+      .poll(() => consoleSocket.messages.filter((m) => m.type === "session-status").length, { timeout: 30_000 })
+      .toBe(2);
     send(3, "We walk to the church every morning.");
     const translated = await es.next("caption", 60_000, (c) => c.segmentSeq === 3);
     expect(translated.text.length).toBeGreaterThan(0);
@@ -95,5 +98,5 @@ describe("interpreted captions", () => {
     const session = await h.api("GET", `/sessions/${id}`, undefined, h.ownerToken);
     expect(session.json.status).not.toBe("live");
     await consoleSocket.close();
-  });
+  }, 120_000);
 });
