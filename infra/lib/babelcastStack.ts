@@ -10,6 +10,7 @@ import { cloudConfigDocument } from "./cloudConfig.js";
 import { ApiGatewayLogsRole } from "./constructs/apiGatewayLogsRole.js";
 import { BackendFunction } from "./constructs/backendFunction.js";
 import { CaptionEventApi, realtimeHostWildcard } from "./constructs/captionEventApi.js";
+import { ConsolePage } from "./constructs/consolePage.js";
 import { DataTables } from "./constructs/dataTables.js";
 import {
   CAPABILITY_GRANTS,
@@ -48,6 +49,9 @@ import { acknowledgeWildcardResource } from "./nagFindings.js";
 
 export const LISTENER_WEB_DIST = fileURLToPath(new URL("../../listener-web/dist", import.meta.url));
 
+/** The console renderer build (`node electron/scripts/build.mjs`), served at `/console/` for interpreters. */
+export const CONSOLE_WEB_DIST = fileURLToPath(new URL("../../electron/dist/renderer", import.meta.url));
+
 export interface BabelcastStackProps extends StackProps {
   readonly handlers?: readonly HandlerEntry[];
   /** Monthly cost budget in USD (default 50). */
@@ -55,6 +59,8 @@ export interface BabelcastStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Built listener page; skipped when the folder does not exist. */
   readonly listenerSiteDir?: string;
+  /** Built console renderer for `/console/`; skipped when the folder does not exist. */
+  readonly consoleSiteDir?: string;
   /**
    * Whether the stack sets the region's API Gateway CloudWatch Logs role (default true).
    * False only where the account's settings already name a role, managed elsewhere.
@@ -232,6 +238,21 @@ export class BabelcastStack extends Stack {
       events: { httpUrl: captionEvents.httpUrl, realtimeUrl: captionEvents.realtimeUrl },
     });
     this.site.publish({ config, siteDir: props.listenerSiteDir ?? LISTENER_WEB_DIST });
+    new ConsolePage(this, "ConsolePage", {
+      bucket: this.site.bucket,
+      origin: this.site.origin,
+      distribution: this.site.distribution,
+      // The console signs in (Cognito), recognizes (Transcribe streaming) and speaks (Polly) itself.
+      connectSources: [
+        ...siteConnectSources,
+        `https://cognito-idp.${region}.${Aws.URL_SUFFIX}`,
+        `https://cognito-identity.${region}.${Aws.URL_SUFFIX}`,
+        `https://polly.${region}.${Aws.URL_SUFFIX}`,
+        // https://docs.aws.amazon.com/transcribe/latest/dg/streaming-websocket.html
+        `wss://transcribestreaming.${region}.${Aws.URL_SUFFIX}:8443`,
+      ],
+      consoleDir: props.consoleSiteDir ?? CONSOLE_WEB_DIST,
+    });
 
     new Monitoring(this, "Monitoring", {
       functions: [...functions.values()],

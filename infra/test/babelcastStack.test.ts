@@ -415,7 +415,7 @@ describe("listener site", () => {
 
   it("publishes the listener build and a config.json made from the stack's outputs", () => {
     const deployments = ofType("Custom::CDKBucketDeployment").map(([, d]) => d.Properties ?? {});
-    expect(deployments).toHaveLength(2);
+    expect(deployments).toHaveLength(3);
     expect(deployments).toContainEqual(
       expect.objectContaining({ DestinationBucketKeyPrefix: "s/", DistributionPaths: ["/s/*"] }),
     );
@@ -424,6 +424,53 @@ describe("listener site", () => {
     template.hasOutput("ConfigUrl", {
       Value: { "Fn::Join": ["", Match.arrayWith([Match.stringLikeRegexp("/config\\.json$")])] },
     });
+  });
+});
+
+describe("console page on the listener site", () => {
+  const distribution = () => {
+    const [, dist] = ofType("AWS::CloudFront::Distribution")[0] ?? [];
+    const props = dist?.Properties as { DistributionConfig: { CacheBehaviors: Record<string, unknown>[] } } | undefined;
+    return props?.DistributionConfig ?? { CacheBehaviors: [] };
+  };
+
+  it("publishes the console build under /console/, where interpreter links point", () => {
+    const deployments = ofType("Custom::CDKBucketDeployment").map(([, d]) => d.Properties ?? {});
+    expect(deployments).toContainEqual(
+      expect.objectContaining({ DestinationBucketKeyPrefix: "console/", DistributionPaths: ["/console/*"] }),
+    );
+    const behavior = distribution().CacheBehaviors.find((b) => b.PathPattern === "/console/*");
+    expect(behavior).toMatchObject({ ViewerProtocolPolicy: "redirect-to-https" });
+    // /console/ is answered with index.html by a viewer-request function.
+    expect(behavior?.FunctionAssociations).toEqual([expect.objectContaining({ EventType: "viewer-request" })]);
+    const [, fn] = ofType("AWS::CloudFront::Function")[0] ?? [];
+    expect(JSON.stringify(fn?.Properties)).toContain("index.html");
+    // One origin access control for the listener page and the console.
+    template.resourceCountIs("AWS::CloudFront::OriginAccessControl", 1);
+  });
+
+  it("sends the console its own CSP (Cognito, Transcribe, Polly) and lets it use the microphone", () => {
+    const behavior = distribution().CacheBehaviors.find((b) => b.PathPattern === "/console/*");
+    const policyId = JSON.stringify(behavior?.ResponseHeadersPolicyId);
+    const [, policy] =
+      ofType("AWS::CloudFront::ResponseHeadersPolicy").find(([logicalId]) => policyId.includes(logicalId)) ?? [];
+    const config = JSON.stringify(policy?.Properties);
+    expect(config).toContain("default-src 'none'");
+    expect(config).toContain("script-src 'self' blob:");
+    expect(config).toContain("https://cognito-idp.");
+    expect(config).toContain("wss://transcribestreaming.");
+    expect(config).toContain("https://polly.");
+    expect(config).toContain(".kinesisvideo.");
+    expect(config).toContain("microphone=(self)");
+    expect(config).toContain('"FrameOption":"DENY"');
+  });
+
+  it("keeps the listener page's policy without the microphone", () => {
+    const listener = JSON.stringify(
+      ofType("AWS::CloudFront::ResponseHeadersPolicy").find(([id]) => id.includes("ListenerSiteSecurityHeaders"))?.[1],
+    );
+    expect(listener).toContain("microphone=()");
+    expect(listener).not.toContain("transcribestreaming");
   });
 });
 

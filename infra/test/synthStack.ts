@@ -19,12 +19,14 @@ function cdkJsonContext(): Record<string, unknown> {
 
 /**
  * Synthesizes the stack once, without esbuild bundling (the bundling test covers that)
- * and without CDK's built-in template linter (slow; `npm run synth` still runs it). A tiny
- * listener build stands in for `listener-web/dist`.
+ * and without CDK's built-in template linter (slow; `npm run synth` still runs it). Tiny
+ * builds stand in for `listener-web/dist` and the console renderer.
  */
 export function synthBabelcast(options: Partial<BabelcastAppOptions> = {}) {
   const siteDir = mkdtempSync(join(tmpdir(), "babelcast-site-"));
   writeFileSync(join(siteDir, "index.html"), "<!doctype html><title>listener</title>");
+  const consoleDir = mkdtempSync(join(tmpdir(), "babelcast-console-"));
+  writeFileSync(join(consoleDir, "index.html"), "<!doctype html><title>console</title>");
   const app = new App({
     builtinCloudFormationValidation: false,
     context: { ...cdkJsonContext(), "aws:cdk:bundling-stacks": [] },
@@ -34,6 +36,7 @@ export function synthBabelcast(options: Partial<BabelcastAppOptions> = {}) {
     account: TEST_ACCOUNT,
     region: TEST_REGION,
     listenerSiteDir: siteDir,
+    consoleSiteDir: consoleDir,
     alarmEmail: "ops@example.com",
     ...options,
   });

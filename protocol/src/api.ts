@@ -279,8 +279,20 @@ export const HandOffResponse = z.object({
 });
 export type HandOffResponse = z.infer<typeof HandOffResponse>;
 
-/** `POST /sessions/{id}/handoffs/claim` (a signed-in presenter): the code from the link. */
-export const ClaimHandOffRequest = z.object({ code: HandOffCode }).strict();
+/**
+ * A hand-off to a named presenter as `GET /handoffs` lists it to them: the SHA-256 of its code
+ * (base64url). It claims only for the named presenter, so it is no link anyone could use.
+ */
+export const HandOffId = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "must be the id of a hand-off waiting for you");
+
+/**
+ * `POST /sessions/{id}/handoffs/claim` (a signed-in presenter): the code from the link, or the
+ * id of a hand-off `GET /handoffs` listed for them (named presenters only).
+ */
+export const ClaimHandOffRequest = z.union([
+  z.object({ code: HandOffCode }).strict(),
+  z.object({ handOff: HandOffId }).strict(),
+]);
 export type ClaimHandOffRequest = z.infer<typeof ClaimHandOffRequest>;
 
 /** The session, now the claimant's, and the last segment stored: the new console numbers from the next one. */
@@ -290,6 +302,22 @@ export const ClaimHandOffResponse = z.object({
   lastSeq: z.number().int().min(-1),
 });
 export type ClaimHandOffResponse = z.infer<typeof ClaimHandOffResponse>;
+
+/** A hand-off waiting for the signed-in presenter: a session its owner handed to them by e-mail. */
+export const WaitingHandOff = z.object({
+  sessionId: SessionId,
+  title: z.string(),
+  handOff: HandOffId,
+  /** The e-mail of the presenter who handed it off, when they signed in with one. */
+  from: z.string().optional(),
+  /** Epoch milliseconds after which it can no longer be taken over. */
+  expiresAt: z.number(),
+});
+export type WaitingHandOff = z.infer<typeof WaitingHandOff>;
+
+/** `GET /handoffs` (a signed-in presenter): the hand-offs naming their e-mail, unclaimed and unexpired. */
+export const WaitingHandOffsResponse = z.object({ handOffs: z.array(WaitingHandOff) });
+export type WaitingHandOffsResponse = z.infer<typeof WaitingHandOffsResponse>;
 
 export const TranscriptFormat = z.enum(["txt", "srt", "vtt"]);
 export type TranscriptFormat = z.infer<typeof TranscriptFormat>;

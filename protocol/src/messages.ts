@@ -49,6 +49,12 @@ export const ConsoleSegmentMessage = z
     endTime: z.number().nonnegative(),
     /** The language it was recognized in; absent: the session's. Set across a source change, so the segment in flight keeps its own. */
     sourceLanguage: KnownLanguage.optional(),
+    /**
+     * Set: the words are an interpreter's, recognized in this language (a target language whose
+     * captions the console declared interpreted in its status). Stored as that language's own
+     * caption, not translated into any other.
+     */
+    captionLanguage: KnownLanguage.optional(),
     stages: SourceStages,
   })
   .strict();
@@ -66,6 +72,11 @@ export const ConsoleStatusMessage = z
     action: z.literal("status"),
     status: z.enum(["live", "paused"]),
     muted: z.boolean(),
+    /**
+     * Target languages whose captions come from recognizing their interpreter now: the server
+     * stops machine-translating into them until a status leaves them out. Absent: unchanged.
+     */
+    interpretedCaptions: z.array(KnownLanguage).max(50).optional(),
   })
   .strict();
 

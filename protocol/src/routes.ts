@@ -14,6 +14,7 @@ export const HTTP_ROUTES = [
   "GET /sessions/{id}/channels",
   "POST /sessions/{id}/handoffs",
   "POST /sessions/{id}/handoffs/claim",
+  "GET /handoffs",
   "POST /sessions/{id}/interpreters",
   "POST /sessions/{id}/interpreters/join",
   "GET /sessions/{id}/transcript",
@@ -34,6 +35,7 @@ export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
   "GET /sessions/{id}/report",
   "POST /sessions/{id}/handoffs",
   "POST /sessions/{id}/handoffs/claim",
+  "GET /handoffs",
   "POST /sessions/{id}/interpreters",
   "GET /languages",
 ];

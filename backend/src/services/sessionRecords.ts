@@ -53,6 +53,8 @@ export interface SessionRecord {
   readonly vocabularyFilter?: { readonly name: string; readonly wordsKey: string };
   /** How many times the session was handed to another console (absent: never). */
   readonly hubEpoch?: number;
+  /** Target languages captioned from their interpreter's recognized speech now, not by translation. */
+  readonly interpretedCaptions?: readonly string[];
 }
 
 export function hashPasscode(passcode: string, salt: string): string {

@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { countsFromCounters } from "../services/listenerCounts.js";
 import { isConditionFailure } from "./conditionFailure.js";
 import { allItems } from "./paging.js";
@@ -379,7 +385,9 @@ export class CoordinationStore {
     createdBy: string,
     now: number,
     forPresenter?: string,
+    listing?: HandOffListing,
   ): Promise<void> {
+    const expiresAt = Math.ceil(validUntil / 1000) + HANDOFF_TTL_GRACE_SECONDS;
     await this.dynamo.send(
       new PutCommand({
         TableName: this.table,
@@ -389,11 +397,62 @@ export class CoordinationStore {
           createdBy,
           ...(forPresenter ? { forPresenter } : {}),
           validUntil,
-          expiresAt: Math.ceil(validUntil / 1000) + HANDOFF_TTL_GRACE_SECONDS,
+          expiresAt,
           createdAt: now,
         },
         ConditionExpression: "attribute_not_exists(#i)",
         ExpressionAttributeNames: { "#i": "item" },
+      }),
+    );
+    if (!forPresenter) return;
+    // The named presenter's list (`GET /handoffs`): one partition per e-mail, read by one Query.
+    // Written after the hand-off itself, so a listed hand-off always exists; the claim stays the
+    // authority (a stale entry is refused as used or expired).
+    await this.dynamo.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          sessionId: `${PRESENTER_PREFIX}${forPresenter}`,
+          item: `${HANDOFF_PREFIX}${sessionId}#${codeHash}`,
+          handOffSession: sessionId,
+          handOff: codeHash,
+          title: listing?.title ?? "",
+          ...(listing?.from ? { from: listing.from } : {}),
+          validUntil,
+          expiresAt,
+        },
+      }),
+    );
+  }
+
+  /** The hand-offs listed for a presenter's e-mail that are still valid at `now`. */
+  async handOffsFor(email: string, now: number): Promise<ListedHandOff[]> {
+    const items = await allItems<Record<string, unknown>>(this.dynamo, {
+      query: {
+        TableName: this.table,
+        KeyConditionExpression: "sessionId = :p AND begins_with(#i, :h)",
+        // TTL deletes expired items only eventually, so the query checks validUntil itself.
+        FilterExpression: "validUntil > :now",
+        ExpressionAttributeNames: { "#i": "item" },
+        ExpressionAttributeValues: { ":p": `${PRESENTER_PREFIX}${email}`, ":h": HANDOFF_PREFIX, ":now": now },
+        ConsistentRead: true,
+      },
+    });
+    return items.map((i) => ({
+      sessionId: String(i.handOffSession),
+      handOff: String(i.handOff),
+      title: String(i.title ?? ""),
+      ...(typeof i.from === "string" ? { from: i.from } : {}),
+      validUntil: Number(i.validUntil),
+    }));
+  }
+
+  /** Takes a claimed hand-off off its presenter's list. */
+  async unlistHandOff(email: string, sessionId: string, codeHash: string): Promise<void> {
+    await this.dynamo.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { sessionId: `${PRESENTER_PREFIX}${email}`, item: `${HANDOFF_PREFIX}${sessionId}#${codeHash}` },
       }),
     );
   }
@@ -409,16 +468,17 @@ export class CoordinationStore {
     codeHash: string,
     claimant: { readonly ownerId: string; readonly email?: string },
     now: number,
+    namedOnly = false,
   ): Promise<HandOffClaim> {
+    // By listed id (not the link's code), only a hand-off naming the claimant may be claimed.
+    const named = namedOnly ? "forPresenter = :email" : "(attribute_not_exists(forPresenter) OR forPresenter = :email)";
     try {
       await this.dynamo.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { sessionId, item: `${HANDOFF_PREFIX}${codeHash}` },
           UpdateExpression: "SET claimedBy = :by, claimedAt = :now",
-          ConditionExpression:
-            "attribute_exists(validUntil) AND attribute_not_exists(claimedAt) AND validUntil > :now AND " +
-            "(attribute_not_exists(forPresenter) OR forPresenter = :email)",
+          ConditionExpression: `attribute_exists(validUntil) AND attribute_not_exists(claimedAt) AND validUntil > :now AND ${named}`,
           // An empty e-mail matches no named presenter (owner-token consoles carry none).
           ExpressionAttributeValues: { ":by": claimant.ownerId, ":now": now, ":email": claimant.email ?? "" },
         }),
@@ -574,6 +634,8 @@ export interface ListenerTimelineSample {
 }
 /** `handoff#<sha256 of the code>`: a one-time hand-off of the session to another console. */
 const HANDOFF_PREFIX = "handoff#";
+/** `presenter#<e-mail>`: a partition per named presenter, listing the hand-offs waiting for them. */
+const PRESENTER_PREFIX = "presenter#";
 /** A used or expired hand-off stays a day (TTL), so a late claim is told it was used, not that it never existed. */
 const HANDOFF_TTL_GRACE_SECONDS = 86_400;
 /** The session's open console connections, one attribute each: `console#<connectionId>` = connectedAt. */
@@ -583,6 +645,22 @@ const VIEWERS_ITEM = "listener-viewers";
 const VIEWER_PREFIX = "v#";
 /** Attributes of the counters item that are not counters. */
 const NOT_COUNTERS = new Set(["sessionId", "item", "version", "expiresAt"]);
+
+/** What the hand-off's owner shows the named presenter in their list. */
+export interface HandOffListing {
+  readonly title: string;
+  /** The owner's e-mail, when they signed in with one. */
+  readonly from?: string;
+}
+
+/** A hand-off on a presenter's list: the session, the hand-off's code hash, and until when it is valid. */
+export interface ListedHandOff {
+  readonly sessionId: string;
+  readonly handOff: string;
+  readonly title: string;
+  readonly from?: string;
+  readonly validUntil: number;
+}
 
 /** What a hand-off claim found: it claimed it, or why not. */
 export type HandOffClaim = "claimed" | "unknown" | "used" | "expired" | "for-another-presenter";

@@ -103,7 +103,9 @@ export const TABLES = {
    * segment published in that language), `slot#<channel>#<slot>` (which listener holds an
    * audio slot, and until when), `listener-counts` (the listener counters and their version),
    * `listener-viewers` (each audio viewer's language), `partials#<second>` (the console's
-   * partials in that second), `handoff#<code hash>` (a one-time hand-off to another console).
+   * partials in that second), `handoff#<code hash>` (a one-time hand-off to another console). One partition
+   * is no session: `presenter#<e-mail>` lists the hand-offs naming that presenter
+   * (`handoff#<session>#<code hash>`), so `GET /handoffs` is one Query.
    * Expire by TTL.
    */
   coordination: {

@@ -97,6 +97,47 @@ describe("hand-off codes in the coordination table", () => {
   });
 });
 
+describe("hand-offs waiting for a named presenter", () => {
+  it("lists a named hand-off for its presenter only, until it expires or is claimed", async () => {
+    const { sessionId } = await liveSession();
+    const hash = handOffCodeHash(newHandOffCode());
+    const listing = { title: "Keynote", from: "ana@example.org" };
+    await stores.coordination.putHandOff(sessionId, hash, NOW + 60_000, "cognito:ana", NOW, "dee@example.org", listing);
+    expect(await stores.coordination.handOffsFor("dee@example.org", NOW)).toEqual([
+      { sessionId, handOff: hash, title: "Keynote", from: "ana@example.org", validUntil: NOW + 60_000 },
+    ]);
+    expect(await stores.coordination.handOffsFor("cy@example.org", NOW)).toEqual([]);
+    // Expired: off the list even before TTL deletes it.
+    expect(await stores.coordination.handOffsFor("dee@example.org", NOW + 60_000)).toEqual([]);
+    await stores.coordination.unlistHandOff("dee@example.org", sessionId, hash);
+    expect(await stores.coordination.handOffsFor("dee@example.org", NOW)).toEqual([]);
+  });
+
+  it("an unnamed hand-off is listed for nobody", async () => {
+    const { sessionId } = await liveSession();
+    await stores.coordination.putHandOff(
+      sessionId,
+      handOffCodeHash(newHandOffCode()),
+      NOW + 60_000,
+      "cognito:ana",
+      NOW,
+    );
+    expect(await stores.coordination.handOffsFor("", NOW)).toEqual([]);
+  });
+
+  it("claiming by listed id works only for a hand-off that names the claimant", async () => {
+    const { sessionId } = await liveSession();
+    const open = handOffCodeHash(newHandOffCode());
+    await stores.coordination.putHandOff(sessionId, open, NOW + 60_000, "cognito:ana", NOW);
+    // An unnamed hand-off needs its code: its hash alone claims nothing.
+    expect(await stores.coordination.claimHandOff(sessionId, open, BEN, NOW, true)).toBe("for-another-presenter");
+    const named = handOffCodeHash(newHandOffCode());
+    await stores.coordination.putHandOff(sessionId, named, NOW + 60_000, "cognito:ana", NOW, BEN.email);
+    expect(await stores.coordination.claimHandOff(sessionId, named, CY, NOW, true)).toBe("for-another-presenter");
+    expect(await stores.coordination.claimHandOff(sessionId, named, BEN, NOW, true)).toBe("claimed");
+  });
+});
+
 describe("owner swap", () => {
   it("of two swaps at the same hand-off count, one lands and the count rises by one", async () => {
     const { sessionId } = await liveSession();

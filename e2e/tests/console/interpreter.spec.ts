@@ -117,6 +117,10 @@ test("an interpreter's microphone replaces machine speech for its language only,
     .toBeGreaterThan(INTERPRETER_HEARD);
   await expect(page.getByTestId("voice-es")).toHaveAttribute("data-voice", "interpreter");
   await expect(page.getByTestId("voice-ca")).toHaveAttribute("data-voice", "machine");
+  // The offline recognizer hears English only: Spanish captions stay machine translation, and the panel says why.
+  await expect(page.getByTestId("captions-es")).toContainText(
+    "Captions for Spanish come from machine translation: no speech recognition for Spanish",
+  );
   await docScreenshot(interpreter, "interpreter-page.png");
   await docScreenshot(page.getByTestId("interpreters"), "interpreter-panel.png");
   // The Catalan listener still hears machine speech, never the interpreter.

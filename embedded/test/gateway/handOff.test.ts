@@ -1,4 +1,4 @@
-import { ClaimHandOffResponse, HandOffResponse } from "@babelcast/protocol";
+import { ClaimHandOffResponse, HandOffResponse, WaitingHandOffsResponse } from "@babelcast/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Harness, openSocket, startHarness, type TestSocket, wsUrl } from "./harness.js";
 
@@ -104,6 +104,16 @@ describe("presenter hand-off", () => {
     expect(claim.status).toBe(403);
     expect(claim.json.error.message).toMatch(/for another presenter/);
     expect((await h.api("GET", `/sessions/${id}`, undefined, h.ownerToken)).json.hubEpoch).toBe(0);
+    await socket.close();
+  });
+
+  it("lists nothing waiting for a console without an e-mail, and nothing to anyone not signed in", async () => {
+    const { id, console: socket } = await liveSessionWithConsole();
+    await h.api("POST", `/sessions/${id}/handoffs`, { presenter: "ben@example.org" }, h.ownerToken);
+    const listed = await h.api("GET", "/handoffs", undefined, h.ownerToken);
+    expect(listed.status, listed.text).toBe(200);
+    expect(WaitingHandOffsResponse.parse(listed.json).handOffs).toEqual([]);
+    expect((await h.api("GET", "/handoffs")).status).toBe(401);
     await socket.close();
   });
 

@@ -408,6 +408,10 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
         fc
           .stringMatching(/^[A-Za-z0-9_-]{32}$/)
           .map((code) => ({ auth: owner, path: `${live}/handoffs/claim`, body: json({ code }) })),
+        // Well-formed listed ids: none names the owner token's console (it has no e-mail).
+        fc
+          .stringMatching(/^[A-Za-z0-9_-]{43}$/)
+          .map((handOff) => ({ auth: owner, path: `${live}/handoffs/claim`, body: json({ handOff }) })),
         unknownId().map((id) => ({
           auth: owner,
           path: `/sessions/${id}/handoffs/claim`,
@@ -509,6 +513,13 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
       ),
       "GET",
       false,
+    ),
+    "GET /handoffs": finish(
+      fc.oneof(
+        { weight: 9, arbitrary: bad.map((auth) => ({ auth, path: "/handoffs" })) },
+        { weight: 1, arbitrary: wrongMethod("/handoffs", "GET").map((d) => ({ ...d, auth: owner })) },
+      ),
+      "GET",
     ),
     "GET /languages": finish(
       fc.oneof(

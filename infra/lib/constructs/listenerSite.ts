@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { listenerPageCsp, PATHS } from "@babelcast/protocol";
 import { Annotations, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import type { IOrigin } from "aws-cdk-lib/aws-cloudfront";
 import {
   AllowedMethods,
   CachePolicy,
@@ -44,6 +45,8 @@ export interface PublishProps {
 export class ListenerSite extends Construct {
   readonly bucket: Bucket;
   readonly distribution: Distribution;
+  /** The bucket behind origin access control: further behaviours (the console page) reuse it. */
+  readonly origin: IOrigin;
   /** Whether the build output was found at synth time (else only config.json is published). */
   siteAssetIncluded = false;
 
@@ -124,6 +127,7 @@ export class ListenerSite extends Construct {
     });
 
     const origin = S3BucketOrigin.withOriginAccessControl(this.bucket);
+    this.origin = origin;
     this.distribution = new Distribution(this, "Cdn", {
       comment: "Babelcast listener page",
       webAclId: props.webAclArn,

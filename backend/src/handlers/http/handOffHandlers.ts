@@ -1,4 +1,9 @@
-import { ClaimHandOffRequest, CreateHandOffRequest, type HandOffResponse } from "@babelcast/protocol";
+import {
+  ClaimHandOffRequest,
+  CreateHandOffRequest,
+  type HandOffResponse,
+  type WaitingHandOffsResponse,
+} from "@babelcast/protocol";
 import { conflict, parseOrThrow } from "../../services/apiErrors.js";
 import {
   HANDOFF_VALID_MS,
@@ -39,6 +44,7 @@ export async function createHandOff(deps: BackendDeps, event: HttpEvent): Promis
     owner.ownerId,
     now,
     forPresenter,
+    { title: session.title, ...(owner.email ? { from: owner.email } : {}) },
   );
   const body: HandOffResponse = {
     sessionId: session.sessionId,
@@ -57,11 +63,15 @@ export async function createHandOff(deps: BackendDeps, event: HttpEvent): Promis
 export async function claimHandOff(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
   const claimant = await requireOwner(deps, event);
   const sessionId = sessionIdParam(event);
-  const { code } = parseOrThrow(ClaimHandOffRequest, jsonBody(event), "the claim");
+  const request = parseOrThrow(ClaimHandOffRequest, jsonBody(event), "the claim");
   const session = await loadSession(deps, sessionId);
   if (session.status === "ended") throw conflict(`session ${sessionId} has ended: start a new one`);
-  const claim = await deps.stores.coordination.claimHandOff(sessionId, handOffCodeHash(code), claimant, deps.now());
+  // A listed id is the code's hash already, and claims for the named presenter only.
+  const byId = "handOff" in request;
+  const codeHash = byId ? request.handOff : handOffCodeHash(request.code);
+  const claim = await deps.stores.coordination.claimHandOff(sessionId, codeHash, claimant, deps.now(), byId);
   if (claim !== "claimed") throw handOffRefusal(claim);
+  if (claimant.email) await deps.stores.coordination.unlistHandOff(claimant.email, sessionId, codeHash);
   const from = { ownerId: session.ownerId, hubEpoch: session.hubEpoch ?? 0 };
   const claimed = await deps.stores.sessions.transferOwner(sessionId, from, claimant.ownerId, deps.now());
   if (!claimed) throw handOffRaced(sessionId);
@@ -71,4 +81,23 @@ export async function claimHandOff(deps: BackendDeps, event: HttpEvent): Promise
   deps.log.info("session handed off", { sessionId, hubEpoch });
   const lastSeq = await deps.stores.segments.lastSeq(sessionId);
   return json(200, { session: toSessionOwnerView(claimed, deps.config.listenerUrl, {}), lastSeq });
+}
+
+/** `GET /handoffs` (a signed-in presenter): the hand-offs naming their e-mail, newest first. */
+export async function listWaitingHandOffs(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
+  const presenter = await requireOwner(deps, event);
+  // A console signed in with the owner token has no e-mail: nothing can name it.
+  const listed = presenter.email ? await deps.stores.coordination.handOffsFor(presenter.email, deps.now()) : [];
+  const body: WaitingHandOffsResponse = {
+    handOffs: listed
+      .sort((a, b) => b.validUntil - a.validUntil)
+      .map((h) => ({
+        sessionId: h.sessionId,
+        title: h.title,
+        handOff: h.handOff,
+        ...(h.from ? { from: h.from } : {}),
+        expiresAt: h.validUntil,
+      })),
+  };
+  return json(200, body);
 }

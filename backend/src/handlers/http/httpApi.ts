@@ -3,7 +3,7 @@ import { ApiFailure } from "../../services/apiErrors.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
 import { listChannels } from "./channelsHandler.js";
 import { embedPlayer } from "./embedHandler.js";
-import { claimHandOff, createHandOff } from "./handOffHandlers.js";
+import { claimHandOff, createHandOff, listWaitingHandOffs } from "./handOffHandlers.js";
 import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
 import { createInterpreterInvite, joinAsInterpreter } from "./interpretersHandlers.js";
 import { listLanguages } from "./languagesHandler.js";
@@ -25,6 +25,7 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "GET /sessions/{id}/channels": listChannels,
   "POST /sessions/{id}/handoffs": createHandOff,
   "POST /sessions/{id}/handoffs/claim": claimHandOff,
+  "GET /handoffs": listWaitingHandOffs,
   "POST /sessions/{id}/interpreters": createInterpreterInvite,
   "POST /sessions/{id}/interpreters/join": joinAsInterpreter,
   "GET /sessions/{id}/transcript": exportTranscript,

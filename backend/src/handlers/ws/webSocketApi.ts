@@ -16,6 +16,7 @@ import type { APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
 import type { z } from "zod";
 import { storedCaption } from "../../segmentJourney/captionMessage.js";
 import { ApiFailure, badRequest, conflict, forbidden, notFound, parseOrThrow } from "../../services/apiErrors.js";
+import { declaredInterpretedCaptions, segmentLanguages } from "../../services/interpretedCaptions.js";
 import { type SessionRecord, sessionLanguages } from "../../services/sessionRecords.js";
 import { segmentSource } from "../../services/sourceLanguageChange.js";
 import { filterText } from "../../services/wordFilter.js";
@@ -88,10 +89,13 @@ async function onSegment(ctx: MessageContext): Promise<void> {
   if (message.endTime < message.startTime) throw badRequest("endTime must not be before startTime");
   const receivedAt = ctx.deps.now();
   const session = await liveSession(ctx);
-  const [languages, consoles] = await Promise.all([
+  const [withListeners, consoles] = await Promise.all([
     languagesWithListeners(ctx.deps, session),
     consoleConnections(ctx.deps, session.sessionId),
   ]);
+  const routed = segmentLanguages(session, withListeners, message.captionLanguage);
+  if (!routed.ok) throw badRequest(routed.reason);
+  const { languages } = routed;
   const segment: SegmentRecord = {
     sessionId: session.sessionId,
     seq: message.seq,
@@ -100,7 +104,12 @@ async function onSegment(ctx: MessageContext): Promise<void> {
     text: sourceFiltered(session, message.text),
     startTime: message.startTime,
     endTime: message.endTime,
-    ...(message.sourceLanguage ? { sourceLanguage: message.sourceLanguage } : {}),
+    // An interpreter's words are in their language: that is the segment's source.
+    ...(message.captionLanguage
+      ? { sourceLanguage: message.captionLanguage }
+      : message.sourceLanguage
+        ? { sourceLanguage: message.sourceLanguage }
+        : {}),
     stages: { ...message.stages, receivedAt, persistedAt: ctx.deps.now() },
     languages,
     translations: {},
@@ -125,9 +134,12 @@ async function onStatus(ctx: MessageContext): Promise<void> {
   requireRole(ctx, "console", "status");
   const message = parse(ctx, ConsoleStatusMessage, "the status");
   const session = await liveSession(ctx);
+  const interpreted = message.interpretedCaptions && declaredInterpretedCaptions(session, message.interpretedCaptions);
+  if (interpreted && !interpreted.ok) throw badRequest(interpreted.reason);
   const updated = await ctx.deps.stores.sessions.update(session.sessionId, {
     status: message.status,
     muted: message.muted,
+    ...(interpreted ? { interpretedCaptions: interpreted.languages } : {}),
     updatedAt: ctx.deps.now(),
   });
   if (!updated) throw conflict(`session ${session.sessionId} has ended`);

@@ -16,6 +16,7 @@ import { SessionSetup } from "./SessionSetup.js";
 import { SettingsPanel } from "./SettingsPanel.js";
 import { SignInPanel } from "./SignInPanel.js";
 import { SourceLanguagePanel } from "./SourceLanguagePanel.js";
+import { WaitingHandOffs } from "./WaitingHandOffs.js";
 
 export interface AppProps {
   readonly stores: ConsoleStores;
@@ -214,6 +215,15 @@ export function App({ stores }: AppProps) {
             />
           )}
           {phase === "setup" && (
+            <WaitingHandOffs
+              load={() => {
+                const api = signIn.api;
+                return api ? api.waitingHandOffs() : Promise.resolve([]);
+              }}
+              onTakeOver={(h) => talk.claimWaitingHandOff(h)}
+            />
+          )}
+          {phase === "setup" && (
             <SessionSetup
               resumable={talk.resumable.value}
               defaults={settings.settings.value.lastSession}
@@ -285,6 +295,10 @@ export function App({ stores }: AppProps) {
               targetLanguages={session.targetLanguages}
               interpreted={speech.interpreted.value}
               onInvite={(l) => void interpreters.inviteFor(l)}
+              loadLanguages={() => {
+                const api = signIn.api;
+                return api ? api.languages(session.sourceLanguage) : Promise.reject(new Error("not signed in"));
+              }}
             />
             <HealthPanel
               socket={talk.socketState.value}

@@ -1,6 +1,7 @@
-import { type InterpreterInvite, languageInfo } from "@babelcast/protocol";
-import { useEffect, useState } from "preact/hooks";
+import { type InterpreterInvite, type LanguagesResponse, languageInfo } from "@babelcast/protocol";
+import { useEffect, useRef, useState } from "preact/hooks";
 import QRCode from "qrcode";
+import { captionSourceText, interpreterCaptionSource } from "../interpreter/captionSource.js";
 
 const name = (code: string) => languageInfo(code)?.englishName ?? code;
 
@@ -9,10 +10,26 @@ export interface InterpretersPanelProps {
   /** Languages an interpreter speaks right now. */
   readonly interpreted: readonly string[];
   readonly onInvite: (language: string) => void;
+  /** What this home's engines can do (`GET /languages`): whether interpreters' captions could be recognized. */
+  readonly loadLanguages: () => Promise<LanguagesResponse>;
 }
 
-/** Per target language: who speaks it (an interpreter or machine speech), and an invite button. */
-export function InterpretersPanel({ targetLanguages, interpreted, onInvite }: InterpretersPanelProps) {
+/** Per target language: who speaks it (an interpreter or machine speech), where its captions come from, and an invite button. */
+export function InterpretersPanel({ targetLanguages, interpreted, onInvite, loadLanguages }: InterpretersPanelProps) {
+  const [availability, setAvailability] = useState<LanguagesResponse>();
+  // The parent passes a new function each render: load once per panel.
+  const load = useRef(loadLanguages);
+  load.current = loadLanguages;
+  useEffect(() => {
+    let current = true;
+    load.current().then(
+      (a) => current && setAvailability(a),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
   if (targetLanguages.length === 0) return null;
   return (
     <section class="panel interpreters" data-testid="interpreters">
@@ -24,6 +41,9 @@ export function InterpretersPanel({ targetLanguages, interpreted, onInvite }: In
             <button type="button" data-testid={`invite-${l}`} onClick={() => onInvite(l)}>
               Invite
             </button>
+            <small class="caption-source" data-testid={`captions-${l}`}>
+              {captionSourceText(l, interpreterCaptionSource(availability, l))}
+            </small>
           </li>
         ))}
       </ul>

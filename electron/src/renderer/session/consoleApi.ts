@@ -1,5 +1,6 @@
 import {
   ApiError,
+  type ClaimHandOffRequest,
   ClaimHandOffResponse,
   type ConfigDocument,
   type CreateHandOffRequest,
@@ -12,6 +13,8 @@ import {
   SignalingGrant,
   type TranscriptFormat,
   type UpdateSessionRequest,
+  type WaitingHandOff,
+  WaitingHandOffsResponse,
 } from "@babelcast/protocol";
 import { z } from "zod";
 
@@ -131,13 +134,21 @@ export class ConsoleApi {
     );
   }
 
-  /** Takes the session over with a hand-off code: it becomes this presenter's, this console its media hub. */
-  claimHandOff(id: string, code: string): Promise<ClaimHandOffResponse> {
+  /**
+   * Takes the session over with a hand-off link's code, or a listed hand-off's id: it becomes
+   * this presenter's, this console its media hub.
+   */
+  claimHandOff(id: string, claim: ClaimHandOffRequest): Promise<ClaimHandOffResponse> {
     return this.request(
       `/sessions/${encodeURIComponent(id)}/handoffs/claim`,
-      { method: "POST", body: JSON.stringify({ code }) },
+      { method: "POST", body: JSON.stringify(claim) },
       ClaimHandOffResponse,
     );
+  }
+
+  /** Hand-offs other presenters addressed to this presenter's e-mail, still open. */
+  async waitingHandOffs(): Promise<WaitingHandOff[]> {
+    return (await this.request("/handoffs", {}, WaitingHandOffsResponse)).handOffs;
   }
 
   /** A one-time link for an interpreter of `language`. */

@@ -1,5 +1,6 @@
 import {
   ChannelAddedMessage,
+  type ClaimHandOffResponse,
   type CreateSessionRequest,
   ErrorMessage,
   HandedOffMessage,
@@ -11,6 +12,7 @@ import {
   type SignalingGrant,
   SourceLanguageMessage,
   type TranscriptFormat,
+  type WaitingHandOff,
 } from "@babelcast/protocol";
 import { batch, type ReadonlySignal, signal } from "@preact/signals";
 import { saveDownload } from "../platform/saveDownload.js";
@@ -191,6 +193,14 @@ export function createSessionStore(deps: {
     events.onLive(live);
   };
 
+  /** Goes live with a session this console just claimed. */
+  const takeOver = (claimed: ClaimHandOffResponse): void => {
+    pendingHandOff.value = undefined;
+    // Numbering continues after the last stored segment (and the old console's in-flight ones).
+    nextSeq = claimed.lastSeq + 1 + HANDOFF_SEQ_GAP;
+    goLive(claimed.session);
+  };
+
   const setOnAir = (change: () => void): void => {
     if (phase.value !== "live") return;
     change();
@@ -302,11 +312,13 @@ export function createSessionStore(deps: {
       const target = parseHandOffLink(pasted);
       if (!target)
         throw new Error("That is not a hand-off link: paste the whole link the other console shows under Hand off.");
-      const claimed = await api.claimHandOff(target.sessionId, target.code);
-      pendingHandOff.value = undefined;
-      // Numbering continues after the last stored segment (and the old console's in-flight ones).
-      nextSeq = claimed.lastSeq + 1 + HANDOFF_SEQ_GAP;
-      goLive(claimed.session);
+      takeOver(await api.claimHandOff(target.sessionId, { code: target.code }));
+    },
+    /** Takes over a hand-off another presenter addressed to this one (`GET /handoffs`), without a link. */
+    async claimWaitingHandOff(waiting: WaitingHandOff): Promise<void> {
+      const api = signIn.api;
+      if (!api) return;
+      takeOver(await api.claimHandOff(waiting.sessionId, { handOff: waiting.handOff }));
     },
     /** The next segment number of this session. */
     allocateSeq(): number {
