@@ -21,6 +21,7 @@ import { LifecycleEvents } from "./constructs/lifecycleEvents.js";
 import { ListenerSite } from "./constructs/listenerSite.js";
 import { Monitoring } from "./constructs/monitoring.js";
 import { PRESENTER_SIGN_IN_TRAFFIC, PresenterAuth } from "./constructs/presenterAuth.js";
+import { RecordingsBucket } from "./constructs/recordingsBucket.js";
 import { SessionCleanup } from "./constructs/sessionCleanup.js";
 import { SessionsHttpApi } from "./constructs/sessionsHttpApi.js";
 import { SessionsWebSocketApi, WEBSOCKET_STAGE_NAME } from "./constructs/sessionsWebSocketApi.js";
@@ -40,6 +41,8 @@ import {
   LAMBDA_ENV,
   LISTENER_TOKEN_SECRET_ARN_ENV,
   POOL_GROWTH_FUNCTION_NAME_ENV,
+  RECORDINGS_BUCKET_ENV,
+  RECORDINGS_EXPIRE_DAYS_ENV,
 } from "./lambdaEnvironment.js";
 import { acknowledgeWildcardResource } from "./nagFindings.js";
 
@@ -59,12 +62,15 @@ export interface BabelcastStackProps extends StackProps {
   readonly createApiGatewayLogsRole?: boolean;
   /** The listener site's WAF web ACL (scope CLOUDFRONT, us-east-1: `ListenerSiteFirewallStack`). */
   readonly listenerSiteWebAclArn: string;
+  /** Days the recordings bucket keeps a recording before its lifecycle rule deletes it (default 30). */
+  readonly recordingExpireDays?: number;
 }
 
 /** Everything of the cloud side in one stack: sign-in, tables, APIs, handlers, site, monitoring. */
 export class BabelcastStack extends Stack {
   readonly functions: ReadonlyMap<string, BackendFunction>;
   readonly site: ListenerSite;
+  readonly recordings: RecordingsBucket;
 
   constructor(scope: Construct, id: string, props: BabelcastStackProps) {
     super(scope, id, props);
@@ -114,6 +120,12 @@ export class BabelcastStack extends Stack {
     this.site = new ListenerSite(this, "ListenerSite", {
       webAclArn: props.listenerSiteWebAclArn,
       connectSources: siteConnectSources,
+    });
+
+    this.recordings = new RecordingsBucket(this, "Recordings", {
+      expireDays: props.recordingExpireDays ?? 30,
+      siteOrigin: this.site.url,
+      accessLogs: this.site.accessLogs,
     });
 
     const tokenSecret = new Secret(this, "ListenerTokenSecret", {
@@ -177,6 +189,7 @@ export class BabelcastStack extends Stack {
       listenerTokenSecret: tokenSecret,
       ...(poolGrowth ? { poolGrowthFunctionArn: poolGrowth.functionArn } : {}),
       captionNamespaceArn: captionEvents.namespaceArn,
+      recordingsBucketArn: this.recordings.bucket.bucketArn,
     };
     for (const entry of handlers) {
       const fn = functions.get(entry.id) as BackendFunction;
@@ -185,6 +198,10 @@ export class BabelcastStack extends Stack {
       }
       if (entry.capabilities.includes("publishCaptions")) {
         fn.addEnvironment(CAPTION_EVENTS_URL_ENV, captionEvents.httpUrl);
+      }
+      if (entry.capabilities.includes("recordingUploads")) {
+        fn.addEnvironment(RECORDINGS_BUCKET_ENV, this.recordings.bucket.bucketName);
+        fn.addEnvironment(RECORDINGS_EXPIRE_DAYS_ENV, String(this.recordings.expireDays));
       }
       data.grant(fn, entry.tables);
       grantCapabilities(fn, entry.capabilities, targets);
@@ -275,6 +292,7 @@ function acknowledgeFunctionFindings(
     "terminologies",
     "vocabularies",
     "vocabularyFilters",
+    "recordingObjects",
   ] as const) {
     if (wildcards.has(resource)) {
       acknowledgeWildcardResource(fn, grantResourceArn(resource, targets), WILDCARD_REASONS[resource]);

@@ -43,6 +43,8 @@ export interface PublishProps {
  */
 export class ListenerSite extends Construct {
   readonly bucket: Bucket;
+  /** The access-log bucket (CloudFront and S3 server access logs), shared with the recordings bucket. */
+  readonly accessLogs: Bucket;
   readonly distribution: Distribution;
   /** Whether the build output was found at synth time (else only config.json is published). */
   siteAssetIncluded = false;
@@ -63,6 +65,7 @@ export class ListenerSite extends Construct {
       id: "AwsSolutions-S1",
       reason: "This is the access-log bucket itself; logging it would recurse.",
     });
+    this.accessLogs = logs;
 
     this.bucket = new Bucket(this, "Site", {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
