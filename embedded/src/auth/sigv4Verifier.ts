@@ -133,6 +133,8 @@ function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+const PAYLOAD_HASH_HEADER = "x-amz-content-sha256";
+
 const INVALID_TOKEN = "The security token included in the request is invalid.";
 
 export class SigV4Verifier {
@@ -260,12 +262,16 @@ export class SigV4Verifier {
     const request = signedRequest(req, signedHeaders, queryObject(req.rawQuery, ["X-Amz-Signature"]));
     if (!(request instanceof HttpRequest)) return request;
     const payloadHash = q.get("X-Amz-Content-Sha256") ?? this.options.presignedPayloadHash;
-    // The signer reads the payload hash from this header (and moves x-amz-* headers into the query, where it already is).
-    if (payloadHash !== undefined) request.headers["x-amz-content-sha256"] = payloadHash;
+    // The signer reads the payload hash from this header; it stays a header (the query keeps the
+    // URL's own parameter, if any) and is not signed as one.
+    const payloadHeader = new Set(payloadHash === undefined ? [] : [PAYLOAD_HASH_HEADER]);
+    if (payloadHash !== undefined) request.headers[PAYLOAD_HASH_HEADER] = payloadHash;
     const presigned = await this.signerFor(creds).presign(request, {
       signingDate: date,
       expiresIn: expires,
       signableHeaders: new Set(signedHeaders),
+      unhoistableHeaders: payloadHeader,
+      unsignableHeaders: payloadHeader,
     });
     const expected = String(presigned.query?.["X-Amz-Signature"] ?? "");
     if (!constantTimeEqual(expected, signature)) {
