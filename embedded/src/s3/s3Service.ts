@@ -159,9 +159,14 @@ export function createS3Service(ctx: EmbeddedContext): S3Service {
     uriEscapePath: false,
     presignedPayloadHash: "UNSIGNED-PAYLOAD",
   });
-  // The console's origins: its page on this server (LAN and loopback) and the desktop app's scheme.
+  // The console's origins: its page on this server (LAN address, loopback, and loopback by name)
+  // and the desktop app's scheme.
+  const localhost = new URL(ctx.loopbackUrl);
+  localhost.hostname = "localhost";
   const cors: BucketCors = {
-    allowedOrigins: [...new Set([new URL(ctx.loopbackUrl).origin, new URL(ctx.url).origin, ELECTRON_CONSOLE_ORIGIN])],
+    allowedOrigins: [
+      ...new Set([new URL(ctx.loopbackUrl).origin, new URL(ctx.url).origin, localhost.origin, ELECTRON_CONSOLE_ORIGIN]),
+    ],
   };
 
   const expireNow = async (now = Date.now()) => {
