@@ -9,6 +9,8 @@ const budget = Number(app.node.tryGetContext("monthlyBudgetUsd") ?? 50);
 const alarmEmail: string | undefined = app.node.tryGetContext("alarmEmail");
 // "existing": the account's API Gateway settings already name a CloudWatch Logs role managed elsewhere.
 const apiGatewayLogsRole = app.node.tryGetContext("apiGatewayLogsRole") ?? "create";
+// Days the recordings bucket keeps an uploaded recording (its lifecycle rule); default 30.
+const recordingExpireDays = app.node.tryGetContext("recordingExpireDays");
 
 addBabelcastStacks(app, {
   stackName,
@@ -19,6 +21,7 @@ addBabelcastStacks(app, {
   monthlyBudgetUsd: budget,
   createApiGatewayLogsRole: apiGatewayLogsRole !== "existing",
   ...(alarmEmail ? { alarmEmail } : {}),
+  ...(recordingExpireDays !== undefined ? { recordingExpireDays: Number(recordingExpireDays) } : {}),
 });
 // Synthesis fails on any unacknowledged AwsSolutions error.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
