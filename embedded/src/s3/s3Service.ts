@@ -99,6 +99,15 @@ function s3AuthError(verdict: SigV4Failure, presigned: boolean): S3Error {
   }
 }
 
+/** A percent-encoded bucket or key; a malformed escape is S3's `400 InvalidURI`. */
+function decodePathPart(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new S3Error("InvalidURI", 400, "Couldn't parse the specified URI.");
+  }
+}
+
 function parseAmzDate(value: string | null): number | undefined {
   const m = DATE_RE.exec(value ?? "");
   return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
@@ -276,9 +285,9 @@ export function createS3Service(ctx: EmbeddedContext): S3Service {
     const query = new URLSearchParams(rawQuery);
     const rest = path.slice(PATHS.s3.length + 1);
     const slash = rest.indexOf("/");
-    const bucket = decodeURIComponent(slash < 0 ? rest : rest.slice(0, slash));
+    const bucket = decodePathPart(slash < 0 ? rest : rest.slice(0, slash));
     const rawKey = slash < 0 ? "" : rest.slice(slash + 1);
-    const key = rawKey === "" ? undefined : decodeURIComponent(rawKey);
+    const key = rawKey === "" ? undefined : decodePathPart(rawKey);
 
     if (req.method === "OPTIONS") {
       req.resume();

@@ -142,6 +142,11 @@ describe("embedded S3: presigned URLs", () => {
     expect([res.status, await errorCode(res)]).toEqual([403, "InvalidAccessKeyId"]);
   });
 
+  it("answers a malformed percent-escape in the key with InvalidURI", async () => {
+    const res = await fetch(`${server.url}${PATHS.s3}/${BUCKET}/recordings/%E0%A4%A`);
+    expect([res.status, await errorCode(res)]).toEqual([400, "InvalidURI"]);
+  });
+
   it("refuses an unsigned request with AccessDenied (the bucket is private)", async () => {
     const res = await fetch(`${server.url}${PATHS.s3}/${BUCKET}/${KEY}`);
     expect([res.status, await errorCode(res)]).toEqual([403, "AccessDenied"]);
