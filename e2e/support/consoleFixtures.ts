@@ -35,9 +35,9 @@ export interface ConsoleTestServers {
 }
 
 /** The embedded server (serving the built console), the test viewer page, and the config document. */
-export async function startConsoleTestServers(): Promise<ConsoleTestServers> {
+export async function startConsoleTestServers(options: { dataDir?: string } = {}): Promise<ConsoleTestServers> {
   ensureConsoleBuilt();
-  const server = await serveEmbedded();
+  const server = await serveEmbedded(options);
   const viewerPages = await serveViewerPage();
   const config = ConfigDocument.parse(await (await fetch(`${server.ready.url}/config.json`)).json());
   return {

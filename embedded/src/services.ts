@@ -8,6 +8,7 @@ import { createGatewayService } from "./gateway/gatewayService.js";
 import { createKvsService } from "./kvs/kvsService.js";
 import { createListenerPageService } from "./listenerPage.js";
 import { createPollyService } from "./polly/pollyService.js";
+import { createS3Service } from "./s3/s3Service.js";
 import { createTranscribeService } from "./transcribe/transcribeService.js";
 import { createTranslateService } from "./translate/translateService.js";
 
@@ -30,5 +31,6 @@ export const EMBEDDED_SERVICES: readonly EmbeddedServiceFactory[] = [
   createListenerPageService,
   createConsolePageService,
   createDynamoService,
+  createS3Service,
   gatewayService,
 ];

@@ -27,6 +27,8 @@ const relayOptions = Object.fromEntries(
     ] as const
   ).filter(([, v]) => v !== undefined),
 );
+// Days the recordings bucket keeps an uploaded recording (its lifecycle rule); default 30.
+const recordingExpireDays = app.node.tryGetContext("recordingExpireDays");
 
 addBabelcastStacks(app, {
   stackName,
@@ -39,6 +41,7 @@ addBabelcastStacks(app, {
   relays,
   relayOptions,
   ...(alarmEmail ? { alarmEmail } : {}),
+  ...(recordingExpireDays !== undefined ? { recordingExpireDays: Number(recordingExpireDays) } : {}),
 });
 // Synthesis fails on any unacknowledged AwsSolutions error.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -24,6 +24,7 @@ import { ListenerSite } from "./constructs/listenerSite.js";
 import { Monitoring } from "./constructs/monitoring.js";
 import { PRESENTER_SIGN_IN_TRAFFIC, PresenterAuth } from "./constructs/presenterAuth.js";
 import { RelayService, type RelayServiceProps } from "./constructs/relayService.js";
+import { RecordingsBucket } from "./constructs/recordingsBucket.js";
 import { SessionCleanup } from "./constructs/sessionCleanup.js";
 import { SessionsHttpApi } from "./constructs/sessionsHttpApi.js";
 import { SessionsWebSocketApi, WEBSOCKET_STAGE_NAME } from "./constructs/sessionsWebSocketApi.js";
@@ -44,6 +45,8 @@ import {
   LISTENER_TOKEN_SECRET_ARN_ENV,
   POOL_GROWTH_FUNCTION_NAME_ENV,
   RELAY_KEY_SECRET_ARN_ENV,
+  RECORDINGS_BUCKET_ENV,
+  RECORDINGS_EXPIRE_DAYS_ENV,
 } from "./lambdaEnvironment.js";
 import { acknowledgeWildcardResource } from "./nagFindings.js";
 
@@ -68,6 +71,8 @@ export interface BabelcastStackProps extends StackProps {
   readonly createApiGatewayLogsRole?: boolean;
   /** The listener site's WAF web ACL (scope CLOUDFRONT, us-east-1: `ListenerSiteFirewallStack`). */
   readonly listenerSiteWebAclArn: string;
+  /** Days the recordings bucket keeps a recording before its lifecycle rule deletes it (default 30). */
+  readonly recordingExpireDays?: number;
   /**
    * Audio relays as an autoscaled ECS Fargate service (`RelayService`, docs/deploy.md "Audio
    * relays"). Off by default: a deployment without it changes in nothing.
@@ -89,6 +94,7 @@ export class BabelcastStack extends Stack {
   readonly functions: ReadonlyMap<string, BackendFunction>;
   readonly site: ListenerSite;
   readonly relays?: RelayService;
+  readonly recordings: RecordingsBucket;
 
   constructor(scope: Construct, id: string, props: BabelcastStackProps) {
     super(scope, id, props);
@@ -138,6 +144,12 @@ export class BabelcastStack extends Stack {
     this.site = new ListenerSite(this, "ListenerSite", {
       webAclArn: props.listenerSiteWebAclArn,
       connectSources: siteConnectSources,
+    });
+
+    this.recordings = new RecordingsBucket(this, "Recordings", {
+      expireDays: props.recordingExpireDays ?? 30,
+      siteOrigin: this.site.url,
+      accessLogs: this.site.accessLogs,
     });
 
     const tokenSecret = new Secret(this, "ListenerTokenSecret", {
@@ -201,6 +213,7 @@ export class BabelcastStack extends Stack {
       listenerTokenSecret: tokenSecret,
       ...(poolGrowth ? { poolGrowthFunctionArn: poolGrowth.functionArn } : {}),
       captionNamespaceArn: captionEvents.namespaceArn,
+      recordingsBucketArn: this.recordings.bucket.bucketArn,
     };
     for (const entry of handlers) {
       const fn = functions.get(entry.id) as BackendFunction;
@@ -209,6 +222,10 @@ export class BabelcastStack extends Stack {
       }
       if (entry.capabilities.includes("publishCaptions")) {
         fn.addEnvironment(CAPTION_EVENTS_URL_ENV, captionEvents.httpUrl);
+      }
+      if (entry.capabilities.includes("recordingUploads")) {
+        fn.addEnvironment(RECORDINGS_BUCKET_ENV, this.recordings.bucket.bucketName);
+        fn.addEnvironment(RECORDINGS_EXPIRE_DAYS_ENV, String(this.recordings.expireDays));
       }
       data.grant(fn, entry.tables);
       grantCapabilities(fn, entry.capabilities, targets);
@@ -351,6 +368,7 @@ function acknowledgeFunctionFindings(
     "terminologies",
     "vocabularies",
     "vocabularyFilters",
+    "recordingObjects",
   ] as const) {
     if (wildcards.has(resource)) {
       acknowledgeWildcardResource(fn, grantResourceArn(resource, targets), WILDCARD_REASONS[resource]);

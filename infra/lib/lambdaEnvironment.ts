@@ -1,6 +1,10 @@
 import { LISTENER_TOKEN_SECRET_ARN_ENV } from "../../backend/src/aws/listenerTokenSecret.js";
 import { POOL_GROWTH_FUNCTION_NAME_ENV } from "../../backend/src/aws/poolGrowthInvoker.js";
-import { PAGE_CONNECT_SOURCES_ENV } from "../../backend/src/aws/runtimeConfig.js";
+import {
+  PAGE_CONNECT_SOURCES_ENV,
+  RECORDINGS_BUCKET_ENV,
+  RECORDINGS_EXPIRE_DAYS_ENV,
+} from "../../backend/src/aws/runtimeConfig.js";
 import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
 
 /**
@@ -8,10 +12,15 @@ import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
  * publish URL, `https://<http-domain>/event` (the backend signs its POSTs with SigV4).
  */
 export { CAPTION_EVENTS_URL_ENV } from "../../backend/src/aws/runtimeConfig.js";
-
 /** Set only on functions with the "listenerTokens" capability: the secret's ARN, never its value. */
 /** Set only on functions with the "invokePoolGrowth" capability: the pool-growth function's name. */
-export { LISTENER_TOKEN_SECRET_ARN_ENV, POOL_GROWTH_FUNCTION_NAME_ENV };
+/** Set only on functions with the "recordingUploads" capability: the recordings bucket and its expiry days. */
+export {
+  LISTENER_TOKEN_SECRET_ARN_ENV,
+  POOL_GROWTH_FUNCTION_NAME_ENV,
+  RECORDINGS_BUCKET_ENV,
+  RECORDINGS_EXPIRE_DAYS_ENV,
+};
 
 /**
  * Set only when the stack deploys relays, on the functions that serve `/relays` routes: the ARN

@@ -11,6 +11,7 @@ export * from "./lifecycleEvents.js";
 export * from "./messages.js";
 export * from "./pageSecurity.js";
 export * from "./paths.js";
+export * from "./recordings.js";
 export * from "./replay.js";
 export * from "./routes.js";
 export * from "./screenLinks.js";

@@ -25,6 +25,8 @@ export const PATHS = {
   translate: "/aws/translate",
   polly: "/aws/polly",
   dynamodb: "/aws/dynamodb",
+  /** S3, path-style (`{prefix}/{bucket}/{key}`): the recordings bucket, reached by presigned URLs. */
+  s3: "/aws/s3",
   apigatewaymanagementapi: "/aws/apigateway",
   /** Lambda's Invoke API (functions invoking one another: the join has the pool-growth function add a channel). */
   lambda: "/aws/lambda",

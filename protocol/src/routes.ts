@@ -19,6 +19,10 @@ export const HTTP_ROUTES = [
   "POST /sessions/{id}/interpreters/join",
   "GET /sessions/{id}/transcript",
   "GET /sessions/{id}/report",
+  /** A presigned S3 PUT URL for one recording (the deployment's recordings bucket). */
+  "POST /sessions/{id}/recordings",
+  /** The session's uploaded recordings, with presigned GET URLs. */
+  "GET /sessions/{id}/recordings",
   /** The embeddable player's HTML, with the session's `frame-ancestors` allow-list. */
   "GET /sessions/{id}/embed",
   "GET /languages",
@@ -33,6 +37,8 @@ export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
   "DELETE /sessions/{id}",
   "GET /sessions/{id}/channels",
   "GET /sessions/{id}/report",
+  "POST /sessions/{id}/recordings",
+  "GET /sessions/{id}/recordings",
   "POST /sessions/{id}/handoffs",
   "POST /sessions/{id}/handoffs/claim",
   "GET /handoffs",

@@ -59,6 +59,8 @@ export interface BackendRuntimeConfig {
     readonly transcribe?: string;
     readonly polly?: string;
     readonly lambda?: string;
+    /** S3 (the recordings bucket); an override is addressed path-style (`{endpoint}/{bucket}/{key}`). */
+    readonly s3?: string;
   };
   /** Static credentials (embedded); absent: the default provider chain (Lambda role). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -109,12 +111,34 @@ export interface BackendRuntimeConfig {
   /** The function that adds pool channels for the join; absent on functions that may not invoke it. */
   readonly poolGrowthFunctionName?: string;
   readonly limits: SessionLimits;
+  /**
+   * The recordings bucket, when the deployment has one (functions with the "recordingUploads"
+   * capability only): uploads are on, and its lifecycle rule deletes recordings after `expireDays`.
+   */
+  readonly recordings?: { readonly bucket: string; readonly expireDays: number };
   /** Where session lifecycle events go. */
   readonly lifecycleEvents: LifecycleEventsConfig;
 }
 
 /** Space-separated origins of the listener site's CSP `connect-src`, for the embed page's own CSP. */
 export const PAGE_CONNECT_SOURCES_ENV = "PAGE_CONNECT_SOURCES";
+
+/** The recordings bucket's name, and the days its lifecycle rule keeps a recording (functions that presign uploads). */
+export const RECORDINGS_BUCKET_ENV = "RECORDINGS_BUCKET";
+export const RECORDINGS_EXPIRE_DAYS_ENV = "RECORDINGS_EXPIRE_DAYS";
+/** The SDK's service-specific endpoint variable for S3 (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html). */
+const S3_ENDPOINT_ENV = "AWS_ENDPOINT_URL_S3";
+
+/** The recordings settings from a function's environment; absent when it was given no bucket. */
+function recordingsFromEnv(env: NodeJS.ProcessEnv): BackendRuntimeConfig["recordings"] {
+  const bucket = env[RECORDINGS_BUCKET_ENV];
+  if (!bucket) return undefined;
+  const expireDays = Number(env[RECORDINGS_EXPIRE_DAYS_ENV] ?? 30);
+  if (!Number.isInteger(expireDays) || expireDays < 1) {
+    throw new Error(`${RECORDINGS_EXPIRE_DAYS_ENV} must be a whole number of days (1 or more)`);
+  }
+  return { bucket, expireDays };
+}
 
 /** The environment variable the stack sets to the caption Event API's HTTP publish URL. */
 export const CAPTION_EVENTS_URL_ENV = "CAPTION_EVENTS_URL";
@@ -167,11 +191,13 @@ export function runtimeConfigFromEnv(
     TABLE_IDS.map((id) => [id, env[TABLES[id].envVar] ?? DEFAULT_TABLE_NAMES[id]]),
   ) as TableNames;
   const limits = SessionLimits.parse(env.SESSION_LIMITS ? JSON.parse(env.SESSION_LIMITS) : {});
+  const recordings = recordingsFromEnv(env);
   const config = {
     mode: "aws" as const,
     region: env.AWS_REGION ?? required(env, "AWS_DEFAULT_REGION"),
     endpoints: {
       ...(env.WEBSOCKET_MANAGEMENT_ENDPOINT ? { apigatewaymanagementapi: env.WEBSOCKET_MANAGEMENT_ENDPOINT } : {}),
+      ...(env[S3_ENDPOINT_ENV] ? { s3: env[S3_ENDPOINT_ENV] } : {}),
     },
     tables,
     ownerAuth: {
@@ -191,6 +217,7 @@ export function runtimeConfigFromEnv(
     vocabularyNamePrefix: env.VOCABULARY_NAME_PREFIX ?? "babelcast-",
     ...(env[POOL_GROWTH_FUNCTION_NAME_ENV] ? { poolGrowthFunctionName: env[POOL_GROWTH_FUNCTION_NAME_ENV] } : {}),
     limits: { ...limits, countsDebounceMs: 0 },
+    ...(recordings ? { recordings } : {}),
     lifecycleEvents: (env.EVENT_BUS_NAME
       ? { kind: "eventbridge", busName: env.EVENT_BUS_NAME }
       : { kind: "none" }) satisfies LifecycleEventsConfig,

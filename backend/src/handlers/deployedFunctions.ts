@@ -77,6 +77,8 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
       "glossaryVocabularies",
       "sessionVocabularyFilters",
       "engineCatalogue",
+      // Presigns the console's recording uploads and the owner's downloads; lists a session's recordings.
+      "recordingUploads",
     ],
   },
   {

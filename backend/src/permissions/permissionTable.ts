@@ -49,7 +49,13 @@ export type Capability =
   /** Invoke the pool-growth function (and no other): the join's one way to add a channel. */
   | "invokePoolGrowth"
   /** Publish captions, partials and session status to the caption Event API's namespace (AppSync Events, HTTP). */
-  | "publishCaptions";
+  | "publishCaptions"
+  /**
+   * Presign uploads and downloads of recordings (a presigned URL carries its signer's
+   * permissions: https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html)
+   * and list a session's recordings, under the bucket's `recordings/` prefix only.
+   */
+  | "recordingUploads";
 
 /** What a grant applies to; each kind is pinned as narrowly as its service allows (ARNs: infra). */
 export type GrantResource =
@@ -71,6 +77,13 @@ export type GrantResource =
    * "IAM authorization"; https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsappsync.html).
    */
   | "captionNamespace"
+  /** The recordings bucket's objects under `recordings/` (`arn:aws:s3:::<bucket>/recordings/*`). */
+  | "recordingObjects"
+  /**
+   * The recordings bucket itself, for ListBucket, with an `s3:prefix` condition of `recordings/*`
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
+   */
+  | "recordingsBucket"
   /** Actions with no resource-level permission (the reason is in infra's WILDCARD_REASONS). */
   | "any";
 
@@ -164,6 +177,12 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
   invokePoolGrowth: [{ actions: ["lambda:InvokeFunction"], on: "poolGrowthFunction" }],
   // HTTP publish is signed with the function's role; no connect is needed for it.
   publishCaptions: [{ actions: ["appsync:EventPublish"], on: "captionNamespace" }],
+  // PutObject and GetObject take the object resource, ListBucket the bucket
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+  recordingUploads: [
+    { actions: ["s3:PutObject", "s3:GetObject"], on: "recordingObjects" },
+    { actions: ["s3:ListBucket"], on: "recordingsBucket" },
+  ],
 };
 
 export type TableAccess = "read" | "readWrite";

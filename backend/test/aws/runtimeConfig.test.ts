@@ -52,3 +52,22 @@ describe("Lambda runtime config", () => {
     ).toThrow();
   });
 });
+
+describe("Lambda runtime config: the recordings bucket", () => {
+  it("names the bucket and its expiry days only when the stack set them", () => {
+    expect(runtimeConfigFromEnv(env).recordings).toBeUndefined();
+    expect(runtimeConfigFromEnv({ ...env, RECORDINGS_BUCKET: "stack-recordings" }).recordings).toEqual({
+      bucket: "stack-recordings",
+      expireDays: 30,
+    });
+    expect(
+      runtimeConfigFromEnv({ ...env, RECORDINGS_BUCKET: "stack-recordings", RECORDINGS_EXPIRE_DAYS: "7" }).recordings,
+    ).toEqual({ bucket: "stack-recordings", expireDays: 7 });
+  });
+
+  it("refuses expiry days that are not a whole number of days", () => {
+    expect(() =>
+      runtimeConfigFromEnv({ ...env, RECORDINGS_BUCKET: "stack-recordings", RECORDINGS_EXPIRE_DAYS: "0.5" }),
+    ).toThrow(/RECORDINGS_EXPIRE_DAYS/);
+  });
+});

@@ -47,6 +47,16 @@ export interface SigV4VerifierOptions {
   /** Allowed clock difference between client and server (AWS allows 5 minutes). */
   readonly maxSkewMs?: number;
   readonly now?: () => number;
+  /**
+   * Whether the canonical path's segments are escaped again (default true). S3 alone signs the
+   * path as it is sent (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html).
+   */
+  readonly uriEscapePath?: boolean;
+  /**
+   * The payload hash a presigned URL is signed with when it names none: S3 signs presigned
+   * requests with `UNSIGNED-PAYLOAD` (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html).
+   */
+  readonly presignedPayloadHash?: string;
 }
 
 const AUTH_RE = /^AWS4-HMAC-SHA256 Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
@@ -123,6 +133,8 @@ function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+const PAYLOAD_HASH_HEADER = "x-amz-content-sha256";
+
 const INVALID_TOKEN = "The security token included in the request is invalid.";
 
 export class SigV4Verifier {
@@ -140,6 +152,7 @@ export class SigV4Verifier {
       region: this.options.region,
       service: this.options.service,
       sha256: Sha256,
+      uriEscapePath: this.options.uriEscapePath ?? true,
     });
   }
 
@@ -248,10 +261,17 @@ export class SigV4Verifier {
     const signedHeaders = signedHeaderList.split(";");
     const request = signedRequest(req, signedHeaders, queryObject(req.rawQuery, ["X-Amz-Signature"]));
     if (!(request instanceof HttpRequest)) return request;
+    const payloadHash = q.get("X-Amz-Content-Sha256") ?? this.options.presignedPayloadHash;
+    // The signer reads the payload hash from this header; it stays a header (the query keeps the
+    // URL's own parameter, if any) and is not signed as one.
+    const payloadHeader = new Set(payloadHash === undefined ? [] : [PAYLOAD_HASH_HEADER]);
+    if (payloadHash !== undefined) request.headers[PAYLOAD_HASH_HEADER] = payloadHash;
     const presigned = await this.signerFor(creds).presign(request, {
       signingDate: date,
       expiresIn: expires,
       signableHeaders: new Set(signedHeaders),
+      unhoistableHeaders: payloadHeader,
+      unsignableHeaders: payloadHeader,
     });
     const expected = String(presigned.query?.["X-Amz-Signature"] ?? "");
     if (!constantTimeEqual(expected, signature)) {

@@ -8,6 +8,7 @@ import { loadOrCreateSecretFile } from "../dataDir.js";
 import type { EmbeddedContext } from "../embeddedContext.js";
 import { settingsSection } from "../embeddedSettings.js";
 import { connectSources } from "../listenerPage.js";
+import { RECORDINGS_SETTINGS_SECTION, RecordingsSettings } from "../s3/s3Settings.js";
 import { EMBEDDED_RECOGNIZER_LANGUAGES, resolveEngineHome } from "./engineHome.js";
 
 export const LISTENER_SECRET_FILE = "listener-token-secret";
@@ -41,6 +42,7 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
       transcribe: `${base}${PATHS.transcribe}`,
       polly: `${base}${PATHS.polly}`,
       lambda: `${base}${PATHS.lambda}`,
+      s3: `${base}${PATHS.s3}`,
     },
     credentials: ctx.credentials,
     tables: DEFAULT_TABLE_NAMES,
@@ -64,6 +66,13 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
     vocabularyNamePrefix: "babelcast-",
     poolGrowthFunctionName: FUNCTION_SETTINGS.PoolGrowthFunction.id,
     limits: settingsSection(ctx.settings, SESSIONS_SETTINGS_SECTION, SessionLimits),
+    ...embeddedRecordings(ctx),
     lifecycleEvents: { kind: "file", path: join(ctx.dataDir, LIFECYCLE_EVENT_LOG_FILE) },
   };
+}
+
+/** The recordings bucket of the `recordings` settings, when one is set (uploads on). */
+export function embeddedRecordings(ctx: EmbeddedContext): Pick<BackendRuntimeConfig, "recordings"> {
+  const settings = settingsSection(ctx.settings, RECORDINGS_SETTINGS_SECTION, RecordingsSettings);
+  return settings.bucket ? { recordings: { bucket: settings.bucket, expireDays: settings.expireDays } } : {};
 }

@@ -2,7 +2,12 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMBEDDED_SUBSTITUTES_ENV, type EmbeddedSubstitutes } from "@babelcast/backend/aws/embeddedSubstitutes.js";
 import { POOL_GROWTH_FUNCTION_NAME_ENV } from "@babelcast/backend/aws/poolGrowthInvoker.js";
-import { CAPTION_EVENTS_URL_ENV, PAGE_CONNECT_SOURCES_ENV } from "@babelcast/backend/aws/runtimeConfig.js";
+import {
+  CAPTION_EVENTS_URL_ENV,
+  PAGE_CONNECT_SOURCES_ENV,
+  RECORDINGS_BUCKET_ENV,
+  RECORDINGS_EXPIRE_DAYS_ENV,
+} from "@babelcast/backend/aws/runtimeConfig.js";
 import { HANDLER_ENTRIES } from "@babelcast/backend/handlers/deployedFunctions.js";
 import { FUNCTION_SETTINGS, handlerFile } from "@babelcast/backend/handlers/functionSettings.js";
 import type { OwnerAuthConfig } from "@babelcast/backend/services/ownerAuth.js";
@@ -11,6 +16,7 @@ import { PATHS } from "@babelcast/protocol";
 import { callersFor } from "../auth/callerDirectory.js";
 import type { ResolvedCredentials } from "../auth/sigv4Verifier.js";
 import type { EmbeddedContext } from "../embeddedContext.js";
+import { embeddedRecordings } from "../gateway/embeddedRuntime.js";
 import { EMBEDDED_RECOGNIZER_LANGUAGES } from "../gateway/engineHome.js";
 import { connectSources } from "../listenerPage.js";
 import type { LambdaFunctionDefinition } from "./lambdaRuntime.js";
@@ -69,6 +75,7 @@ function endpointVariables(ctx: EmbeddedContext, hybrid: boolean): Record<string
     AWS_ENDPOINT_URL_TRANSCRIBE: `${base}${PATHS.transcribe}`,
     AWS_ENDPOINT_URL_POLLY: `${base}${PATHS.polly}`,
     AWS_ENDPOINT_URL_LAMBDA: `${base}${PATHS.lambda}`,
+    AWS_ENDPOINT_URL_S3: `${base}${PATHS.s3}`,
   };
 }
 
@@ -133,6 +140,16 @@ export function embeddedFunctions(ctx: EmbeddedContext, stack: StackEnvironment)
       ...(entry.capabilities.includes("publishCaptions")
         ? { [CAPTION_EVENTS_URL_ENV]: `${ctx.loopbackUrl}${PATHS.appsyncEvents}/event` }
         : {}),
+      // As the stack: the recordings bucket is named only to functions that presign its URLs.
+      ...(entry.capabilities.includes("recordingUploads") ? recordingsVariables(ctx) : {}),
     },
   }));
+}
+
+/** The recordings bucket's variables, when the `recordings` settings name one (else uploads are off). */
+function recordingsVariables(ctx: EmbeddedContext): Record<string, string> {
+  const recordings = embeddedRecordings(ctx).recordings;
+  return recordings
+    ? { [RECORDINGS_BUCKET_ENV]: recordings.bucket, [RECORDINGS_EXPIRE_DAYS_ENV]: String(recordings.expireDays) }
+    : {};
 }

@@ -179,6 +179,21 @@ const ROWS: readonly Row[] = [
   ],
   ["GET /sessions/{id}/channels", "GET", () => `/sessions/${s.id}/channels`, undefined, [401, 401, 401, 401, 403, 200]],
   ["GET /sessions/{id}/report", "GET", () => `/sessions/${s.id}/report`, undefined, [401, 401, 401, 401, 403, 200]],
+  [
+    "GET /sessions/{id}/recordings",
+    "GET",
+    () => `/sessions/${s.id}/recordings`,
+    undefined,
+    [401, 401, 401, 401, 403, 200],
+  ],
+  // This server has no recordings bucket: the owner hears that uploads are off.
+  [
+    "POST /sessions/{id}/recordings",
+    "POST",
+    () => `/sessions/${s.id}/recordings`,
+    () => ({ language: "es", contentType: "audio/webm", bytes: 10 }),
+    [401, 401, 401, 401, 403, 409],
+  ],
   // Inviting an interpreter is the owner's; redeeming the invite needs its token (see interpreters.test.ts).
   [
     "POST /sessions/{id}/interpreters",

@@ -10,6 +10,7 @@ import {
   JoinResponse,
   KnownLanguage,
   LANGUAGE_CODES,
+  RecordingUploadRequest,
   RefreshRequest,
   TranscriptFormat,
   UpdateSessionRequest,
@@ -384,6 +385,34 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
           .record({ auth: bad, id: fc.constantFrom(ids.live, ids.passcode, ids.ended) })
           .map(({ auth, id }) => ({ auth, path: `/sessions/${id}/report` })),
         unknownId().map((id) => ({ auth: owner, path: `/sessions/${id}/report` })),
+      ),
+      "GET",
+    ),
+    // Uploads are off in this server (no recordings bucket): even a valid request is a 409.
+    "POST /sessions/{id}/recordings": finish(
+      fc.oneof(
+        fc.record({ auth: bad }).map(({ auth }) => ({
+          auth,
+          path: `${live}/recordings`,
+          body: json({ language: "es", contentType: "audio/webm", bytes: 1000 }),
+        })),
+        badBodies({ language: "es", contentType: "audio/webm", bytes: 1000 }, isValid(RecordingUploadRequest)).map(
+          (b) => ({ ...b, auth: owner, path: `${live}/recordings` }),
+        ),
+        unknownId().map((id) => ({
+          auth: owner,
+          path: `/sessions/${id}/recordings`,
+          body: json({ language: "es", contentType: "audio/webm", bytes: 1000 }),
+        })),
+      ),
+      "POST",
+    ),
+    "GET /sessions/{id}/recordings": finish(
+      fc.oneof(
+        fc
+          .record({ auth: bad, id: fc.constantFrom(ids.live, ids.passcode, ids.ended) })
+          .map(({ auth, id }) => ({ auth, path: `/sessions/${id}/recordings` })),
+        unknownId().map((id) => ({ auth: owner, path: `/sessions/${id}/recordings` })),
       ),
       "GET",
     ),

@@ -1,3 +1,4 @@
+import { RECORDINGS_PREFIX } from "@babelcast/protocol";
 import { Aws } from "aws-cdk-lib";
 import type { IEventBus } from "aws-cdk-lib/aws-events";
 import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
@@ -24,6 +25,8 @@ export interface PermissionTargets {
   readonly poolGrowthFunctionArn?: string;
   /** `arn:aws:appsync:<region>:<account>:apis/<apiId>/channelNamespace/captions`. */
   readonly captionNamespaceArn: string;
+  /** The recordings bucket's ARN. */
+  readonly recordingsBucketArn: string;
 }
 
 /** `channel/{name}/{creation time}`: the name prefix scopes the statement to this deployment. */
@@ -80,6 +83,10 @@ export function grantResourceArn(resource: GrantResource, targets: PermissionTar
       return targets.poolGrowthFunctionArn;
     case "captionNamespace":
       return targets.captionNamespaceArn;
+    case "recordingObjects":
+      return `${targets.recordingsBucketArn}/${RECORDINGS_PREFIX}*`;
+    case "recordingsBucket":
+      return targets.recordingsBucketArn;
     case "any":
       return "*";
   }
@@ -88,7 +95,16 @@ export function grantResourceArn(resource: GrantResource, targets: PermissionTar
 /** The IAM statements one capability needs, each on the narrowest resources the service allows. */
 export function capabilityStatements(capability: Capability, targets: PermissionTargets): PolicyStatement[] {
   return CAPABILITY_GRANTS[capability].map(
-    (grant) => new PolicyStatement({ actions: [...grant.actions], resources: [grantResourceArn(grant.on, targets)] }),
+    (grant) =>
+      new PolicyStatement({
+        actions: [...grant.actions],
+        resources: [grantResourceArn(grant.on, targets)],
+        // ListBucket on the recordings bucket lists `recordings/` only
+        // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
+        ...(grant.on === "recordingsBucket"
+          ? { conditions: { StringLike: { "s3:prefix": [`${RECORDINGS_PREFIX}*`] } } }
+          : {}),
+      }),
   );
 }
 
@@ -110,7 +126,13 @@ export function grantCapabilities(
 
 /** Why each wildcard resource is as narrow as the service allows (cdk-nag IAM5 reasons). */
 export const WILDCARD_REASONS: Readonly<
-  Record<Exclude<GrantResource, "eventBus" | "listenerTokenSecret" | "poolGrowthFunction" | "captionNamespace">, string>
+  Record<
+    Exclude<
+      GrantResource,
+      "eventBus" | "listenerTokenSecret" | "poolGrowthFunction" | "captionNamespace" | "recordingsBucket"
+    >,
+    string
+  >
 > = {
   kvsChannels:
     "KVS channel ARNs end in a creation time unknown in advance; the ARN is pinned to this deployment's channel-name prefix.",
@@ -118,5 +140,7 @@ export const WILDCARD_REASONS: Readonly<
   terminologies: "Session glossaries become terminologies named at run time; the ARN is pinned to the prefix.",
   vocabularies: "Session glossaries become vocabularies named at run time; the ARN is pinned to the prefix.",
   vocabularyFilters: "Session word lists become vocabulary filters named at run time; the ARN is pinned to the prefix.",
+  recordingObjects:
+    "Recordings are objects named at run time (session, language, start); the ARN is pinned to the recordings bucket's recordings/ prefix.",
   any: "translate:TranslateText without a terminology, translate:ListTerminologies, translate:ListLanguages, transcribe:ListVocabularies, transcribe:ListVocabularyFilters, polly:DescribeVoices and polly:SynthesizeSpeech without lexicons have no resource-level permission.",
 };

@@ -44,6 +44,8 @@ export interface PublishProps {
  */
 export class ListenerSite extends Construct {
   readonly bucket: Bucket;
+  /** The access-log bucket (CloudFront and S3 server access logs), shared with the recordings bucket. */
+  readonly accessLogs: Bucket;
   readonly distribution: Distribution;
   /** The bucket behind origin access control: further behaviours (the console page) reuse it. */
   readonly origin: IOrigin;
@@ -66,6 +68,7 @@ export class ListenerSite extends Construct {
       id: "AwsSolutions-S1",
       reason: "This is the access-log bucket itself; logging it would recurse.",
     });
+    this.accessLogs = logs;
 
     this.bucket = new Bucket(this, "Site", {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,

@@ -8,6 +8,7 @@ import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
 import { createInterpreterInvite, joinAsInterpreter } from "./interpretersHandlers.js";
 import { listLanguages } from "./languagesHandler.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
+import { createRecordingUpload, listRecordings } from "./recordingsHandlers.js";
 import { sessionReportHandler } from "./reportHandler.js";
 import { createSession, endSession, getSession, listSessions, updateSession } from "./sessionsHandlers.js";
 import { exportTranscript } from "./transcriptHandler.js";
@@ -30,6 +31,8 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "POST /sessions/{id}/interpreters/join": joinAsInterpreter,
   "GET /sessions/{id}/transcript": exportTranscript,
   "GET /sessions/{id}/report": sessionReportHandler,
+  "POST /sessions/{id}/recordings": createRecordingUpload,
+  "GET /sessions/{id}/recordings": listRecordings,
   "GET /sessions/{id}/embed": embedPlayer,
   "GET /languages": listLanguages,
 };

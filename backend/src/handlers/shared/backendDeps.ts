@@ -8,6 +8,7 @@ import { cognitoJwtVerify } from "../../aws/cognitoJwt.js";
 import { cachedEngineCatalogue, engineSettingsOf, readEngineCatalogue } from "../../aws/engineCatalogue.js";
 import { createLifecycleEvents, type LifecycleEvents } from "../../aws/lifecycleEvents.js";
 import { lambdaPoolGrowth, type PoolGrowth } from "../../aws/poolGrowthInvoker.js";
+import { type RecordingsBucket, s3RecordingsBucket } from "../../aws/recordingsBucket.js";
 import type { BackendRuntimeConfig } from "../../aws/runtimeConfig.js";
 import { kvsSignalingChannels, type SignalingChannels } from "../../aws/signalingChannels.js";
 import { managementApiConnections, type WebSocketConnections } from "../../aws/webSocketConnections.js";
@@ -37,6 +38,8 @@ export interface BackendDeps {
   /** Captions, partials and session status to listeners: one publish per language (the caption Event API). */
   readonly captions: CaptionPublisher;
   readonly lifecycle: LifecycleEvents;
+  /** The recordings bucket; absent when the deployment has none (uploads are off). */
+  readonly recordings?: RecordingsBucket;
   /**
    * What this home's engines can do per language, read from them and kept a few minutes per
    * container (engine metadata, the same for every invocation; see `aws/engineCatalogue.ts`).
@@ -79,6 +82,7 @@ export function createBackendDeps(config: BackendRuntimeConfig, overrides: Backe
         random,
       })
     : unconfiguredCaptionPublisher();
+  const recordings = s3RecordingsBucket(config);
   const managementEndpoint = config.endpoints.apigatewaymanagementapi;
   if (!managementEndpoint)
     throw new Error("no WebSocket management endpoint configured (WEBSOCKET_MANAGEMENT_ENDPOINT)");
@@ -99,6 +103,7 @@ export function createBackendDeps(config: BackendRuntimeConfig, overrides: Backe
     sockets: managementApiConnections(clients, managementEndpoint),
     captions,
     lifecycle: overrides.lifecycle ?? createLifecycleEvents(config.lifecycleEvents, config.region),
+    ...(recordings ? { recordings } : {}),
     engineCatalogue: cachedEngineCatalogue(
       () => readEngineCatalogue({ ...engineSettingsOf(config), translate: clients.translate, polly: clients.polly }),
       now,
@@ -110,6 +115,7 @@ export function createBackendDeps(config: BackendRuntimeConfig, overrides: Backe
     close() {
       clients.destroy();
       captions.close();
+      recordings?.destroy();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ConfigDocument } from "@babelcast/protocol";
 import { settingsSource } from "../platform/settingsSource.js";
+import { consoleRecordingUploads } from "../session/recordingUploads.js";
 import type { Synthesize } from "../speech/pollySynthesizer.js";
 import type { SpeechFrameDecoder } from "../speech/speechFrames.js";
 import { createAudioInputStore } from "../stores/audioInputStore.js";
@@ -128,6 +129,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
     session: session.session,
     tracks: () => speech.sentTracks(),
     ...(window.babelcast ? { bridge: window.babelcast } : {}),
+    uploads: consoleRecordingUploads(() => signIn.api),
   });
 
   const interpreters = createInterpretersStore({ notices, api: () => signIn.api, session: session.session });

@@ -8,6 +8,9 @@ import {
   HandOffResponse,
   InterpreterInvite,
   LanguagesResponse,
+  RecordingList,
+  RecordingUploadGrant,
+  type RecordingUploadRequest,
   SessionOwnerView,
   SessionReport,
   SignalingGrant,
@@ -123,6 +126,20 @@ export class ConsoleApi {
   /** The session's report so far: listeners over time, latency per stage, losses. */
   report(id: string): Promise<SessionReport> {
     return this.request(`/sessions/${encodeURIComponent(id)}/report`, {}, SessionReport);
+  }
+
+  /** The session's uploaded recordings (and whether this deployment takes uploads at all). */
+  recordings(id: string): Promise<RecordingList> {
+    return this.request(`/sessions/${encodeURIComponent(id)}/recordings`, {}, RecordingList);
+  }
+
+  /** A presigned PUT for one recording; a 409 RecordingUploadsOff where the deployment has no bucket. */
+  createRecordingUpload(id: string, request: RecordingUploadRequest): Promise<RecordingUploadGrant> {
+    return this.request(
+      `/sessions/${encodeURIComponent(id)}/recordings`,
+      { method: "POST", body: JSON.stringify(request) },
+      RecordingUploadGrant,
+    );
   }
 
   /** A one-time code another signed-in console takes the session over with. */
