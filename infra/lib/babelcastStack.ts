@@ -40,6 +40,7 @@ import {
   LAMBDA_ENV,
   LISTENER_TOKEN_SECRET_ARN_ENV,
   POOL_GROWTH_FUNCTION_NAME_ENV,
+  RELAY_KEY_SECRET_ARN_ENV,
 } from "./lambdaEnvironment.js";
 import { acknowledgeWildcardResource } from "./nagFindings.js";
 
@@ -125,6 +126,15 @@ export class BabelcastStack extends Stack {
       reason: "Listener tokens live 15 minutes; rotating the key means a redeploy, which ends no session.",
     });
 
+    const relayKeySecret = new Secret(this, "RelayKeySecret", {
+      description: "Key Babelcast relay agents present on the relay routes",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(relayKeySecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason: "Relays read the key at start; rotating it means restarting the relays, which the pool survives.",
+    });
+
     const environment: Record<string, string> = {
       ...data.environment(),
       [LAMBDA_ENV.userPoolId]: auth.userPool.userPoolId,
@@ -151,6 +161,7 @@ export class BabelcastStack extends Stack {
           ...(entry.capabilities.includes("listenerTokens")
             ? { [LISTENER_TOKEN_SECRET_ARN_ENV]: tokenSecret.secretArn }
             : {}),
+          ...(entry.capabilities.includes("relayKey") ? { [RELAY_KEY_SECRET_ARN_ENV]: relayKeySecret.secretArn } : {}),
         },
         ...(entry.memorySize ? { memorySize: entry.memorySize } : {}),
         ...(entry.timeoutSeconds ? { timeout: Duration.seconds(entry.timeoutSeconds) } : {}),
@@ -175,6 +186,7 @@ export class BabelcastStack extends Stack {
       webSocketStageName: WEBSOCKET_STAGE_NAME,
       eventBus: events.bus,
       listenerTokenSecret: tokenSecret,
+      relayKeySecret,
       ...(poolGrowth ? { poolGrowthFunctionArn: poolGrowth.functionArn } : {}),
       captionNamespaceArn: captionEvents.namespaceArn,
     };

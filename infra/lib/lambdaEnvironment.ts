@@ -1,6 +1,6 @@
 import { LISTENER_TOKEN_SECRET_ARN_ENV } from "../../backend/src/aws/listenerTokenSecret.js";
 import { POOL_GROWTH_FUNCTION_NAME_ENV } from "../../backend/src/aws/poolGrowthInvoker.js";
-import { PAGE_CONNECT_SOURCES_ENV } from "../../backend/src/aws/runtimeConfig.js";
+import { PAGE_CONNECT_SOURCES_ENV, RELAY_KEY_SECRET_ARN_ENV } from "../../backend/src/aws/runtimeConfig.js";
 import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
 
 /**
@@ -11,7 +11,8 @@ export { CAPTION_EVENTS_URL_ENV } from "../../backend/src/aws/runtimeConfig.js";
 
 /** Set only on functions with the "listenerTokens" capability: the secret's ARN, never its value. */
 /** Set only on functions with the "invokePoolGrowth" capability: the pool-growth function's name. */
-export { LISTENER_TOKEN_SECRET_ARN_ENV, POOL_GROWTH_FUNCTION_NAME_ENV };
+/** Set only on functions with the "relayKey" capability: the relay key secret's ARN. */
+export { LISTENER_TOKEN_SECRET_ARN_ENV, POOL_GROWTH_FUNCTION_NAME_ENV, RELAY_KEY_SECRET_ARN_ENV };
 
 /**
  * Names of the environment variables the stack gives every backend function (no secret

@@ -20,6 +20,7 @@ import type {
   SegmentTranslation,
   SessionRecord,
 } from "./records.js";
+import { RelayRegistryStore } from "./relayRegistryStore.js";
 
 /** Data access for the sessions backend: every table read and write goes through here. */
 
@@ -112,6 +113,27 @@ export class SessionStore {
           ConditionExpression: "size(channels) = :n AND #status <> :ended",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":c": [channel], ":n": expectedCount, ":ended": "ended" },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return out.Attributes as SessionRecord;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Records the session's uplink channel, only if it has none and is open; undefined when it had one or ended. */
+  async setUplink(sessionId: string, uplink: ChannelRecord): Promise<SessionRecord | undefined> {
+    try {
+      const out = await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId },
+          UpdateExpression: "SET uplink = :u",
+          ConditionExpression: "attribute_not_exists(uplink) AND #status <> :ended",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":u": uplink, ":ended": "ended" },
           ReturnValues: "ALL_NEW",
         }),
       );
@@ -534,6 +556,8 @@ export interface Stores {
   readonly segments: SegmentStore;
   readonly rateLimits: RateLimitStore;
   readonly coordination: CoordinationStore;
+  /** The relay registry (in the coordination table). */
+  readonly relays: RelayRegistryStore;
 }
 
 export function createStores(dynamo: DynamoDBDocumentClient, tables: TableNames): Stores {
@@ -545,5 +569,6 @@ export function createStores(dynamo: DynamoDBDocumentClient, tables: TableNames)
     segments: new SegmentStore(dynamo, tables.segments),
     rateLimits: new RateLimitStore(dynamo, tables.rateLimits),
     coordination,
+    relays: new RelayRegistryStore(dynamo, tables.coordination),
   };
 }

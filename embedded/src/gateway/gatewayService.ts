@@ -104,6 +104,7 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
     const config = embeddedRuntimeConfig(ctx);
     const deployed = embeddedFunctions(ctx, {
       listenerTokenSecret: config.listenerTokenSecret,
+      ...(config.relayKey ? { relayKey: config.relayKey } : {}),
       sessionLimits: config.limits,
       substitutes: {
         ownerAuth: config.ownerAuth,

@@ -20,6 +20,8 @@ export interface PermissionTargets {
   readonly webSocketStageName: string;
   readonly eventBus: IEventBus;
   readonly listenerTokenSecret: ISecret;
+  /** The relay key (relay agents present it on the relay routes). */
+  readonly relayKeySecret: ISecret;
   /** The pool-growth function's ARN; absent when the stack deploys no such function. */
   readonly poolGrowthFunctionArn?: string;
   /** `arn:aws:appsync:<region>:<account>:apis/<apiId>/channelNamespace/captions`. */
@@ -73,6 +75,8 @@ export function grantResourceArn(resource: GrantResource, targets: PermissionTar
       return targets.eventBus.eventBusArn;
     case "listenerTokenSecret":
       return targets.listenerTokenSecret.secretArn;
+    case "relayKeySecret":
+      return targets.relayKeySecret.secretArn;
     case "poolGrowthFunction":
       if (!targets.poolGrowthFunctionArn) {
         throw new Error("the invokePoolGrowth capability needs the PoolGrowthFunction entry in the stack's handlers");
@@ -110,7 +114,13 @@ export function grantCapabilities(
 
 /** Why each wildcard resource is as narrow as the service allows (cdk-nag IAM5 reasons). */
 export const WILDCARD_REASONS: Readonly<
-  Record<Exclude<GrantResource, "eventBus" | "listenerTokenSecret" | "poolGrowthFunction" | "captionNamespace">, string>
+  Record<
+    Exclude<
+      GrantResource,
+      "eventBus" | "listenerTokenSecret" | "relayKeySecret" | "poolGrowthFunction" | "captionNamespace"
+    >,
+    string
+  >
 > = {
   kvsChannels:
     "KVS channel ARNs end in a creation time unknown in advance; the ARN is pinned to this deployment's channel-name prefix.",

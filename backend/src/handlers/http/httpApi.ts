@@ -8,6 +8,7 @@ import { errorResult, type HttpEvent, type HttpResult } from "./httpRequest.js";
 import { createInterpreterInvite, joinAsInterpreter } from "./interpretersHandlers.js";
 import { listLanguages } from "./languagesHandler.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
+import { registerRelay, relayHeartbeat } from "./relaysHandlers.js";
 import { sessionReportHandler } from "./reportHandler.js";
 import { createSession, endSession, getSession, listSessions, updateSession } from "./sessionsHandlers.js";
 import { exportTranscript } from "./transcriptHandler.js";
@@ -31,6 +32,8 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "GET /sessions/{id}/report": sessionReportHandler,
   "GET /sessions/{id}/embed": embedPlayer,
   "GET /languages": listLanguages,
+  "POST /relays": registerRelay,
+  "POST /relays/{relayId}/heartbeat": relayHeartbeat,
 };
 
 /** The HTTP API as one handler of API Gateway v2 events, dispatching on the route key. */
