@@ -26,7 +26,8 @@ const sameLanguages = (a: readonly string[], b: readonly string[]) =>
  * The actions that bring what the agent runs to what the backend wants (the heartbeat's
  * answer). Pure. A session it does not run yet starts once the answer carries its uplink grant
  * (it does whenever the heartbeat did not report the session); a session whose languages or
- * uplink changed is stopped, and started afresh with the grants of a later answer.
+ * uplink changed, or that lost a channel to another relay, is stopped, and started afresh with
+ * the grants of a later answer.
  */
 export function reconcile(
   running: ReadonlyMap<string, RunningSession>,
@@ -41,9 +42,14 @@ export function reconcile(
   }
   for (const state of desired) {
     let current = running.get(state.sessionId);
+    const desiredChannels = new Set(state.channels.map((c) => c.channelArn));
     if (
       current &&
-      (!sameLanguages(current.languages, state.languages) || current.uplinkArn !== state.uplink.channelArn)
+      (!sameLanguages(current.languages, state.languages) ||
+        current.uplinkArn !== state.uplink.channelArn ||
+        // A channel handed to another relay: masters fight over a KVS channel, so this one lets go of it
+        // (the Relay has no way to drop one channel: it starts afresh with the rest).
+        [...current.channels].some((arn) => !desiredChannels.has(arn)))
     ) {
       actions.push({ kind: "stop", sessionId: state.sessionId });
       current = undefined;

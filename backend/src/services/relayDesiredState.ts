@@ -1,4 +1,4 @@
-import type { SlotHold } from "./channelPool.js";
+import { type PoolLimits, type RelayState, relayServes, type SlotHold } from "./channelPool.js";
 
 /**
  * What a relay should do for one session, from what the tables say (pure; the heartbeat
@@ -31,4 +31,30 @@ export function channelsNeedingGrants(
   const have = new Set(running ?? []);
   const again = new Set(renew ?? []);
   return new Set(desired.filter((arn) => !have.has(arn) || again.has(arn)));
+}
+
+/** A registered relay as adoption needs it. */
+export interface RelayWithSessions extends RelayState {
+  readonly sessions: readonly string[];
+}
+
+/**
+ * Relays whose channels another relay should take over: dead (no recent heartbeat) or
+ * draining, and still holding sessions. The adopting relay masters the *same* channels, so a
+ * listener's page, which reconnects to its channel with the grant it holds, is answered again
+ * without a rejoin: its audio is back within one reconnect.
+ */
+export function relaysToReplace(
+  relays: readonly RelayWithSessions[],
+  adopterId: string,
+  now: number,
+  limits: PoolLimits,
+): RelayWithSessions[] {
+  return relays.filter((r) => r.relayId !== adopterId && r.sessions.length > 0 && !relayServes(r, now, limits));
+}
+
+/** How many more pool channels a relay can master: its capacity less its load, in channels. */
+export function channelRoom(relay: RelayState, channelsHeld: number, viewersPerChannel: number): number {
+  const used = Math.max(relay.listeners, channelsHeld * viewersPerChannel);
+  return Math.max(0, Math.floor((relay.capacity - used) / viewersPerChannel));
 }

@@ -14,6 +14,15 @@ const REGISTRY_PARTITION = "#relays";
 const RELAY_PREFIX = "relay#";
 const SESSION_PREFIX = "session#";
 const RELAY_TTL_SECONDS = 86_400;
+/** Attribute names go through placeholders: some (`capacity`) are DynamoDB reserved words. */
+const NAMES = {
+  "#r": "relayId",
+  "#c": "capacity",
+  "#seen": "lastSeenAt",
+  "#d": "draining",
+  "#l": "listeners",
+  "#e": "expiresAt",
+} as const;
 
 export interface RegisteredRelay extends RelayState {
   /** Sessions the relay masters pool channels in. */
@@ -52,8 +61,8 @@ export class RelayRegistryStore {
       new UpdateCommand({
         TableName: this.table,
         Key: this.key(relayId),
-        UpdateExpression:
-          "SET relayId = :r, capacity = :c, lastSeenAt = :now, draining = :f, listeners = if_not_exists(listeners, :zero), expiresAt = :e",
+        UpdateExpression: "SET #r = :r, #c = :c, #seen = :now, #d = :f, #l = if_not_exists(#l, :zero), #e = :e",
+        ExpressionAttributeNames: NAMES,
         ExpressionAttributeValues: {
           ":r": relayId,
           ":c": capacity,
@@ -83,8 +92,15 @@ export class RelayRegistryStore {
           TableName: this.table,
           Key: this.key(relayId),
           // A drain once set (by the relay or an operator) stays until the relay registers again.
-          UpdateExpression: `SET lastSeenAt = :now, listeners = :l, expiresAt = :e${report.draining ? ", draining = :t" : ""}`,
-          ConditionExpression: "attribute_exists(relayId)",
+          UpdateExpression: `SET #seen = :now, #l = :l, #e = :e${report.draining ? ", #d = :t" : ""}`,
+          ConditionExpression: "attribute_exists(#r)",
+          ExpressionAttributeNames: {
+            "#seen": NAMES["#seen"],
+            "#l": NAMES["#l"],
+            "#e": NAMES["#e"],
+            "#r": NAMES["#r"],
+            ...(report.draining ? { "#d": NAMES["#d"] } : {}),
+          },
           ExpressionAttributeValues: {
             ":now": now,
             ":l": report.listeners,
@@ -132,8 +148,8 @@ export class RelayRegistryStore {
           TableName: this.table,
           Key: this.key(relayId),
           UpdateExpression: now === undefined ? "REMOVE #s" : "SET #s = :now",
-          ConditionExpression: "attribute_exists(relayId)",
-          ExpressionAttributeNames: { "#s": `${SESSION_PREFIX}${sessionId}` },
+          ConditionExpression: "attribute_exists(#r)",
+          ExpressionAttributeNames: { "#s": `${SESSION_PREFIX}${sessionId}`, "#r": NAMES["#r"] },
           ...(now === undefined ? {} : { ExpressionAttributeValues: { ":now": now } }),
         }),
       );

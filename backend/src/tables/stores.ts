@@ -123,6 +123,36 @@ export class SessionStore {
     }
   }
 
+  /**
+   * Hands pool channel `position` (its place in the list) from relay `from` to relay `to`, only
+   * while it is still that channel and `from`'s: of two relays adopting it, one wins.
+   */
+  async moveChannel(
+    sessionId: string,
+    position: number,
+    channelArn: string,
+    from: string,
+    to: string,
+  ): Promise<boolean> {
+    if (!Number.isInteger(position) || position < 0) throw new Error(`no channel at position ${position}`);
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId },
+          UpdateExpression: `SET channels[${position}].relayId = :to`,
+          ConditionExpression: `channels[${position}].channelArn = :arn AND channels[${position}].relayId = :from AND #status <> :ended`,
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":to": to, ":arn": channelArn, ":from": from, ":ended": "ended" },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
   /** Records the session's uplink channel, only if it has none and is open; undefined when it had one or ended. */
   async setUplink(sessionId: string, uplink: ChannelRecord): Promise<SessionRecord | undefined> {
     try {

@@ -10,7 +10,7 @@ import {
   type RelaySessionState,
 } from "@babelcast/protocol/relayRegistry";
 import { ApiFailure, badRequest, notFound, parseOrThrow, unauthorized } from "../../services/apiErrors.js";
-import { channelsNeedingGrants, relayViewers } from "../../services/relayDesiredState.js";
+import { channelRoom, channelsNeedingGrants, relaysToReplace, relayViewers } from "../../services/relayDesiredState.js";
 import { sessionLanguages } from "../../services/sessionRecords.js";
 import type { RegisteredRelay } from "../../tables/relayRegistryStore.js";
 import type { BackendDeps } from "../shared/backendDeps.js";
@@ -60,14 +60,74 @@ export async function relayHeartbeat(deps: BackendDeps, event: HttpEvent): Promi
   const listeners = Object.values(report.listeners).reduce((a, b) => a + b, 0);
   const relay = await deps.stores.relays.heartbeat(relayId, { listeners, draining: report.draining }, deps.now());
   if (!relay) throw notFound(`relay ${relayId} is not registered (or its registration expired): POST /relays again`);
+  // A live relay takes over the channels of dead or draining ones (their listeners reconnect to the same channel).
+  const adopted = relay.draining ? [] : await adoptChannels(deps, relay, Object.keys(report.listeners).length);
+  const served = [...new Set([...relay.sessions, ...adopted])];
   const sessions = await Promise.all(
-    relay.sessions.map((sessionId) => sessionState(deps, relay, sessionId, report.sessions[sessionId])),
+    served.map((sessionId) => sessionState(deps, relay, sessionId, report.sessions[sessionId])),
   );
   const body: RelayHeartbeatResponse = {
     sessions: sessions.filter((s): s is RelaySessionState => s !== undefined),
     drain: relay.draining,
   };
   return json(200, body);
+}
+
+/**
+ * Moves pool channels of dead or draining relays to `relay`, as far as its room goes, each by
+ * a conditional write (of two relays adopting a channel, one wins). Returns the sessions it
+ * now has channels in.
+ */
+async function adoptChannels(deps: BackendDeps, relay: RegisteredRelay, channelsHeld: number): Promise<string[]> {
+  const limits = {
+    audioCapacity: 0,
+    viewersPerChannel: deps.config.limits.viewersPerChannel,
+    slotGraceMs: 0,
+    relayDeadAfterMs: deps.config.limits.relayDeadAfterSeconds * 1000,
+  };
+  const orphans = relaysToReplace(await deps.stores.relays.list(), relay.relayId, deps.now(), limits);
+  let room = channelRoom(relay, channelsHeld, limits.viewersPerChannel);
+  const adopted: string[] = [];
+  for (const orphan of orphans) {
+    for (const sessionId of orphan.sessions) {
+      if (room <= 0) return adopted;
+      const session = await deps.stores.sessions.get(sessionId);
+      if (!session || session.status === "ended") {
+        await deps.stores.relays.removeSession(orphan.relayId, sessionId);
+        continue;
+      }
+      let left = 0;
+      for (const [position, channel] of session.channels.entries()) {
+        if (channel.relayId !== orphan.relayId) continue;
+        const moved =
+          room > 0 &&
+          (await deps.stores.sessions.moveChannel(
+            sessionId,
+            position,
+            channel.channelArn,
+            orphan.relayId,
+            relay.relayId,
+          ));
+        if (!moved) {
+          left += 1;
+          continue;
+        }
+        room -= 1;
+        if (!adopted.includes(sessionId)) {
+          adopted.push(sessionId);
+          await deps.stores.relays.addSession(relay.relayId, sessionId, deps.now());
+        }
+        deps.log.info("relay channel adopted", {
+          sessionId,
+          channelArn: channel.channelArn,
+          from: orphan.relayId,
+          to: relay.relayId,
+        });
+      }
+      if (left === 0) await deps.stores.relays.removeSession(orphan.relayId, sessionId);
+    }
+  }
+  return adopted;
 }
 
 async function sessionState(
