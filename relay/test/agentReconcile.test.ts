@@ -96,4 +96,9 @@ describe("relay agent reconcile", () => {
     );
     expect(changed.map((a) => a.kind)).toEqual(["stop", "start"]);
   });
+
+  it("lets go of a channel handed to another relay by starting the session afresh", () => {
+    const actions = reconcile(running({ channels: new Set(["arn:r1", "arn:r2"]) }), [state()], "relay-1");
+    expect(actions).toEqual([{ kind: "stop", sessionId: "amber-harbor-482" }]);
+  });
 });
