@@ -108,7 +108,8 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
     trigger: "httpApi",
     routes: RELAY_HTTP_ROUTES,
     tables: {
-      sessions: "read",
+      // A live relay adopts a dead or draining relay's channels: a conditional write on the session's channel list.
+      sessions: "readWrite",
       // The relay registry, slot holds and the viewer map (which listener hears what on a relay).
       coordination: "readWrite",
     },

@@ -21,7 +21,11 @@ let dynamo: DynamoDBDocumentClient;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  h = await startHarness({ sessions: { directCapacity: 1 }, relays: { count: 1, capacity: 20 } });
+  // A relay counts as dead only after a minute here: heartbeats crawl when the machine is loaded.
+  h = await startHarness({
+    sessions: { directCapacity: 1, relayDeadAfterSeconds: 60 },
+    relays: { count: 1, capacity: 20 },
+  });
   dynamo = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       region: h.server.context.region,
@@ -45,6 +49,20 @@ async function waitFor(what: string, check: () => Promise<boolean>, tries = 600)
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Opens a socket as the pages do, trying again when a cold function fails the upgrade (the pages reconnect too). */
+async function openWithRetry(url: string): Promise<TestSocket> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const socket = await openSocket(url);
+      sockets.push(socket);
+      return socket;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 async function joinAs(sessionId: string, language: string) {
   const joined = await h.api("POST", `/sessions/${sessionId}/listeners`, { language });
   expect(joined.status).toBe(200);
@@ -63,8 +81,7 @@ describe("listener pool across relays (embedded)", () => {
       h.ownerToken,
     );
     const id = created.json.id as string;
-    const consoleWs = await openSocket(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken }));
-    sockets.push(consoleWs);
+    const consoleWs = await openWithRetry(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken }));
 
     // The first listener is the console's own (direct capacity 1); its join wakes the relays.
     const first = await joinAs(id, "en");
@@ -73,11 +90,11 @@ describe("listener pool across relays (embedded)", () => {
     expect(direct?.host ?? "console").toBe("console");
     await waitFor("the relay agent's registration", async () => {
       const relays = await stores.relays.list();
-      return relays.some((r) => r.relayId === "relay-embedded-1" && r.lastSeenAt > Date.now() - 3000);
+      return relays.some((r) => r.relayId === "relay-embedded-1");
     });
 
     const second = await joinAs(id, "es");
-    expect(second.audio.mode).toBe("webrtc");
+    expect(second.audio, JSON.stringify(second.audio)).toMatchObject({ mode: "webrtc" });
     const after = await stores.sessions.get(id);
     const relayed = after?.channels.find((c) => c.channelArn === second.audio.signaling.channelArn);
     expect(relayed).toMatchObject({ host: "relay", relayId: "relay-embedded-1" });
