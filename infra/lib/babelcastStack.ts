@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { CAPTION_NAMESPACE } from "@babelcast/protocol";
 import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from "aws-cdk-lib";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import { FUNCTION_SETTINGS } from "../../backend/src/handlers/functionSettings.js";
@@ -23,8 +22,8 @@ import { LifecycleEvents } from "./constructs/lifecycleEvents.js";
 import { ListenerSite } from "./constructs/listenerSite.js";
 import { Monitoring } from "./constructs/monitoring.js";
 import { PRESENTER_SIGN_IN_TRAFFIC, PresenterAuth } from "./constructs/presenterAuth.js";
-import { RelayService, type RelayServiceProps } from "./constructs/relayService.js";
 import { RecordingsBucket } from "./constructs/recordingsBucket.js";
+import { RelayService, type RelayServiceProps } from "./constructs/relayService.js";
 import { SessionCleanup } from "./constructs/sessionCleanup.js";
 import { SessionsHttpApi } from "./constructs/sessionsHttpApi.js";
 import { SessionsWebSocketApi, WEBSOCKET_STAGE_NAME } from "./constructs/sessionsWebSocketApi.js";
@@ -44,9 +43,9 @@ import {
   LAMBDA_ENV,
   LISTENER_TOKEN_SECRET_ARN_ENV,
   POOL_GROWTH_FUNCTION_NAME_ENV,
-  RELAY_KEY_SECRET_ARN_ENV,
   RECORDINGS_BUCKET_ENV,
   RECORDINGS_EXPIRE_DAYS_ENV,
+  RELAY_KEY_SECRET_ARN_ENV,
 } from "./lambdaEnvironment.js";
 import { acknowledgeWildcardResource } from "./nagFindings.js";
 
@@ -161,6 +160,15 @@ export class BabelcastStack extends Stack {
       reason: "Listener tokens live 15 minutes; rotating the key means a redeploy, which ends no session.",
     });
 
+    const relayKeySecret = new Secret(this, "RelayKeySecret", {
+      description: "Key Babelcast relay agents present on the relay routes",
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(relayKeySecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason: "Relays read the key at start; rotating it means restarting the relays, which the pool survives.",
+    });
+
     const environment: Record<string, string> = {
       ...data.environment(),
       [LAMBDA_ENV.userPoolId]: auth.userPool.userPoolId,
@@ -187,6 +195,7 @@ export class BabelcastStack extends Stack {
           ...(entry.capabilities.includes("listenerTokens")
             ? { [LISTENER_TOKEN_SECRET_ARN_ENV]: tokenSecret.secretArn }
             : {}),
+          ...(entry.capabilities.includes("relayKey") ? { [RELAY_KEY_SECRET_ARN_ENV]: relayKeySecret.secretArn } : {}),
         },
         ...(entry.memorySize ? { memorySize: entry.memorySize } : {}),
         ...(entry.timeoutSeconds ? { timeout: Duration.seconds(entry.timeoutSeconds) } : {}),
@@ -211,6 +220,7 @@ export class BabelcastStack extends Stack {
       webSocketStageName: WEBSOCKET_STAGE_NAME,
       eventBus: events.bus,
       listenerTokenSecret: tokenSecret,
+      relayKeySecret,
       ...(poolGrowth ? { poolGrowthFunctionArn: poolGrowth.functionArn } : {}),
       captionNamespaceArn: captionEvents.namespaceArn,
       recordingsBucketArn: this.recordings.bucket.bucketArn,
@@ -242,7 +252,7 @@ export class BabelcastStack extends Stack {
     for (const fn of byTrigger("webSocketApi")) webSocket.addRoutes(WS_ROUTES, fn, authorizer);
     for (const fn of byTrigger("schedule")) new SessionCleanup(this, "SessionCleanup", { handler: fn });
 
-    if (props.relays) this.relays = this.addRelays(handlers, httpApi.url, props.relayOptions ?? {});
+    if (props.relays) this.relays = this.addRelays(httpApi.url, relayKeySecret, props.relayOptions ?? {});
 
     const config = cloudConfigDocument({
       region,
@@ -296,38 +306,15 @@ export class BabelcastStack extends Stack {
   }
 
   /**
-   * The relay service, and its key: a generated secret whose value only relay tasks and the
-   * functions that verify relays (those serving the `/relays` routes) may read; they get its ARN
-   * in `RELAY_KEY_SECRET_ARN` / `BABELCAST_RELAY_KEY_SECRET_ARN`, never the value.
+   * The relay service. Its tasks read the relay key (the `RelayKeySecret` every deployment has
+   * for the `/relays` routes, whose functions get it through the "relayKey" capability) by ARN
+   * in `BABELCAST_RELAY_KEY_SECRET_ARN`, never by value.
    */
-  private addRelays(handlers: readonly HandlerEntry[], apiUrl: string, options: RelayOptions): RelayService {
-    // One relay key per deployment: the one the stack already made for the relay routes, if any.
-    const existing = this.node.tryFindChild("RelayKeySecret");
-    const relayKey = existing instanceof Secret ? existing : this.newRelayKey();
-    for (const entry of handlers.filter((h) => (h.routes ?? []).some(isRelayRoute))) {
-      const fn = this.functions.get(entry.id) as BackendFunction;
-      fn.addEnvironment(RELAY_KEY_SECRET_ARN_ENV, relayKey.secretArn);
-      fn.addToRolePolicy(
-        new PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [relayKey.secretArn] }),
-      );
-    }
+  private addRelays(apiUrl: string, relayKey: Secret, options: RelayOptions): RelayService {
     const relays = new RelayService(this, "Relays", { ...options, apiUrl, relayKeySecret: relayKey });
     new CfnOutput(this, "RelayClusterName", { value: relays.service.cluster.clusterName });
     new CfnOutput(this, "RelayServiceName", { value: relays.service.serviceName });
     return relays;
-  }
-
-  private newRelayKey(): Secret {
-    const relayKey = new Secret(this, "RelayKeySecret", {
-      description: "Key Babelcast relays authenticate to the HTTP API with",
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-    });
-    Validations.of(relayKey).acknowledge({
-      id: "AwsSolutions-SMG4",
-      reason:
-        "Rotating the relay key means a redeploy, as for the listener-token key; relays re-read it when they restart.",
-    });
-    return relayKey;
   }
 }
 

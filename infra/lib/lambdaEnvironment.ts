@@ -4,6 +4,7 @@ import {
   PAGE_CONNECT_SOURCES_ENV,
   RECORDINGS_BUCKET_ENV,
   RECORDINGS_EXPIRE_DAYS_ENV,
+  RELAY_KEY_SECRET_ARN_ENV,
 } from "../../backend/src/aws/runtimeConfig.js";
 import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
 
@@ -14,20 +15,18 @@ import { TABLE_IDS, TABLES } from "../../backend/src/tables/definitions.js";
 export { CAPTION_EVENTS_URL_ENV } from "../../backend/src/aws/runtimeConfig.js";
 /** Set only on functions with the "listenerTokens" capability: the secret's ARN, never its value. */
 /** Set only on functions with the "invokePoolGrowth" capability: the pool-growth function's name. */
-/** Set only on functions with the "recordingUploads" capability: the recordings bucket and its expiry days. */
+/**
+ * Set only on functions with the "recordingUploads" capability: the recordings bucket and its expiry
+ * days. Set only on functions with the "relayKey" capability: the relay key secret's ARN, never its
+ * value (read with `readSecretString` of backend/src/aws/listenerTokenSecret.ts).
+ */
 export {
   LISTENER_TOKEN_SECRET_ARN_ENV,
   POOL_GROWTH_FUNCTION_NAME_ENV,
   RECORDINGS_BUCKET_ENV,
   RECORDINGS_EXPIRE_DAYS_ENV,
+  RELAY_KEY_SECRET_ARN_ENV,
 };
-
-/**
- * Set only when the stack deploys relays, on the functions that serve `/relays` routes: the ARN
- * of the relay key secret, never its value (read it with `readSecretString` of
- * backend/src/aws/listenerTokenSecret.ts, as the listener-token key is read).
- */
-export const RELAY_KEY_SECRET_ARN_ENV = "RELAY_KEY_SECRET_ARN";
 
 /**
  * Names of the environment variables the stack gives every backend function (no secret

@@ -174,6 +174,11 @@ export type ListenerCountsMessage = z.infer<typeof ListenerCountsMessage>;
 export const ChannelAddedMessage = z.object({
   type: z.literal("channel-added"),
   signaling: SignalingGrant,
+  /**
+   * "uplink": the channel relays receive the console's tracks on (every viewer is a relay, no
+   * listener slot counts it); absent: a listener pool channel.
+   */
+  purpose: z.literal("uplink").optional(),
 });
 
 /**

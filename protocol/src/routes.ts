@@ -26,6 +26,9 @@ export const HTTP_ROUTES = [
   /** The embeddable player's HTML, with the session's `frame-ancestors` allow-list. */
   "GET /sessions/{id}/embed",
   "GET /languages",
+  /** Relay agents (docs/relays.md): the handler checks the deployment's relay key. */
+  "POST /relays",
+  "POST /relays/{relayId}/heartbeat",
 ] as const;
 export type HttpRouteKey = (typeof HTTP_ROUTES)[number];
 
@@ -45,6 +48,9 @@ export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
   "POST /sessions/{id}/interpreters",
   "GET /languages",
 ];
+
+/** Routes only relay agents call (authenticated by the relay key, not a presenter's identity). */
+export const RELAY_HTTP_ROUTES: readonly HttpRouteKey[] = ["POST /relays", "POST /relays/{relayId}/heartbeat"];
 
 /** Methods and headers the browser pages use cross-origin (console on its own origin, API on another). */
 export const HTTP_CORS = {

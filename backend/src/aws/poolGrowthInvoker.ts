@@ -12,7 +12,7 @@ export interface PoolGrowth {
    * Adds one channel unless the pool no longer has as many as `session` shows (another join
    * grew it first); returns the channels as stored afterwards. Throws a conflict once the session has ended.
    */
-  grow(session: SessionRecord): Promise<readonly ChannelRecord[]>;
+  grow(session: SessionRecord, relayId?: string): Promise<readonly ChannelRecord[]>;
 }
 
 /**
@@ -23,7 +23,7 @@ export interface PoolGrowth {
  */
 export function lambdaPoolGrowth(lambda: LambdaClient, functionName: string | undefined): PoolGrowth {
   return {
-    async grow(session) {
+    async grow(session, relayId) {
       if (!functionName) {
         throw new Error(
           `no pool-growth function is configured: give this function the "invokePoolGrowth" capability (infra/lib/handlerEntries.ts) so the stack sets ${POOL_GROWTH_FUNCTION_NAME_ENV}`,
@@ -32,6 +32,7 @@ export function lambdaPoolGrowth(lambda: LambdaClient, functionName: string | un
       const request: PoolGrowthRequest = {
         sessionId: session.sessionId,
         expectedChannelCount: session.channels.length,
+        ...(relayId ? { relayId } : {}),
       };
       const out = await lambda.send(
         new InvokeCommand({

@@ -24,6 +24,13 @@ export const SessionLimits = z.object({
     .min(0)
     .max(7 * 86_400)
     .default(12 * 3600),
+  /**
+   * Listener slots the console masters itself (lowest latency); past them, relays master the
+   * new pool channels (docs/relays.md). The audio capacity still caps the total.
+   */
+  directCapacity: z.number().int().min(0).max(10_000).default(10),
+  /** A relay whose last heartbeat is older than this is dead: no new listeners, its listeners rejoin elsewhere. */
+  relayDeadAfterSeconds: z.number().int().min(2).max(60).default(5),
   /** How long a disconnected listener's audio slot stays reserved for it. */
   slotGraceSeconds: z.number().int().min(0).max(3600).default(120),
   /** Largest HTTP request body. */
@@ -85,6 +92,11 @@ export interface BackendRuntimeConfig {
   readonly recognizerLanguages?: readonly string[];
   readonly tables: TableNames;
   readonly listenerTokenSecret: string;
+  /**
+   * The deployment's relay key: relay agents present it on the relay routes. Only the relay
+   * function has it (cloud: Secrets Manager, read at init; embedded: the data dir's file).
+   */
+  readonly relayKey?: string;
   readonly ownerAuth: OwnerAuthConfig;
   /** Base URL of listener pages; `${listenerUrl}/s/{id}`. */
   readonly listenerUrl: string;
@@ -174,9 +186,17 @@ export async function loadLambdaRuntimeConfig(
   readSecret: SecretReader = readSecretString,
 ): Promise<BackendRuntimeConfig> {
   const secretArn = env[LISTENER_TOKEN_SECRET_ARN_ENV];
+  const relayKeyArn = env[RELAY_KEY_SECRET_ARN_ENV];
   const region = env.AWS_REGION ?? required(env, "AWS_DEFAULT_REGION");
-  return runtimeConfigFromEnv(env, secretArn ? await readSecret(secretArn, region) : undefined);
+  return runtimeConfigFromEnv(
+    env,
+    secretArn ? await readSecret(secretArn, region) : undefined,
+    relayKeyArn ? await readSecret(relayKeyArn, region) : env.RELAY_KEY,
+  );
 }
+
+/** The environment variable the stack sets to the relay key secret's ARN (the relay function only). */
+export const RELAY_KEY_SECRET_ARN_ENV = "RELAY_KEY_SECRET_ARN";
 
 /**
  * A Lambda function's configuration from its environment. The listener-token key comes as
@@ -186,6 +206,7 @@ export async function loadLambdaRuntimeConfig(
 export function runtimeConfigFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   listenerTokenSecret: string | undefined = env.LISTENER_TOKEN_SECRET,
+  relayKey: string | undefined = env.RELAY_KEY,
 ): BackendRuntimeConfig {
   const tables = Object.fromEntries(
     TABLE_IDS.map((id) => [id, env[TABLES[id].envVar] ?? DEFAULT_TABLE_NAMES[id]]),
@@ -218,6 +239,8 @@ export function runtimeConfigFromEnv(
     ...(env[POOL_GROWTH_FUNCTION_NAME_ENV] ? { poolGrowthFunctionName: env[POOL_GROWTH_FUNCTION_NAME_ENV] } : {}),
     limits: { ...limits, countsDebounceMs: 0 },
     ...(recordings ? { recordings } : {}),
+    // RELAY_KEY only outside Lambda (the embedded runtime): the stack passes the secret's ARN instead.
+    ...(relayKey ? { relayKey } : {}),
     lifecycleEvents: (env.EVENT_BUS_NAME
       ? { kind: "eventbridge", busName: env.EVENT_BUS_NAME }
       : { kind: "none" }) satisfies LifecycleEventsConfig,

@@ -1,4 +1,4 @@
-import { HTTP_ROUTES, type HttpRouteKey, OWNER_HTTP_ROUTES } from "@babelcast/protocol";
+import { HTTP_ROUTES, type HttpRouteKey, OWNER_HTTP_ROUTES, RELAY_HTTP_ROUTES } from "@babelcast/protocol";
 import type { Capability, TableAccess } from "../permissions/permissionTable.js";
 import type { TableId } from "../tables/definitions.js";
 import { FUNCTION_SETTINGS, type FunctionSettings } from "./functionSettings.js";
@@ -42,7 +42,9 @@ export interface HandlerEntry extends Omit<FunctionSettings, "id"> {
 }
 
 /** Routes anyone may call: session info, join, viewer refresh, transcript (the handler checks token, passcode or public flag). */
-export const LISTENER_HTTP_ROUTES: readonly HttpRouteKey[] = HTTP_ROUTES.filter((r) => !OWNER_HTTP_ROUTES.includes(r));
+export const LISTENER_HTTP_ROUTES: readonly HttpRouteKey[] = HTTP_ROUTES.filter(
+  (r) => !OWNER_HTTP_ROUTES.includes(r) && !RELAY_HTTP_ROUTES.includes(r),
+);
 
 export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
   {
@@ -100,6 +102,21 @@ export const HANDLER_ENTRIES: readonly HandlerEntry[] = [
     // A join past the pool's last free slot has the pool-growth function add the channel.
     // GET /sessions/{id} is public, and tells the owner whether the glossary's vocabulary is READY.
     capabilities: ["kvsSignaling", "kvsConnectAsViewer", "listenerTokens", "invokePoolGrowth", "readVocabularyState"],
+  },
+  {
+    ...FUNCTION_SETTINGS.HttpApiFunction,
+    id: "RelayHttpFunction",
+    description: "HTTP API, relay routes: relay agents register and heartbeat; their desired state with grants",
+    trigger: "httpApi",
+    routes: RELAY_HTTP_ROUTES,
+    tables: {
+      // A live relay adopts a dead or draining relay's channels: a conditional write on the session's channel list.
+      sessions: "readWrite",
+      // The relay registry, slot holds and the viewer map (which listener hears what on a relay).
+      coordination: "readWrite",
+    },
+    // Checks the relay key; presigns the relay's uplink viewer URL and its pool channels' master URLs.
+    capabilities: ["relayKey", "kvsSignaling", "kvsConnectAsMaster", "kvsConnectAsViewer"],
   },
   {
     ...FUNCTION_SETTINGS.PoolGrowthFunction,

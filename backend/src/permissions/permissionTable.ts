@@ -46,6 +46,8 @@ export type Capability =
   | "lifecycleEvents"
   /** Read the listener-token key from Secrets Manager (sign or check listener tokens). */
   | "listenerTokens"
+  /** Read the relay key from Secrets Manager (check relay agents' requests). */
+  | "relayKey"
   /** Invoke the pool-growth function (and no other): the join's one way to add a channel. */
   | "invokePoolGrowth"
   /** Publish captions, partials and session status to the caption Event API's namespace (AppSync Events, HTTP). */
@@ -67,6 +69,8 @@ export type GrantResource =
   | "vocabularyFilters"
   | "eventBus"
   | "listenerTokenSecret"
+  /** The relay key secret (relay agents authenticate with it). */
+  | "relayKeySecret"
   /** The pool-growth function, by its ARN. */
   | "poolGrowthFunction"
   /**
@@ -172,6 +176,7 @@ export const CAPABILITY_GRANTS: Readonly<Record<Capability, readonly Grant[]>> =
   engineCatalogue: [{ actions: ["translate:ListLanguages", "polly:DescribeVoices"], on: "any" }],
   lifecycleEvents: [{ actions: ["events:PutEvents"], on: "eventBus" }],
   listenerTokens: [{ actions: ["secretsmanager:GetSecretValue"], on: "listenerTokenSecret" }],
+  relayKey: [{ actions: ["secretsmanager:GetSecretValue"], on: "relayKeySecret" }],
   // Invoke's resource is the function
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
   invokePoolGrowth: [{ actions: ["lambda:InvokeFunction"], on: "poolGrowthFunction" }],

@@ -10,6 +10,11 @@ export const PoolGrowthRequest = z.strictObject({
   sessionId: z.string().min(1),
   /** How many channels the caller saw: a channel is added only while the pool still has that many. */
   expectedChannelCount: z.number().int().min(0),
+  /** The relay to master the new channel (the planner chose it); absent: the console. */
+  relayId: z
+    .string()
+    .regex(/^relay-[a-zA-Z0-9_.-]{1,64}$/)
+    .optional(),
 });
 export type PoolGrowthRequest = z.infer<typeof PoolGrowthRequest>;
 
@@ -18,6 +23,8 @@ const ChannelRecordSchema = z.object({
   channelName: z.string().min(1),
   index: z.number().int().min(0),
   createdAt: z.number(),
+  host: z.enum(["console", "relay"]).optional(),
+  relayId: z.string().optional(),
 });
 
 export const PoolGrowthResult = z.discriminatedUnion("status", [

@@ -17,7 +17,13 @@ export interface ChannelRecord {
   readonly channelName: string;
   readonly index: number;
   readonly createdAt: number;
+  /** Who is the channel's KVS master: the console (absent, as on records older than relays) or a relay. */
+  readonly host?: ChannelHost;
+  /** The relay that masters the channel (host "relay"). */
+  readonly relayId?: string;
 }
+
+export type ChannelHost = "console" | "relay";
 
 /** A session as the sessions table stores it. */
 export interface SessionRecord {
@@ -42,6 +48,11 @@ export interface SessionRecord {
   readonly updatedAt: number;
   readonly endedAt?: number;
   readonly channels: readonly ChannelRecord[];
+  /**
+   * The channel relays receive the console's tracks on (KVS viewers of it, the console its
+   * master): made when the first relay channel is added, never a listener's (no slots).
+   */
+  readonly uplink?: ChannelRecord;
   /** The Translate terminology holding the glossary, and a fingerprint of what it was built from. */
   readonly terminology?: { readonly name: string; readonly glossaryKey: string };
   /**

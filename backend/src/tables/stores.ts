@@ -20,6 +20,7 @@ import type {
   SegmentTranslation,
   SessionRecord,
 } from "./records.js";
+import { RelayRegistryStore } from "./relayRegistryStore.js";
 
 /** Data access for the sessions backend: every table read and write goes through here. */
 
@@ -112,6 +113,57 @@ export class SessionStore {
           ConditionExpression: "size(channels) = :n AND #status <> :ended",
           ExpressionAttributeNames: { "#status": "status" },
           ExpressionAttributeValues: { ":c": [channel], ":n": expectedCount, ":ended": "ended" },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return out.Attributes as SessionRecord;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Hands pool channel `position` (its place in the list) from relay `from` to relay `to`, only
+   * while it is still that channel and `from`'s: of two relays adopting it, one wins.
+   */
+  async moveChannel(
+    sessionId: string,
+    position: number,
+    channelArn: string,
+    from: string,
+    to: string,
+  ): Promise<boolean> {
+    if (!Number.isInteger(position) || position < 0) throw new Error(`no channel at position ${position}`);
+    try {
+      await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId },
+          UpdateExpression: `SET channels[${position}].relayId = :to`,
+          ConditionExpression: `channels[${position}].channelArn = :arn AND channels[${position}].relayId = :from AND #status <> :ended`,
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":to": to, ":arn": channelArn, ":from": from, ":ended": "ended" },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Records the session's uplink channel, only if it has none and is open; undefined when it had one or ended. */
+  async setUplink(sessionId: string, uplink: ChannelRecord): Promise<SessionRecord | undefined> {
+    try {
+      const out = await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { sessionId },
+          UpdateExpression: "SET uplink = :u",
+          ConditionExpression: "attribute_not_exists(uplink) AND #status <> :ended",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: { ":u": uplink, ":ended": "ended" },
           ReturnValues: "ALL_NEW",
         }),
       );
@@ -534,6 +586,8 @@ export interface Stores {
   readonly segments: SegmentStore;
   readonly rateLimits: RateLimitStore;
   readonly coordination: CoordinationStore;
+  /** The relay registry (in the coordination table). */
+  readonly relays: RelayRegistryStore;
 }
 
 export function createStores(dynamo: DynamoDBDocumentClient, tables: TableNames): Stores {
@@ -545,5 +599,6 @@ export function createStores(dynamo: DynamoDBDocumentClient, tables: TableNames)
     segments: new SegmentStore(dynamo, tables.segments),
     rateLimits: new RateLimitStore(dynamo, tables.rateLimits),
     coordination,
+    relays: new RelayRegistryStore(dynamo, tables.coordination),
   };
 }

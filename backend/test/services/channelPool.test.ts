@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   captionsOnlyReason,
   HELD_WHILE_CONNECTED,
+  NO_RELAY_ROOM_REASON,
   planJoin,
   poolSlots,
+  type RelayState,
   type SlotHold,
   slotHeldUntil,
   slotItem,
@@ -90,5 +92,97 @@ describe("channel pool", () => {
   it("holds a connected listener's slot until it disconnects", () => {
     expect(slotHeldUntil(true, NOW, limits.slotGraceMs)).toBe(HELD_WHILE_CONNECTED);
     expect(slotHeldUntil(false, NOW, limits.slotGraceMs)).toBe(NOW + limits.slotGraceMs);
+  });
+});
+
+describe("channel pool across relays", () => {
+  const relayLimits = { ...limits, directCapacity: 10, relayDeadAfterMs: 5000 };
+  const relayChannel = (index: number, relayId: string): ChannelRecord => ({
+    ...channel(index),
+    host: "relay",
+    relayId,
+  });
+  const relay = (relayId: string, over: Partial<RelayState> = {}): RelayState => ({
+    relayId,
+    capacity: 100,
+    listeners: 0,
+    lastSeenAt: NOW - 1000,
+    draining: false,
+    ...over,
+  });
+
+  it("fills the console's direct slots before any relay channel", () => {
+    const plan = planJoin([channel(0), relayChannel(1, "r1")], held(0, 3), "new", relayLimits, NOW, first, [
+      relay("r1"),
+    ]);
+    expect(channelsOf(plan)).toEqual(["arn:ch0", "arn:ch1"]);
+  });
+
+  it("offers the console no more slots than its direct capacity", () => {
+    const small = { ...relayLimits, directCapacity: 1 };
+    expect(poolSlots([channel(0)], small, [], NOW)).toHaveLength(1);
+    const plan = planJoin([channel(0)], held(0, 1), "new", small, NOW, first, [relay("r1")]);
+    expect(plan).toEqual({ kind: "add-channel", index: 1, relayId: "r1" });
+  });
+
+  it("adds console channels while the console is under its direct capacity", () => {
+    const twenty = { ...relayLimits, directCapacity: 20 };
+    expect(planJoin([channel(0)], held(0, 10), "new", twenty, NOW, first, [relay("r1")])).toEqual({
+      kind: "add-channel",
+      index: 1,
+    });
+  });
+
+  it("adds a relay channel on the relay with the most room", () => {
+    const plan = planJoin([channel(0)], held(0, 10), "new", relayLimits, NOW, first, [
+      relay("r1", { listeners: 95 }),
+      relay("r2", { listeners: 40 }),
+    ]);
+    expect(plan).toEqual({ kind: "add-channel", index: 1, relayId: "r2" });
+  });
+
+  it("skips a dead or draining relay, and its channels offer no slot", () => {
+    const relays = [relay("dead", { lastSeenAt: NOW - 6000 }), relay("leaving", { draining: true })];
+    const channels = [channel(0), relayChannel(1, "dead"), relayChannel(2, "leaving")];
+    expect(poolSlots(channels, relayLimits, relays, NOW)).toHaveLength(10);
+    const plan = planJoin(channels, held(0, 10), "new", relayLimits, NOW, first, relays);
+    expect(plan.kind).toBe("captions-only");
+    const withLive = planJoin(channels, held(0, 10), "new", relayLimits, NOW, first, [...relays, relay("r3")]);
+    expect(withLive).toEqual({ kind: "add-channel", index: 3, relayId: "r3" });
+  });
+
+  it("gives a listener of a dead relay's channel a fresh slot instead of its own", () => {
+    const channels = [channel(0), relayChannel(1, "dead"), relayChannel(2, "live")];
+    const holds = [...held(0, 10), { item: slotItem(1, 0), listenerId: "me", heldUntil: HELD_WHILE_CONNECTED }];
+    const plan = planJoin(channels, holds, "me", relayLimits, NOW, first, [
+      relay("dead", { lastSeenAt: NOW - 60_000 }),
+      relay("live"),
+    ]);
+    expect(channelsOf(plan)).toEqual(["arn:ch2"]);
+  });
+
+  it("answers captions only when no relay has room past the direct capacity", () => {
+    const full = relay("r1", { capacity: 10 });
+    const plan = planJoin(
+      [channel(0), relayChannel(1, "r1")],
+      [...held(0, 10), ...held(1, 10)],
+      "new",
+      relayLimits,
+      NOW,
+      first,
+      [full],
+    );
+    expect(plan).toEqual({ kind: "captions-only", reason: NO_RELAY_ROOM_REASON });
+  });
+
+  it("never offers more than the audio capacity, relays included", () => {
+    const capped = { ...relayLimits, audioCapacity: 15 };
+    const channels = [channel(0), relayChannel(1, "r1")];
+    expect(poolSlots(channels, capped, [relay("r1")], NOW)).toHaveLength(15);
+    const plan = planJoin(channels, [...held(0, 10), ...held(1, 5)], "new", capped, NOW, first, [
+      relay("r1"),
+      relay("r2"),
+    ]);
+    expect(plan).toEqual({ kind: "captions-only", reason: captionsOnlyReason(15) });
   });
 });

@@ -15,6 +15,13 @@ export const LISTENER_SECRET_FILE = "listener-token-secret";
 /** Section of `D/embedded.json` with the sessions backend's limits (see SessionLimits). */
 export const SESSIONS_SETTINGS_SECTION = "sessions";
 
+export const RELAY_KEY_FILE = "relay-key";
+
+/** The key relay agents present (the cloud keeps it in Secrets Manager); created on first start. */
+export function loadOrCreateRelayKey(dataDir: string): string {
+  return loadOrCreateSecretFile(dataDir, RELAY_KEY_FILE, 32);
+}
+
 /** The secret listener tokens are signed with; created on first start so tokens survive restarts. */
 export function loadOrCreateListenerSecret(dataDir: string): string {
   return loadOrCreateSecretFile(dataDir, LISTENER_SECRET_FILE, 32);
@@ -47,6 +54,7 @@ export function embeddedRuntimeConfig(ctx: EmbeddedContext): BackendRuntimeConfi
     credentials: ctx.credentials,
     tables: DEFAULT_TABLE_NAMES,
     listenerTokenSecret: loadOrCreateListenerSecret(ctx.dataDir),
+    relayKey: loadOrCreateRelayKey(ctx.dataDir),
     ownerAuth:
       ctx.config.auth.kind === "cognito"
         ? {

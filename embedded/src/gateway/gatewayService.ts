@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { join } from "node:path";
 import { errorResult } from "@babelcast/backend/handlers/http/httpRequest.js";
 import { type BackendDeps, createBackendDeps } from "@babelcast/backend/handlers/shared/backendDeps.js";
 import { ApiFailure } from "@babelcast/backend/services/apiErrors.js";
@@ -16,8 +17,9 @@ import { embeddedFunctions } from "../lambda/embeddedFunctions.js";
 import { handleInvokeRequest } from "../lambda/invokeEndpoint.js";
 import { type LambdaFunctionDefinition, LambdaRuntime } from "../lambda/lambdaRuntime.js";
 import { LAMBDA_SETTINGS_SECTION, LambdaSettings } from "../lambda/lambdaSettings.js";
+import { RELAYS_SETTINGS_SECTION, RelaySettings, RelaySupervisor } from "../relays/relaySupervisor.js";
 import { underPrefix } from "../underPrefix.js";
-import { embeddedRuntimeConfig } from "./embeddedRuntime.js";
+import { embeddedRuntimeConfig, RELAY_KEY_FILE } from "./embeddedRuntime.js";
 import { httpApiEvent } from "./httpEvents.js";
 import { matchRoute } from "./httpRouteMatch.js";
 import { lambdaIntegration } from "./lambdaIntegration.js";
@@ -36,6 +38,8 @@ export interface GatewayService extends EmbeddedService {
   readonly faults: FaultSwitch;
   /** The AppSync Events API of the caption channels (settings section `appsyncEvents`). */
   readonly events: EventApi;
+  /** The relay agents this server runs once an audience needs them (settings section `relays`). */
+  readonly relays: RelaySupervisor;
 }
 
 export interface GatewayServiceOptions {
@@ -104,6 +108,7 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
     const config = embeddedRuntimeConfig(ctx);
     const deployed = embeddedFunctions(ctx, {
       listenerTokenSecret: config.listenerTokenSecret,
+      ...(config.relayKey ? { relayKey: config.relayKey } : {}),
       sessionLimits: config.limits,
       substitutes: {
         ownerAuth: config.ownerAuth,
@@ -153,6 +158,21 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
       accountId: ctx.accountId,
       log: ctx.log,
     });
+    const host = new URL(ctx.url).hostname;
+    const relays = new RelaySupervisor({
+      settings: settingsSection(ctx.settings, RELAYS_SETTINGS_SECTION, RelaySettings),
+      apiUrl: `${ctx.loopbackUrl}${PATHS.api}`,
+      keyFile: join(ctx.dataDir, RELAY_KEY_FILE),
+      ...(host === "127.0.0.1" || host === "localhost" ? { bindAddress: "127.0.0.1" } : {}),
+      log: ctx.log,
+    });
+    /** After a join: the relays start once the session's audience nears the console's direct capacity. */
+    const noteJoin = async (sessionId: string | undefined) => {
+      if (!sessionId || relays.running) return;
+      const now = Date.now();
+      const held = (await deps.stores.coordination.listSlots(sessionId)).filter((h) => h.heldUntil >= now).length;
+      relays.noteAudience(held, config.limits.directCapacity);
+    };
     const invoke = {
       runtime: lambda,
       verifier: new SigV4Verifier({
@@ -211,7 +231,13 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
         },
         route,
       );
-      writeResult(res, await proxy.httpRequest(event));
+      const result = await proxy.httpRequest(event);
+      writeResult(res, result);
+      if (route.routeKey === "POST /sessions/{id}/listeners" && result.statusCode === 200) {
+        noteJoin(route.pathParameters.id).catch((err) =>
+          ctx.log.warn("relay start check failed", { error: String(err) }),
+        );
+      }
     }
 
     // Runs before the first API request or WebSocket is served (the server answers only once ready).
@@ -228,6 +254,7 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
       webSocket,
       faults,
       events,
+      relays,
       handleRequest(req, res) {
         const url = new URL(req.url ?? "/", "http://local");
         if (underPrefix(url.pathname, PATHS.api)) {
@@ -268,6 +295,7 @@ export function createGatewayService(options: GatewayServiceOptions = {}) {
         return true;
       },
       async close() {
+        await relays.stop();
         await cleared;
         await events.close();
         await webSocket.close();

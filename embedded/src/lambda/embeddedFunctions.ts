@@ -27,6 +27,8 @@ export const SUBSTITUTES_FILE = "lambda-substitutes.json";
 /** The embedded server's values of what the stack passes to its functions. */
 export interface StackEnvironment {
   readonly listenerTokenSecret: string;
+  /** The relay key: given to functions with the "relayKey" capability only, as the stack gives them the secret's ARN. */
+  readonly relayKey?: string;
   readonly sessionLimits: unknown;
   /** What has no cloud variable (see `EMBEDDED_SUBSTITUTES_ENV`). */
   readonly substitutes: EmbeddedSubstitutes;
@@ -142,6 +144,7 @@ export function embeddedFunctions(ctx: EmbeddedContext, stack: StackEnvironment)
         : {}),
       // As the stack: the recordings bucket is named only to functions that presign its URLs.
       ...(entry.capabilities.includes("recordingUploads") ? recordingsVariables(ctx) : {}),
+      ...(entry.capabilities.includes("relayKey") && stack.relayKey ? { RELAY_KEY: stack.relayKey } : {}),
     },
   }));
 }

@@ -567,6 +567,25 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
       "GET",
       false,
     ),
+    // Relay routes: anything but the deployment's relay key is refused (the fuzz never has it).
+    "POST /relays": finish(
+      fc
+        .record({
+          auth: fc.option(bad, { nil: undefined }),
+          body: fc.constant(json({ relayId: "relay-x", capacity: 10 })),
+        })
+        .map((d) => ({ ...d, path: "/relays" })),
+      "POST",
+    ),
+    "POST /relays/{relayId}/heartbeat": finish(
+      fc
+        .record({
+          auth: fc.option(bad, { nil: undefined }),
+          body: fc.constant(json({ listeners: {}, sessions: {}, draining: false })),
+        })
+        .map((d) => ({ ...d, path: "/relays/relay-x/heartbeat" })),
+      "POST",
+    ),
   };
 }
 

@@ -21,6 +21,8 @@ export interface PermissionTargets {
   readonly webSocketStageName: string;
   readonly eventBus: IEventBus;
   readonly listenerTokenSecret: ISecret;
+  /** The relay key (relay agents present it on the relay routes). */
+  readonly relayKeySecret: ISecret;
   /** The pool-growth function's ARN; absent when the stack deploys no such function. */
   readonly poolGrowthFunctionArn?: string;
   /** `arn:aws:appsync:<region>:<account>:apis/<apiId>/channelNamespace/captions`. */
@@ -76,6 +78,8 @@ export function grantResourceArn(resource: GrantResource, targets: PermissionTar
       return targets.eventBus.eventBusArn;
     case "listenerTokenSecret":
       return targets.listenerTokenSecret.secretArn;
+    case "relayKeySecret":
+      return targets.relayKeySecret.secretArn;
     case "poolGrowthFunction":
       if (!targets.poolGrowthFunctionArn) {
         throw new Error("the invokePoolGrowth capability needs the PoolGrowthFunction entry in the stack's handlers");
@@ -129,7 +133,12 @@ export const WILDCARD_REASONS: Readonly<
   Record<
     Exclude<
       GrantResource,
-      "eventBus" | "listenerTokenSecret" | "poolGrowthFunction" | "captionNamespace" | "recordingsBucket"
+      | "eventBus"
+      | "listenerTokenSecret"
+      | "relayKeySecret"
+      | "poolGrowthFunction"
+      | "captionNamespace"
+      | "recordingsBucket"
     >,
     string
   >

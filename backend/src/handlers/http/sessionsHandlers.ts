@@ -224,7 +224,7 @@ export async function endSessionNow(
   // Every language's listeners by its caption channel; the console(s) on their connection.
   await Promise.all([publishToSession(deps, ended, status), sendToConsoles(deps, session.sessionId, status)]);
   await Promise.all(
-    ended.channels.map((c) =>
+    [...ended.channels, ...(ended.uplink ? [ended.uplink] : [])].map((c) =>
       deps.channels
         .delete(c.channelArn)
         .catch((err) => deps.log.warn("channel not deleted", { channelArn: c.channelArn, error: String(err) })),

@@ -1,5 +1,12 @@
 import { ApiFailure, conflict } from "../../services/apiErrors.js";
-import { planJoin, poolChannelName, SLOT_LOST_REASON, type Slot } from "../../services/channelPool.js";
+import {
+  isRelayChannel,
+  planJoin,
+  poolChannelName,
+  type RelayState,
+  SLOT_LOST_REASON,
+  type Slot,
+} from "../../services/channelPool.js";
 import type { PoolGrowthRequest, PoolGrowthResult } from "../../services/poolGrowthRequests.js";
 import type { SessionRecord } from "../../services/sessionRecords.js";
 import type { BackendDeps } from "./backendDeps.js";
@@ -14,18 +21,37 @@ import { sendToConsoles } from "./fanout.js";
  * (`deps.poolGrowth`).
  */
 
-/** Creates pool channel `index` and records it; returns the session as stored afterwards. */
-export async function addPoolChannel(deps: BackendDeps, session: SessionRecord): Promise<SessionRecord> {
-  const index = session.channels.length === 0 ? 0 : Math.max(...session.channels.map((c) => c.index)) + 1;
+/**
+ * Creates pool channel `index` and records it; returns the session as stored afterwards. A
+ * relay's channel (`relayId`) needs the session's uplink first, and is the relay's to master
+ * (its next heartbeat hands it the grant), so the console is not told about it.
+ */
+export async function addPoolChannel(
+  deps: BackendDeps,
+  session: SessionRecord,
+  relayId?: string,
+): Promise<SessionRecord> {
+  const base = relayId ? await ensureUplink(deps, session) : session;
+  if (relayId && !(await deps.stores.relays.addSession(relayId, session.sessionId, deps.now()))) {
+    // The relay's registration expired since the join looked: the next round plans again.
+    return base;
+  }
+  const index = base.channels.length === 0 ? 0 : Math.max(...base.channels.map((c) => c.index)) + 1;
   const channelName = poolChannelName(deps.config.channelNamePrefix, session.sessionId, index);
   const channelArn = await deps.channels.create(channelName, session.sessionId);
   const updated = await deps.stores.sessions.addChannel(
     session.sessionId,
-    { channelArn, channelName, index, createdAt: deps.now() },
-    session.channels.length,
+    {
+      channelArn,
+      channelName,
+      index,
+      createdAt: deps.now(),
+      ...(relayId ? { host: "relay" as const, relayId } : {}),
+    },
+    base.channels.length,
   );
   if (updated) {
-    if (index > 0) await announceChannel(deps, session.sessionId, channelArn);
+    if (index > 0 && !relayId) await announceChannel(deps, session.sessionId, channelArn);
     return updated;
   }
   // Another join added a channel first (or the session ended): use what is stored now.
@@ -40,11 +66,46 @@ export async function addPoolChannel(deps: BackendDeps, session: SessionRecord):
   return current;
 }
 
-/** Tells the console to connect as master on a new channel. */
-async function announceChannel(deps: BackendDeps, sessionId: string, channelArn: string): Promise<void> {
+/** The uplink channel's name: beside the pool's (`…-<index>`), never one of them. */
+export function uplinkChannelName(prefix: string, sessionId: string): string {
+  return `${prefix}${sessionId}-uplink`;
+}
+
+/**
+ * The session with its uplink channel (relays are KVS viewers of it, the console its master),
+ * made and announced to the console once, whichever join gets there first.
+ */
+export async function ensureUplink(deps: BackendDeps, session: SessionRecord): Promise<SessionRecord> {
+  if (session.uplink) return session;
+  const channelName = uplinkChannelName(deps.config.channelNamePrefix, session.sessionId);
+  const channelArn = await deps.channels.create(channelName, session.sessionId);
+  const updated = await deps.stores.sessions.setUplink(session.sessionId, {
+    channelArn,
+    channelName,
+    index: 0,
+    createdAt: deps.now(),
+  });
+  if (updated) {
+    await announceChannel(deps, session.sessionId, channelArn, "uplink");
+    return updated;
+  }
+  // Another join made it first (the same name: KVS returned that channel), or the session ended.
+  const current = await deps.stores.sessions.get(session.sessionId);
+  if (!current || current.status === "ended") throw conflict(`session ${session.sessionId} has ended`);
+  if (current.uplink?.channelArn !== channelArn) await deps.channels.delete(channelArn).catch(() => undefined);
+  return current;
+}
+
+/** Tells the console to connect as master on a new channel (a pool channel, or the relays' uplink). */
+async function announceChannel(
+  deps: BackendDeps,
+  sessionId: string,
+  channelArn: string,
+  purpose?: "uplink",
+): Promise<void> {
   try {
     const signaling = await deps.channels.grant(channelArn, "MASTER");
-    await sendToConsoles(deps, sessionId, { type: "channel-added", signaling });
+    await sendToConsoles(deps, sessionId, { type: "channel-added", signaling, ...(purpose ? { purpose } : {}) });
   } catch (err) {
     deps.log.warn("channel-added not sent", { sessionId, channelArn, error: String(err) });
   }
@@ -66,7 +127,7 @@ export async function growPool(deps: BackendDeps, request: PoolGrowthRequest): P
   if (session.channels.length !== request.expectedChannelCount)
     return { status: "open", channels: [...session.channels] };
   try {
-    return { status: "open", channels: [...(await addPoolChannel(deps, session)).channels] };
+    return { status: "open", channels: [...(await addPoolChannel(deps, session, request.relayId)).channels] };
   } catch (err) {
     if (err instanceof ApiFailure && err.status === 409) return { status: "ended" };
     throw err;
@@ -97,15 +158,24 @@ export async function claimAudioSlot(
     audioCapacity: session.audioCapacity,
     viewersPerChannel: deps.config.limits.viewersPerChannel,
     slotGraceMs: deps.config.limits.slotGraceSeconds * 1000,
+    directCapacity: deps.config.limits.directCapacity,
+    relayDeadAfterMs: deps.config.limits.relayDeadAfterSeconds * 1000,
   };
   let current = session;
   for (let round = 0; round < CLAIM_ROUNDS; round++) {
     // Captions-only sessions need no look at the pool (and big audiences make that look costly).
     const holds = limits.audioCapacity === 0 ? [] : await deps.stores.coordination.listSlots(current.sessionId);
-    const plan = planJoin(current.channels, holds, listenerId, limits, deps.now(), deps.random);
+    // The registry is read only once relays matter: relay channels exist or the console is full.
+    const consoleSlots = current.channels.filter((c) => !isRelayChannel(c)).length * limits.viewersPerChannel;
+    const relays: RelayState[] =
+      limits.audioCapacity > 0 &&
+      (consoleSlots >= limits.directCapacity || current.channels.some((c) => isRelayChannel(c)))
+        ? await deps.stores.relays.list()
+        : [];
+    const plan = planJoin(current.channels, holds, listenerId, limits, deps.now(), deps.random, relays);
     if (plan.kind === "captions-only") return { decision: plan, session: current };
     if (plan.kind === "add-channel") {
-      current = { ...current, channels: await deps.poolGrowth.grow(current) };
+      current = { ...current, channels: await deps.poolGrowth.grow(current, plan.relayId) };
       continue;
     }
     for (const slot of plan.candidates) {

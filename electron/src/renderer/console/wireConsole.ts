@@ -116,6 +116,8 @@ export function wireConsole(deps: ConsoleDeps = {}) {
       media.refreshTracks();
       recording.recordNewTracks();
     },
+    // Counts include relays' listeners: a relay's track of every language is not a listener of each.
+    heard: (language) => (session.counts.value.byLanguage[language] ?? 0) > 0,
     ...(deps.decodeSpeech ? { decodeSpeech: deps.decodeSpeech } : {}),
   });
   const media = createMediaStore({

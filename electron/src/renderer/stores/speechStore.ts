@@ -26,6 +26,12 @@ export function createSpeechStore(deps: {
   onAir: () => boolean;
   /** A language got its track: viewers of it can be given the track now. */
   onTrackAdded: () => void;
+  /**
+   * Whether somebody listens to `language` now (the backend's listener counts, which include a
+   * relay's listeners). A relay asks for every language's track, so having a track no longer
+   * means being heard; absent: every language with a track is spoken.
+   */
+  heard?: (language: string) => boolean;
   decodeSpeech?: SpeechFrameDecoder;
 }) {
   const { notices, settings, latency, capture, session } = deps;
@@ -112,6 +118,8 @@ export function createSpeechStore(deps: {
       const live = session.value;
       if (!speech || m.text === undefined || !live || !deps.onAir()) return;
       if (m.language === live.sourceLanguage || !players.has(m.language)) return;
+      // Synthesis is paid per language: only for languages somebody hears.
+      if (deps.heard && !deps.heard(m.language)) return;
       const voice = voiceFor(live, m.language);
       if (!voice) return;
       speech.speak({
