@@ -10,6 +10,7 @@ import {
 } from "@babelcast/protocol/relayRegistry";
 import nodeDataChannel from "node-datachannel";
 import { type AgentAction, type RunningSession, reconcile, sessionReport } from "./agentReconcile.js";
+import { viewersMetricLine } from "./metrics.js";
 import { Relay } from "./relay.js";
 
 /**
@@ -20,7 +21,7 @@ import { Relay } from "./relay.js";
  * listeners other channels on their rejoin.
  *
  *   node --import tsx relay/src/agent.ts --api <HTTP API base URL> --relay-id relay-1 \
- *     --capacity 100 --key-file <file with the relay key> [--bind 127.0.0.1]
+ *     --capacity 100 --key-file <file with the relay key> [--bind 127.0.0.1] [--metrics-service <ECS service>]
  *
  * The key may come in BABELCAST_RELAY_KEY instead of a file. SIGTERM drains: the backend is
  * told, then every relay closes and the process exits.
@@ -46,6 +47,8 @@ const { values: args } = parseArgs({
     capacity: { type: "string", default: "100" },
     "key-file": { type: "string" },
     bind: { type: "string" },
+    /** Set in the cloud (relay/src/cloudEntry.ts): the ECS service the load metric is published for. */
+    "metrics-service": { type: "string" },
   },
 });
 
@@ -204,6 +207,25 @@ async function shutdown(): Promise<void> {
   sessions.clear();
   nodeDataChannel.cleanup();
   process.exit(0);
+}
+
+/** Listener peers connected now, over every session: the load the service scales on. */
+function connectedViewers(): number {
+  let count = 0;
+  for (const s of sessions.values()) for (const v of s.viewers.values()) if (v.state === "connected") count++;
+  return count;
+}
+
+/**
+ * In the cloud, the load metric the Fargate service's target tracking scales on
+ * (infra/lib/constructs/relayService.ts): one EMF line every 10 s, enough for its 1-minute period.
+ */
+const metricsService = args["metrics-service"];
+if (metricsService) {
+  setInterval(
+    () => process.stdout.write(`${viewersMetricLine(metricsService, connectedViewers(), Date.now())}\n`),
+    10_000,
+  );
 }
 
 process.on("SIGTERM", () => void shutdown());

@@ -3,7 +3,7 @@ import { RELAY_TASK_ENV } from "@babelcast/protocol/relayCloud";
 
 /** How the cloud entry starts the relay agent (`relay/src/agent.ts`) from a task's environment. */
 export interface CloudAgentLaunch {
-  /** The agent's command-line arguments (`--api`, `--relay-id`, `--capacity`). */
+  /** The agent's command-line arguments (`--api`, `--relay-id`, `--capacity`, `--metrics-service`). */
   readonly args: readonly string[];
   /** Where the relay key is: read at start, passed to the agent only in its own process environment. */
   readonly keySecretArn: string;
@@ -36,6 +36,7 @@ export function cloudAgentLaunch(env: NodeJS.ProcessEnv, relayId: string): Cloud
   const api = need(RELAY_TASK_ENV.apiUrl);
   const keySecretArn = need(RELAY_TASK_ENV.relayKeySecretArn);
   const capacity = need(RELAY_TASK_ENV.capacity);
+  const serviceName = need(RELAY_TASK_ENV.serviceName);
   const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || "";
   if (!region) problems.push("AWS_REGION is not set (ECS sets it in every task)");
   if (api && !/^https:\/\/[^\s/]+/.test(api))
@@ -47,5 +48,9 @@ export function cloudAgentLaunch(env: NodeJS.ProcessEnv, relayId: string): Cloud
     problems.push(`${RELAY_TASK_ENV.relayKeySecretArn} must be a Secrets Manager secret ARN`);
   }
   if (problems.length > 0) throw new Error(`relay task: ${problems.join("; ")}`);
-  return { args: ["--api", api, "--relay-id", relayId, "--capacity", capacity], keySecretArn, region };
+  return {
+    args: ["--api", api, "--relay-id", relayId, "--capacity", capacity, "--metrics-service", serviceName],
+    keySecretArn,
+    region,
+  };
 }

@@ -6,6 +6,7 @@ const ENV = {
   BABELCAST_API_URL: "https://abc123.execute-api.eu-west-1.amazonaws.com",
   BABELCAST_RELAY_KEY_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:RelayKey-AbCdEf",
   BABELCAST_RELAY_CAPACITY: "90",
+  BABELCAST_RELAY_SERVICE: "Babelcast-relays",
   AWS_REGION: "eu-west-1",
 };
 
@@ -21,9 +22,18 @@ describe("relayIdFromTaskArn", () => {
 });
 
 describe("cloudAgentLaunch", () => {
-  it("starts the agent with the stack's API URL, the task's relay id and capacity, and says where the key is", () => {
+  it("starts the agent with the stack's API URL, the task's relay id, capacity and metric service, and says where the key is", () => {
     expect(cloudAgentLaunch(ENV, "relay-abc")).toEqual({
-      args: ["--api", ENV.BABELCAST_API_URL, "--relay-id", "relay-abc", "--capacity", "90"],
+      args: [
+        "--api",
+        ENV.BABELCAST_API_URL,
+        "--relay-id",
+        "relay-abc",
+        "--capacity",
+        "90",
+        "--metrics-service",
+        "Babelcast-relays",
+      ],
       keySecretArn: ENV.BABELCAST_RELAY_KEY_SECRET_ARN,
       region: "eu-west-1",
     });
@@ -31,7 +41,7 @@ describe("cloudAgentLaunch", () => {
 
   it("names every missing or malformed variable in one error", () => {
     expect(() => cloudAgentLaunch({}, "relay-abc")).toThrow(
-      /BABELCAST_API_URL is not set; BABELCAST_RELAY_KEY_SECRET_ARN is not set; BABELCAST_RELAY_CAPACITY is not set; AWS_REGION/,
+      /BABELCAST_API_URL is not set; BABELCAST_RELAY_KEY_SECRET_ARN is not set; BABELCAST_RELAY_CAPACITY is not set; BABELCAST_RELAY_SERVICE is not set; AWS_REGION/,
     );
     expect(() =>
       cloudAgentLaunch(
