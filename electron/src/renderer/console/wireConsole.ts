@@ -1,4 +1,6 @@
 import type { ConfigDocument } from "@babelcast/protocol";
+import { interpreterCaptionSource } from "../interpreter/captionSource.js";
+import { createInterpreterCaptions } from "../interpreter/interpreterCaptions.js";
 import { settingsSource } from "../platform/settingsSource.js";
 import { consoleRecordingUploads } from "../session/recordingUploads.js";
 import type { Synthesize } from "../speech/pollySynthesizer.js";
@@ -92,6 +94,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
       onEnded: async () => {
         await recording.stop();
         await recognition.stop();
+        await interpreterCaptions.stopAll();
         media.close();
         speech.close();
         interpreters.closeInvite();
@@ -123,7 +126,42 @@ export function wireConsole(deps: ConsoleDeps = {}) {
   const media = createMediaStore({
     notices,
     trackFor: (language) => speech.trackFor(language),
-    onInterpreter: (language, track, live) => speech.setInterpreter(language, track, live),
+    onInterpreter: (language, track, live) => {
+      speech.setInterpreter(language, track, live);
+      interpreterCaptions.setInterpreter(language, track, live);
+    },
+  });
+  const interpreterCaptions = createInterpreterCaptions({
+    canRecognize: async (language) => {
+      const api = signIn.api;
+      const live = session.session.value;
+      if (!deps.startRecognizer || !api || !live) return false;
+      return interpreterCaptionSource(await api.languages(live.sourceLanguage), language).kind === "recognition";
+    },
+    startRecognition: async (language, track, onSegment) => {
+      const config = signIn.config.value;
+      if (!deps.startRecognizer || !config) throw new Error("recognition is not available in this console");
+      return deps.startRecognizer({
+        stream: new MediaStream([track]),
+        config,
+        sourceLanguage: language,
+        ...signIn.awsAccess(),
+        hasGlossary: false,
+        // The session's numbering: interpreted and presenter segments share it (the server stores each seq once).
+        clock: {
+          nextSeq: () => (session.onAir() ? session.allocateSeq() : undefined),
+          now: () => Date.now(),
+          audioStartedAt: Date.now(),
+        },
+        onSegment,
+        onCaption: () => undefined,
+        onState: () => undefined,
+        onWarning: (text) => notices.push({ id: `interpreter-captions-${language}`, level: "warning", text }),
+      });
+    },
+    declare: (languages) => session.setInterpretedCaptions(languages),
+    sendSegment: (segment) => session.sendSegment(segment),
+    warn: (language, text) => notices.push({ id: `interpreter-captions-${language}`, level: "warning", text }),
   });
   const report = createReportStore({ notices, session: session.session, api: () => signIn.api });
   const recording = createRecordingStore({

@@ -23,9 +23,9 @@ export function interpreterCaptionSource(
 /** The interpreter panel's line for a language's captions. */
 export function captionSourceText(language: string, source: InterpreterCaptionSource): string {
   const name = languageInfo(language)?.englishName ?? language;
-  // The console's second recognition stream (on the interpreter's track) is not built yet: even
-  // where the recognizer could hear the language, the captions are machine translation today.
+  // Where the recognizer hears the language, the console recognizes the interpreter's microphone
+  // while they speak (interpreterCaptions.ts); machine translation covers the time they do not.
   return source.kind === "translation"
     ? `Captions for ${name} come from machine translation: ${source.reason}.`
-    : `Captions for ${name} come from machine translation: this console does not recognize interpreters yet.`;
+    : `Captions for ${name} come from the interpreter's recognized speech while they speak, else from machine translation.`;
 }

@@ -11,6 +11,8 @@ export interface CommittedSegment extends RecognizedSegment {
   readonly spokenEndAt?: number;
   /** The language it was recognized in (product code); set by the recognizer, absent in tests of the segmenter alone. */
   readonly sourceLanguage?: string;
+  /** Set for an interpreter's words: the target language they caption (the server translates them nowhere). */
+  readonly captionLanguage?: string;
 }
 
 /** How a segmenter numbers its segments and reads the time (injected: the segmenter stays pure). */

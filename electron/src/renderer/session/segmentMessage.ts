@@ -12,6 +12,7 @@ export function segmentMessage(segment: CommittedSegment, sentAt: number): Conso
     startTime: segment.startTime,
     endTime: segment.endTime,
     ...(segment.sourceLanguage === undefined ? {} : { sourceLanguage: segment.sourceLanguage }),
+    ...(segment.captionLanguage === undefined ? {} : { captionLanguage: segment.captionLanguage }),
     stages: {
       ...(segment.spokenEndAt === undefined ? {} : { spokenEndAt: segment.spokenEndAt }),
       committedAt: segment.committedAt,

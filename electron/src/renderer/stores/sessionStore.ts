@@ -67,6 +67,9 @@ export interface SessionEvents {
  * The talk: the console's phase, the session being presented, pause and mute, the listener
  * counts, and the control socket to the server (segments out, progress and counts in).
  */
+
+/** How long a console waits for the server's echo of a status before going on regardless. */
+const STATUS_ECHO_WAIT_MS = 5_000;
 export function createSessionStore(deps: {
   notices: NoticesStore;
   settings: SettingsStore;
@@ -95,9 +98,19 @@ export function createSessionStore(deps: {
 
   const onAir = (): boolean => !paused.value && !muted.value;
 
+  /** Target languages whose captions come from recognizing their interpreter now (sent with every status). */
+  let interpretedCaptions: readonly string[] = [];
+  /** Waiting for the server's echo of a status: it has stored it once the echo comes. */
+  let statusEchoed: Array<() => void> = [];
+
   const sendStatus = (): void => {
     if (!onAir()) partials.cancel();
-    socket?.send({ action: "status", status: paused.value ? "paused" : "live", muted: muted.value });
+    socket?.send({
+      action: "status",
+      status: paused.value ? "paused" : "live",
+      muted: muted.value,
+      interpretedCaptions: [...interpretedCaptions],
+    });
   };
 
   /** Takes a new source (and the targets that came with it) once, whichever arrives first: the API's answer or the notice. */
@@ -146,7 +159,11 @@ export function createSessionStore(deps: {
       }
       case "session-status": {
         const m = SessionStatusMessage.safeParse(raw);
-        if (m.success && m.data.status === "ended") void end();
+        if (!m.success) return;
+        const waiting = statusEchoed;
+        statusEchoed = [];
+        for (const resolve of waiting) resolve();
+        if (m.data.status === "ended") void end();
         return;
       }
       case "error": {
@@ -319,6 +336,21 @@ export function createSessionStore(deps: {
       const api = signIn.api;
       if (!api) return;
       takeOver(await api.claimHandOff(waiting.sessionId, { handOff: waiting.handOff }));
+    },
+    /**
+     * Declares which target languages' captions come from their interpreter's recognized speech
+     * (the server stops machine-translating into them). Resolves once the server echoes the
+     * status, i.e. has stored it: each WebSocket message is its own Lambda invocation, so a segment
+     * sent before that could still be routed by the old status. At most `STATUS_ECHO_WAIT_MS`.
+     */
+    async setInterpretedCaptions(languages: readonly string[]): Promise<void> {
+      interpretedCaptions = [...new Set(languages)].sort();
+      const echoed = new Promise<void>((resolve) => {
+        statusEchoed.push(resolve);
+        setTimeout(resolve, STATUS_ECHO_WAIT_MS);
+      });
+      sendStatus();
+      await echoed;
     },
     /** The next segment number of this session. */
     allocateSeq(): number {
