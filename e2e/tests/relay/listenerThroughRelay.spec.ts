@@ -94,6 +94,7 @@ interface Listener {
 
 async function joinListener(browser: Browser, id: string, language: string): Promise<Listener> {
   const page = await (await browser.newContext()).newPage();
+  await page.addInitScript(recordPeerStates);
   await page.goto(`${server.ready.url}/s/${id}`);
   await page.getByRole("combobox").selectOption(language);
   const joined = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/listeners"));
@@ -105,6 +106,31 @@ async function joinListener(browser: Browser, id: string, language: string): Pro
   expect(body.audio.mode, JSON.stringify(body.audio)).toBe("webrtc");
   return { page, channelArn: body.audio.signaling!.channelArn, listenerId: body.listenerId };
 }
+
+/**
+ * Runs in the listener page before its scripts: notes when each peer connection the page makes
+ * changes state (`window.peerStates`, ms since the epoch), so the relay-killed test can say where
+ * the time to recover goes. It only listens; the page's own handlers run as they would.
+ */
+function recordPeerStates(): void {
+  const log: { at: number; peer: number; state: string }[] = [];
+  (window as unknown as { peerStates: typeof log }).peerStates = log;
+  const Native = window.RTCPeerConnection;
+  let made = 0;
+  window.RTCPeerConnection = class extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      const peer = made++;
+      log.push({ at: Date.now(), peer, state: "new" });
+      this.addEventListener("connectionstatechange", () =>
+        log.push({ at: Date.now(), peer, state: this.connectionState }),
+      );
+    }
+  };
+}
+
+const peerStates = (page: Page) =>
+  page.evaluate(() => (window as unknown as { peerStates: { at: number; peer: number; state: string }[] }).peerStates);
 
 async function expectHeard(l: Listener, timeout = 60_000): Promise<void> {
   await expect
@@ -210,17 +236,39 @@ test("a relay killed mid-talk: its listener is back on audio", async ({ page, br
   expect(pid, `the process of ${relayId}`).toBeDefined();
   const killedAt = Date.now();
   process.kill(pid!, "SIGKILL");
+  // When the backend hands the channel to another relay (or the restarted one), for the log below.
+  let handedOverMs: number | undefined;
+  let watching = true;
+  const watch = (async () => {
+    while (watching && handedOverMs === undefined) {
+      const channel = (await sessionRecord(id))?.channels.find((c) => c.channelArn === relayed.channelArn) as
+        | { relayId?: string }
+        | undefined;
+      if (channel?.relayId !== relayId) handedOverMs = Date.now() - killedAt;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
   // Its listener loses the audio, then gets it back through whichever relay masters the channel next.
   await expect.poll(() => receivedEnergy(relayed.page, 300), { timeout: 30_000, intervals: [100] }).toBeLessThan(QUIET);
   await expect
     .poll(() => receivedEnergy(relayed.page, 300), { timeout: 120_000, intervals: [100] })
     .toBeGreaterThan(HEARD);
   const seconds = (Date.now() - killedAt) / 1000;
+  watching = false;
+  await watch;
+  const after = (await peerStates(relayed.page)).filter((s) => s.at >= killedAt);
+  const when = (state: string, newer = false) => {
+    const e = after.find((s) => s.state === state && (!newer || s.peer > (after[0]?.peer ?? 0)));
+    return e ? `${((e.at - killedAt) / 1000).toFixed(1)} s` : "never";
+  };
   const record = await sessionRecord(id);
   const now = record?.channels.find((c) => c.channelArn === relayed.channelArn) as { relayId?: string } | undefined;
   console.log(
     `relay killed mid-talk: listener back on audio ${seconds.toFixed(1)} s after SIGKILL of ${relayId}` +
-      ` (its channel now ${now ? `on ${now.relayId}` : "replaced by a fresh slot"})`,
+      ` (its channel now ${now ? `on ${now.relayId}` : "replaced by a fresh slot"}; channel handed over at ` +
+      `${handedOverMs === undefined ? "never" : `${(handedOverMs / 1000).toFixed(1)} s`}, the page's peer ` +
+      `disconnected at ${when("disconnected")}, its new peer made at ${when("new")} and connected at ` +
+      `${when("connected", true)})`,
   );
   await expect(relayed.page.getByRole("status")).toHaveText("");
   await expect(directPeers(page)).toHaveText("Audio listeners connected: 1");
@@ -243,4 +291,6 @@ test("a relay that loses its upstream keeps its listeners without an error", asy
   await expect(page.getByTestId("console")).toHaveAttribute("data-phase", "live", { timeout: 30_000 });
   await expectHeard(relayed, 90_000);
   await expect(relayed.page.getByRole("status")).toHaveText("");
+  // The same peer connection all along: the relay kept its listener while its upstream was gone.
+  expect((await peerStates(relayed.page)).filter((s) => s.state === "new")).toHaveLength(1);
 });
