@@ -236,7 +236,8 @@ test("a relay killed mid-talk: its listener is back on audio", async ({ page, br
   expect(pid, `the process of ${relayId}`).toBeDefined();
   const killedAt = Date.now();
   process.kill(pid!, "SIGKILL");
-  // When the backend hands the channel to another relay (or the restarted one), for the log below.
+  // When the backend hands the channel to the other relay, for the log below (the supervisor's
+  // restart of the killed one may take it back first, under the same relay id: then never).
   let handedOverMs: number | undefined;
   let watching = true;
   const watch = (async () => {
@@ -265,7 +266,7 @@ test("a relay killed mid-talk: its listener is back on audio", async ({ page, br
   const now = record?.channels.find((c) => c.channelArn === relayed.channelArn) as { relayId?: string } | undefined;
   console.log(
     `relay killed mid-talk: listener back on audio ${seconds.toFixed(1)} s after SIGKILL of ${relayId}` +
-      ` (its channel now ${now ? `on ${now.relayId}` : "replaced by a fresh slot"}; channel handed over at ` +
+      ` (its channel now ${now ? `on ${now.relayId}` : "replaced by a fresh slot"}; handed to another relay at ` +
       `${handedOverMs === undefined ? "never" : `${(handedOverMs / 1000).toFixed(1)} s`}, the page's peer ` +
       `disconnected at ${when("disconnected")}, its new peer made at ${when("new")} and connected at ` +
       `${when("connected", true)})`,
