@@ -24,7 +24,15 @@ beforeAll(async () => {
   h = await startHarness({
     // Order across containers is what is checked here, not the bound for lost segments (the
     // faults tests check that): a long bound keeps a starved 2-core machine from tripping it.
-    sessions: { joinsPerIpPerMinute: 10_000, countsDebounceMs: 0, captionOrderWaitMs: 30_000 },
+    // The console's own pool is what is raced here: it serves all 50 listeners directly (no relays),
+    // across 5 channels of 10 (the relays' pool has its own tests: embedded/test/relays).
+    sessions: {
+      joinsPerIpPerMinute: 10_000,
+      countsDebounceMs: 0,
+      captionOrderWaitMs: 30_000,
+      directCapacity: 50,
+    },
+    relays: { count: 0, capacity: 100 },
     lambda: { containersPerFunction: 3, recycleAfterInvocations: 7 },
   });
   const config = embeddedRuntimeConfig(h.server.context);
