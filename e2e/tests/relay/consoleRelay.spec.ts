@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateSignalingChannelCommand, KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "@babelcast/embedded/embeddedServer.js";
-import { PATHS, type SignalingGrant } from "@babelcast/protocol";
+import { PATHS } from "@babelcast/protocol";
 import { RelayProcess } from "@babelcast/relay/testSupport/relayProcess.js";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { serveKvsCallPage } from "../../support/kvsCallPage.js";
-import { channelPresigner } from "../../support/kvsPresign.js";
+import { channelGrants } from "../../support/kvsPresign.js";
 import { startRelayConsole } from "../../support/relayConsole.js";
 
 // One tone per language: what a listener hears tells which track the relay forwards to it.
@@ -47,17 +47,7 @@ async function grantFor(channelName: string) {
   const { ChannelARN: channelArn = "" } = await control.send(
     new CreateSignalingChannelCommand({ ChannelName: channelName }),
   );
-  const { endpoints, presign } = channelPresigner(server.url, channelArn, credentials, region);
-  return async (role: "MASTER" | "VIEWER", clientId?: string): Promise<SignalingGrant> => ({
-    channelArn,
-    channelEndpoint: role === "MASTER" ? endpoints.wssMaster : endpoints.wssViewer,
-    signedUrl: await presign(role, clientId),
-    region,
-    role,
-    ...(clientId ? { clientId } : {}),
-    iceServers: [],
-    expiresAt: Date.now() + 299_000,
-  });
+  return channelGrants(server.url, channelArn, credentials, region);
 }
 
 /** The loudest frequency (Hz) the viewer page receives, 0 while no audio arrives. */
