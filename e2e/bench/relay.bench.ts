@@ -22,7 +22,7 @@ import { RelayProcess } from "@babelcast/relay/testSupport/relayProcess.js";
 import { type Browser, chromium, type Page } from "@playwright/test";
 import { markerTapScript, type TapRecord, writeMarkerWav } from "../support/audioMarkers.js";
 import { chromiumLaunchOptions } from "../support/chromium.js";
-import { serveKvsCallPage } from "../support/kvsCallPage.js";
+import { serveKvsCallPage, startKvsViewer } from "../support/kvsCallPage.js";
 import { channelGrants } from "../support/kvsPresign.js";
 import { type RelayConsole, startRelayConsole } from "../support/relayConsole.js";
 import { FleetProcess } from "./relayLoad/fleetProcess.js";
@@ -171,18 +171,7 @@ async function tappedListener(browser: Browser, pageUrl: string, grant: Signalin
   const page = await context.newPage();
   await page.goto(pageUrl);
   await page.evaluate(markerTapScript(false));
-  await page.evaluate(
-    (g) =>
-      (window as unknown as { kvsCall: { viewer(c: unknown): Promise<void> } }).kvsCall.viewer({
-        channelArn: g.channelArn,
-        endpoint: g.channelEndpoint,
-        region: g.region,
-        clientId: g.clientId,
-        signedUrl: g.signedUrl,
-        iceServers: [],
-      }),
-    grant,
-  );
+  await startKvsViewer(page, grant);
   await page.evaluate(async () => {
     const deadline = performance.now() + 30_000;
     for (;;) {

@@ -1,5 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { SignalingGrant } from "@babelcast/protocol";
+import type { Page } from "@playwright/test";
 import { kvsSignalingBundle } from "./kvsSignalingBundle.js";
 
 /**
@@ -87,6 +89,22 @@ window.kvsCall = {
   },
 };
 </script></body></html>`;
+
+/** Makes a KVS_CALL_PAGE page the viewer of a grant's channel (loopback: no ICE servers needed). */
+export async function startKvsViewer(page: Page, grant: SignalingGrant): Promise<void> {
+  await page.evaluate(
+    (g) =>
+      (window as unknown as { kvsCall: { viewer(c: unknown): Promise<void> } }).kvsCall.viewer({
+        channelArn: g.channelArn,
+        endpoint: g.channelEndpoint,
+        region: g.region,
+        clientId: g.clientId,
+        signedUrl: g.signedUrl,
+        iceServers: [],
+      }),
+    grant,
+  );
+}
 
 /** Serves KVS_CALL_PAGE at `/` and the SDK bundle at `/kvs-sdk.js` on a loopback port. */
 export async function serveKvsCallPage(): Promise<{ readonly url: string; close(): Promise<void> }> {

@@ -6,7 +6,7 @@ import { type RunningEmbeddedServer, startEmbeddedServer } from "@babelcast/embe
 import { PATHS } from "@babelcast/protocol";
 import { RelayProcess } from "@babelcast/relay/testSupport/relayProcess.js";
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { serveKvsCallPage } from "../../support/kvsCallPage.js";
+import { serveKvsCallPage, startKvsViewer } from "../../support/kvsCallPage.js";
 import { channelGrants } from "../../support/kvsPresign.js";
 import { startRelayConsole } from "../../support/relayConsole.js";
 
@@ -99,18 +99,7 @@ test("the console answers a relay with every language track, and a Chromium list
     const viewer = await context.newPage();
     await viewer.goto(pages.url);
     const grant = await poolChannel("VIEWER", "l-e2e");
-    await viewer.evaluate(
-      (g) =>
-        (window as unknown as { kvsCall: { viewer(c: unknown): Promise<void> } }).kvsCall.viewer({
-          channelArn: g.channelArn,
-          endpoint: g.channelEndpoint,
-          region: g.region,
-          clientId: g.clientId,
-          signedUrl: g.signedUrl,
-          iceServers: [],
-        }),
-      grant,
-    );
+    await startKvsViewer(viewer, grant);
     // How far (Hz) what the listener hears is from a language's tone.
     const offTone = async (target: number) => Math.abs((await dominantFrequency(viewer)) - target);
     await expect.poll(() => offTone(TONES.en), { timeout: 30_000 }).toBeLessThan(60);
