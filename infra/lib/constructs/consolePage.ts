@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { CONSOLE_PERMISSIONS_POLICY, consolePageCsp, PATHS } from "@babelcast/protocol";
-import { Annotations, Duration } from "aws-cdk-lib";
+import { Annotations } from "aws-cdk-lib";
 import {
   CachePolicy,
   type Distribution,
@@ -8,8 +8,6 @@ import {
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
-  HeadersFrameOption,
-  HeadersReferrerPolicy,
   type IOrigin,
   ResponseHeadersPolicy,
   ViewerProtocolPolicy,
@@ -17,6 +15,7 @@ import {
 import type { Bucket } from "aws-cdk-lib/aws-s3";
 import { BucketDeployment, Source } from "aws-cdk-lib/aws-s3-deployment";
 import { Construct } from "constructs";
+import { pageSecurityHeaders } from "./pageSecurityHeaders.js";
 
 /** `console/`: the bucket prefix of the console page, served at `/console/` as on the embedded server. */
 const CONSOLE_PREFIX = PATHS.console.slice(1);
@@ -53,20 +52,8 @@ export class ConsolePage extends Construct {
     }
     const headers = new ResponseHeadersPolicy(this, "SecurityHeaders", {
       comment: "Babelcast console page: security headers, CSP and the microphone",
-      securityHeadersBehavior: {
-        // The same policy the embedded server sends with the console page.
-        contentSecurityPolicy: { contentSecurityPolicy: consolePageCsp(props.connectSources), override: true },
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
-          includeSubdomains: true,
-          preload: true,
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        // The console's URL carries a token in its fragment: never leak it.
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
-      },
+      // The same CSP the embedded server sends with the console page; its URL carries a token in its fragment.
+      securityHeadersBehavior: pageSecurityHeaders(consolePageCsp(props.connectSources)),
       customHeadersBehavior: {
         customHeaders: [
           { header: "Permissions-Policy", value: CONSOLE_PERMISSIONS_POLICY, override: true },

@@ -6,8 +6,6 @@ import {
   AllowedMethods,
   CachePolicy,
   Distribution,
-  HeadersFrameOption,
-  HeadersReferrerPolicy,
   HttpVersion,
   PriceClass,
   ResponseHeadersPolicy,
@@ -17,6 +15,7 @@ import { S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { BucketDeployment, Source } from "aws-cdk-lib/aws-s3-deployment";
 import { Construct } from "constructs";
+import { pageSecurityHeaders } from "./pageSecurityHeaders.js";
 
 /** The page and its assets live under `/s/` (session pages are `/s/{id}`), as on the embedded server. */
 const PAGE_PREFIX = PATHS.listener.slice(1);
@@ -83,17 +82,8 @@ export class ListenerSite extends Construct {
     const headers = new ResponseHeadersPolicy(this, "SecurityHeaders", {
       comment: "Babelcast listener page: security headers and CSP",
       securityHeadersBehavior: {
-        // The same policy the embedded server sends with the page.
-        contentSecurityPolicy: { contentSecurityPolicy: listenerPageCsp(props.connectSources), override: true },
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(365),
-          includeSubdomains: true,
-          preload: true,
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        // The same CSP the embedded server sends with the page.
+        ...pageSecurityHeaders(listenerPageCsp(props.connectSources)),
         xssProtection: { protection: true, modeBlock: true, override: true },
       },
       customHeadersBehavior: {
