@@ -12,6 +12,7 @@ import nodeDataChannel from "node-datachannel";
 import { type AgentAction, type RunningSession, reconcile, sessionReport } from "./agentReconcile.js";
 import { viewersMetricLine } from "./metrics.js";
 import { Relay } from "./relay.js";
+import { TaskProtection } from "./taskProtection.js";
 
 /**
  * The relay agent: registers with the backend's HTTP API, heartbeats about once a second with
@@ -226,6 +227,16 @@ if (metricsService) {
     () => process.stdout.write(`${viewersMetricLine(metricsService, connectedViewers(), Date.now())}\n`),
     10_000,
   );
+}
+
+/**
+ * In an ECS task (its container agent injects ECS_AGENT_URI), scale-in protection while this relay
+ * forwards listeners, lifted when it forwards none (relay/src/taskProtection.ts).
+ */
+const ecsAgentUri = process.env.ECS_AGENT_URI;
+if (ecsAgentUri) {
+  const protection = new TaskProtection(ecsAgentUri, log);
+  setInterval(() => void protection.update(connectedViewers(), draining, Date.now()), 10_000);
 }
 
 process.on("SIGTERM", () => void shutdown());

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { RELAY_METRICS, RELAY_TASK_ENV } from "@babelcast/protocol/relayCloud";
-import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import { Metric } from "aws-cdk-lib/aws-cloudwatch";
 import {
   FlowLogDestination,
@@ -25,6 +25,7 @@ import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
+import { acknowledgeWildcardResource } from "../nagFindings.js";
 
 /** The repository root: the relay image's Docker build context (`relay/Dockerfile` says what it copies). */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -156,6 +157,23 @@ export class RelayService extends Construct {
     // Only the key's value: no DescribeSecret, no KVS, no CloudWatch (metrics go out as log lines).
     this.taskDefinition.addToTaskRolePolicy(
       new PolicyStatement({ actions: ["secretsmanager:GetSecretValue"], resources: [props.relayKeySecret.secretArn] }),
+    );
+    // Scale-in protection while a task forwards listeners (relay/src/taskProtection.ts): the ECS
+    // container agent calls UpdateTaskProtection with the task role, on the task itself
+    // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-scale-in-protection-endpoint.html).
+    const ownTasks = Stack.of(this).formatArn({
+      service: "ecs",
+      resource: "task",
+      resourceName: `${cluster.clusterName}/*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.taskDefinition.addToTaskRolePolicy(
+      new PolicyStatement({ actions: ["ecs:UpdateTaskProtection"], resources: [ownTasks] }),
+    );
+    acknowledgeWildcardResource(
+      this.taskDefinition.taskRole,
+      ownTasks,
+      "A task's ARN is known only once it runs; the statement allows UpdateTaskProtection on the tasks of the relays' own cluster, nothing else.",
     );
     // The root filesystem is read-only; the liveness mark (relay/src/health.ts) lives in /tmp,
     // a task-local scratch volume.

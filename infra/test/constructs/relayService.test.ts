@@ -145,11 +145,17 @@ describe("relay service", () => {
     });
   });
 
-  it("lets the task role read the relay key and nothing else (no KVS, no CloudWatch)", () => {
+  it("lets the task role read the relay key and protect its own cluster's tasks, nothing else (no KVS, no CloudWatch)", () => {
     const roleId = logicalId(relays.taskDefinition.taskRole);
     const statements = statementsOfRole(roleId);
-    expect(statements.flatMap(actionsOf)).toEqual(["secretsmanager:GetSecretValue"]);
-    expect(statements.flatMap(resourcesOf)).toEqual([{ Ref: secretId }]);
+    expect(statements.flatMap(actionsOf).sort()).toEqual(["ecs:UpdateTaskProtection", "secretsmanager:GetSecretValue"]);
+    const secretReads = statements.filter((s) => actionsOf(s).includes("secretsmanager:GetSecretValue"));
+    expect(secretReads.flatMap(resourcesOf)).toEqual([{ Ref: secretId }]);
+    // Scale-in protection (relay/src/taskProtection.ts): tasks of the relays' cluster only.
+    const protection = statements.filter((s) => actionsOf(s).includes("ecs:UpdateTaskProtection"));
+    const resource = JSON.stringify(protection.flatMap(resourcesOf));
+    expect(resource).toContain(":task/");
+    expect(resource).toContain(logicalId(relays.service.cluster));
   });
 
   it("lets the execution role pull the image and write the relay's own log group only", () => {
