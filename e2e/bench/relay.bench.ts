@@ -324,7 +324,22 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         const joinS = round1((performance.now() - t0) / 1000);
         log(`${target} viewers: joined in ${joinS} s, ${retried} needed a second try, ${failed.length} failed`);
         if (failed.length > 0) {
-          broke = `${failed.length} of ${target} viewers could not join: ${failed[0]?.id}: ${failed[0]?.why}`;
+          // What the relay saw of the first one (its peer's states there), beside what the viewer saw.
+          const first = failed[0];
+          const relayView = relays
+            .map((r) => {
+              const states = r.process.events.flatMap((e) =>
+                e.type === "viewer" && e.viewerId === first?.id ? [e.state] : [],
+              );
+              return states.length > 0 ? `${r.id}: ${states.join(" → ")}` : undefined;
+            })
+            .filter((x) => x !== undefined);
+          broke =
+            `${failed.length} of ${target} viewers could not join: ${first?.id}: ${first?.why}; ` +
+            `the relay's peer for it: ${relayView.join("; ") || "never created (no offer reached the relay)"}` +
+            `; relays' errors: ${relays.flatMap((r) => r.process.errors().slice(-2)).join("; ") || "none"}`;
+          log(broke);
+          for (const f of failed.slice(1, 8)) log(`also not joined: ${f.id}: ${f.why}`);
           steps.push({
             viewers: target,
             intact: false,
