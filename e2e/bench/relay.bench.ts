@@ -3,7 +3,8 @@
 //   fake microphone as the English track, a tone as the Spanish one) answering 2 relay
 //   processes (relay/src/cli.ts over its control API); listener clients are node-datachannel
 //   peers that offer like the listener page and count packets, in 4 load-generator processes
-//   (relayLoad/viewerFleet.ts), 10 per pool channel. Steps up to 500; each step checks over a
+//   (relayLoad/viewerFleet.ts), 10 per pool channel. Steps up to 800 (the issue asks for at least 500; the
+//   higher ones run while the time budget lasts); each step checks over a
 //   fixed window that every viewer got ≥ 99 % of the packets the console sent on its language,
 //   with the CPU of the relays, the console (Chromium's process tree) and the load generators.
 // - audio_glass_to_glass_relay_ms: marker onsets in the console's capture track → in a Chromium
@@ -47,11 +48,11 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const LANGUAGES = ["en", "es"] as const;
 const TONES = { es: 1320 };
 const RELAYS = 2;
-/** Load-generator processes (a multiple of RELAYS): 150 peers each at 600 viewers' worth of steps. */
+/** Load-generator processes (a multiple of RELAYS): 200 peers each at the 800-viewer step. */
 const FLEETS = 4;
 /** KVS: 10 viewers per signaling channel (soft quota), https://docs.aws.amazon.com/kinesisvideostreams-webrtc-dg/latest/devguide/kvswebrtc-limits.html */
 const VIEWERS_PER_CHANNEL = 10;
-const STEPS = [50, 100, 200, 300, 400, 500];
+const STEPS = [50, 100, 200, 300, 400, 500, 600, 700, 800];
 /** Each step is judged over this window, after SETTLE_MS for the newest peers to start flowing. */
 const WINDOW_MS = 10_000;
 const SETTLE_MS = 3000;
