@@ -15,11 +15,12 @@ import { CountingViewer } from "@babelcast/relay/testSupport/rtpPeers.js";
 const JOIN_TIMEOUT_MS = 15_000;
 /**
  * Viewers joining at once per generator (4 generators: 16 handshakes in flight): each join is a
- * signaling round trip, ICE and a DTLS handshake on both ends. At 10 per generator (40 in flight)
- * the 500 step's 100 new handshakes landed on two cores already filled by 400 viewers' traffic
- * (relays, console, generators on one machine) and some stayed `connecting` past the join timeout;
- * at 4 every viewer of every step joined on its first try, and a step still joins in about 5 s,
- * since KVS's 3 connects per second per channel paces each channel anyway (docs/relays.md).
+ * signaling round trip, ICE and a DTLS handshake on both ends. Earlier runs at 10 per generator
+ * (40 in flight) sometimes failed the 500 step while its 100 new handshakes landed on two cores
+ * already full with 400 viewers' traffic (relays, console, generators on one machine). A
+ * precaution, not a proven fix (a run at 10 passed too; docs/relays.md): it halves the burst at
+ * no cost, a step still joins in about 5 s, since KVS's 3 connects per second per channel paces
+ * each channel anyway.
  */
 const JOIN_CONCURRENCY = 4;
 /**
