@@ -18,6 +18,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CreateSignalingChannelCommand, KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "@babelcast/embedded/embeddedServer.js";
+import { createKvsService, type KvsService } from "@babelcast/embedded/kvs/kvsService.js";
+import { EMBEDDED_SERVICES } from "@babelcast/embedded/services.js";
 import { PATHS, type SignalingGrant } from "@babelcast/protocol";
 import { RelayProcess } from "@babelcast/relay/testSupport/relayProcess.js";
 import { type Browser, chromium, type Page } from "@playwright/test";
@@ -70,16 +72,30 @@ type Grants = (role: "MASTER" | "VIEWER", clientId?: string) => Promise<Signalin
 
 interface Stack {
   server: RunningEmbeddedServer;
+  /** The embedded KVS: its signaling relay counts the messages it refused (rate limits, bad input). */
+  kvs: KvsService;
   control: KinesisVideoClient;
   grantsFor(channelName: string): Promise<Grants>;
 }
 
 async function startStack(dataDir: string): Promise<Stack> {
-  const server = await startEmbeddedServer({ host: "127.0.0.1", port: 0, dataDir });
+  // The usual services, keeping a handle on the KVS one to read its signaling counters.
+  let kvs: KvsService | undefined;
+  const services = EMBEDDED_SERVICES.map((factory) =>
+    factory === createKvsService
+      ? (ctx: Parameters<typeof createKvsService>[0]) => {
+          kvs = createKvsService(ctx);
+          return kvs;
+        }
+      : factory,
+  );
+  const server = await startEmbeddedServer({ host: "127.0.0.1", port: 0, dataDir, services });
+  if (!kvs) throw new Error("the embedded server started without its KVS service");
   const { region, credentials } = server.context;
   const control = new KinesisVideoClient({ endpoint: `${server.url}${PATHS.kinesisvideo}`, region, credentials });
   return {
     server,
+    kvs,
     control,
     async grantsFor(channelName) {
       const { ChannelARN = "" } = await control.send(new CreateSignalingChannelCommand({ ChannelName: channelName }));
@@ -268,7 +284,7 @@ function cpuByRole(a: ProcSnapshot, b: ProcSnapshot, relays: BenchRelay[], fleet
   };
 }
 
-async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consolePage: RelayConsole) {
+async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consolePage: RelayConsole, kvs: KvsService) {
   const viewers: { id: string; language: string; fleet: number }[] = [];
   const steps: Record<string, unknown>[] = [];
   const verdicts: { viewers: number; intact: boolean }[] = [];
@@ -292,6 +308,10 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
       const step = async (): Promise<"stop" | "next"> => {
         const joining: { id: string; grant: SignalingGrant }[][] = fleets.map(() => []);
         const adding = viewers.length;
+        // Signaling messages the embedded KVS refused during this step (KVS's per-connection
+        // message quotas, bad input): a refused answer or candidate would leave a viewer connecting.
+        const refusedAtStart = kvs.relay.stats.rejected;
+        const refused = () => kvs.relay.stats.rejected - refusedAtStart;
         let notAdded: string | undefined;
         for (let k = viewers.length; k < target && !notAdded; k++) {
           // Viewer k goes to relay k mod 2. A pool channel's viewers all join from one load
@@ -310,9 +330,9 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
           }
         }
         if (notAdded) {
-          broke = `listener ${viewers.length + 1} could not be placed (${viewers.length - adding} of this step's were): ${notAdded}`;
+          broke = `listener ${viewers.length + 1} could not be placed (${viewers.length - adding} of this step's were): ${notAdded}; signaling messages refused in this step: ${refused()}`;
           log(broke);
-          steps.push({ viewers: target, intact: false, placed: viewers.length });
+          steps.push({ viewers: target, intact: false, placed: viewers.length, signaling_refused: refused() });
           verdicts.push({ viewers: target, intact: false });
           return "stop";
         }
@@ -323,7 +343,9 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         const failed = joined.flatMap((j) => j?.failed ?? []);
         const retried = joined.reduce((n, j) => n + (j?.retried ?? 0), 0);
         const joinS = round1((performance.now() - t0) / 1000);
-        log(`${target} viewers: joined in ${joinS} s, ${retried} needed a second try, ${failed.length} failed`);
+        log(
+          `${target} viewers: joined in ${joinS} s, ${retried} needed a second try, ${failed.length} failed, ${refused()} signaling messages refused`,
+        );
         if (failed.length > 0) {
           // What the relay saw of the first one (its peer's states there), beside what the viewer saw.
           const first = failed[0];
@@ -338,7 +360,8 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
           broke =
             `${failed.length} of ${target} viewers could not join: ${first?.id}: ${first?.why}; ` +
             `the relay's peer for it: ${relayView.join("; ") || "never created (no offer reached the relay)"}` +
-            `; relays' errors: ${relays.flatMap((r) => r.process.errors().slice(-2)).join("; ") || "none"}`;
+            `; relays' errors: ${relays.flatMap((r) => r.process.errors().slice(-2)).join("; ") || "none"}` +
+            `; signaling messages refused in this step: ${refused()}`;
           log(broke);
           for (const f of failed.slice(1, 8)) log(`also not joined: ${f.id}: ${f.why}`);
           steps.push({
@@ -347,6 +370,7 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
             join_failures: failed.length,
             join_retries: retried,
             join_s: joinS,
+            signaling_refused: refused(),
           });
           verdicts.push({ viewers: target, intact: false });
           return "stop";
@@ -384,6 +408,7 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
           sent_per_language: sent,
           join_s: joinS,
           join_retries: retried,
+          signaling_refused: refused(),
           relay_cpu_pct: cpu.relays,
           relay_cpu_pct_sum: cpu.relays_sum,
           console_cpu_pct: cpu.console,
@@ -487,7 +512,7 @@ export async function runRelayBench() {
     }
     log(JSON.stringify(metrics.audio_glass_to_glass_relay_ms));
     try {
-      const listeners = await maxListeners(relays, fleets, consolePage);
+      const listeners = await maxListeners(relays, fleets, consolePage, stack.kvs);
       metrics.max_audio_listeners = listeners;
       series.max_audio_listeners_relay_cpu_pct = listeners.steps
         .filter((s) => typeof s.relay_cpu_pct_sum === "number")
