@@ -36,6 +36,8 @@ import {
   descendants,
   judgeStep,
   largestIntactStep,
+  MIN_FLOW_SHARE,
+  MIN_PACKET_RATIO,
   scaleToWindow,
 } from "./relayLoad/relaySteps.js";
 import { markerDelays } from "./report/markerDelays.js";
@@ -458,7 +460,7 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
       },
       cpu_note:
         "% of one core, over each step's window, from /proc/<pid>/stat; per forwarded listener = both relays above their no-listener baseline, per listener",
-      rule: "a step is intact when every viewer received ≥ 99 % of the RTP packets sent to it over the window (from its sequence numbers) and kept flowing (≥ 90 % of the console's count on its language)",
+      rule: `a step is intact when every viewer received ≥ ${MIN_PACKET_RATIO * 100} % of the RTP packets sent to it over the window (from its sequence numbers) and kept flowing (≥ ${MIN_FLOW_SHARE * 100} % of the console's count on its language, scaled to the viewer's window)`,
       window_s: WINDOW_MS / 1000,
       steps,
       viewer: `node-datachannel peers offering like the listener page, counting packets, in ${FLEETS} load-generator processes`,
