@@ -3,7 +3,8 @@
 //   fake microphone as the English track, a tone as the Spanish one) answering 2 relay
 //   processes (relay/src/cli.ts over its control API); listener clients are node-datachannel
 //   peers that offer like the listener page and count packets, in 4 load-generator processes
-//   (relayLoad/viewerFleet.ts), 10 per pool channel. Steps up to 500; each step checks over a
+//   (relayLoad/viewerFleet.ts), 10 per pool channel. Steps up to 800 (the issue asks for at least 500; the
+//   higher ones run while the time budget lasts); each step checks over a
 //   fixed window that every viewer got ≥ 99 % of the packets the console sent on its language,
 //   with the CPU of the relays, the console (Chromium's process tree) and the load generators.
 // - audio_glass_to_glass_relay_ms: marker onsets in the console's capture track → in a Chromium
@@ -17,6 +18,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CreateSignalingChannelCommand, KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
 import { type RunningEmbeddedServer, startEmbeddedServer } from "@babelcast/embedded/embeddedServer.js";
+import { createKvsService, type KvsService } from "@babelcast/embedded/kvs/kvsService.js";
+import { EMBEDDED_SERVICES } from "@babelcast/embedded/services.js";
 import { PATHS, type SignalingGrant } from "@babelcast/protocol";
 import { RelayProcess } from "@babelcast/relay/testSupport/relayProcess.js";
 import { type Browser, chromium, type Page } from "@playwright/test";
@@ -33,6 +36,8 @@ import {
   descendants,
   judgeStep,
   largestIntactStep,
+  MIN_FLOW_SHARE,
+  MIN_PACKET_RATIO,
   scaleToWindow,
 } from "./relayLoad/relaySteps.js";
 import { markerDelays } from "./report/markerDelays.js";
@@ -47,11 +52,11 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const LANGUAGES = ["en", "es"] as const;
 const TONES = { es: 1320 };
 const RELAYS = 2;
-/** Load-generator processes (a multiple of RELAYS): 150 peers each at 600 viewers' worth of steps. */
+/** Load-generator processes (a multiple of RELAYS): 200 peers each at the 800-viewer step. */
 const FLEETS = 4;
 /** KVS: 10 viewers per signaling channel (soft quota), https://docs.aws.amazon.com/kinesisvideostreams-webrtc-dg/latest/devguide/kvswebrtc-limits.html */
 const VIEWERS_PER_CHANNEL = 10;
-const STEPS = [50, 100, 200, 300, 400, 500];
+const STEPS = [50, 100, 200, 300, 400, 500, 600, 700, 800];
 /** Each step is judged over this window, after SETTLE_MS for the newest peers to start flowing. */
 const WINDOW_MS = 10_000;
 const SETTLE_MS = 3000;
@@ -69,16 +74,30 @@ type Grants = (role: "MASTER" | "VIEWER", clientId?: string) => Promise<Signalin
 
 interface Stack {
   server: RunningEmbeddedServer;
+  /** The embedded KVS: its signaling relay counts the messages it refused (rate limits, bad input). */
+  kvs: KvsService;
   control: KinesisVideoClient;
   grantsFor(channelName: string): Promise<Grants>;
 }
 
 async function startStack(dataDir: string): Promise<Stack> {
-  const server = await startEmbeddedServer({ host: "127.0.0.1", port: 0, dataDir });
+  // The usual services, keeping a handle on the KVS one to read its signaling counters.
+  let kvs: KvsService | undefined;
+  const services = EMBEDDED_SERVICES.map((factory) =>
+    factory === createKvsService
+      ? (ctx: Parameters<typeof createKvsService>[0]) => {
+          kvs = createKvsService(ctx);
+          return kvs;
+        }
+      : factory,
+  );
+  const server = await startEmbeddedServer({ host: "127.0.0.1", port: 0, dataDir, services });
+  if (!kvs) throw new Error("the embedded server started without its KVS service");
   const { region, credentials } = server.context;
   const control = new KinesisVideoClient({ endpoint: `${server.url}${PATHS.kinesisvideo}`, region, credentials });
   return {
     server,
+    kvs,
     control,
     async grantsFor(channelName) {
       const { ChannelARN = "" } = await control.send(new CreateSignalingChannelCommand({ ChannelName: channelName }));
@@ -267,7 +286,7 @@ function cpuByRole(a: ProcSnapshot, b: ProcSnapshot, relays: BenchRelay[], fleet
   };
 }
 
-async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consolePage: RelayConsole) {
+async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consolePage: RelayConsole, kvs: KvsService) {
   const viewers: { id: string; language: string; fleet: number }[] = [];
   const steps: Record<string, unknown>[] = [];
   const verdicts: { viewers: number; intact: boolean }[] = [];
@@ -291,6 +310,10 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
       const step = async (): Promise<"stop" | "next"> => {
         const joining: { id: string; grant: SignalingGrant }[][] = fleets.map(() => []);
         const adding = viewers.length;
+        // Signaling messages the embedded KVS refused during this step (KVS's per-connection
+        // message quotas, bad input): a refused answer or candidate would leave a viewer connecting.
+        const refusedAtStart = kvs.relay.stats.rejected;
+        const refused = () => kvs.relay.stats.rejected - refusedAtStart;
         let notAdded: string | undefined;
         for (let k = viewers.length; k < target && !notAdded; k++) {
           // Viewer k goes to relay k mod 2. A pool channel's viewers all join from one load
@@ -309,9 +332,9 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
           }
         }
         if (notAdded) {
-          broke = `listener ${viewers.length + 1} could not be placed (${viewers.length - adding} of this step's were): ${notAdded}`;
+          broke = `listener ${viewers.length + 1} could not be placed (${viewers.length - adding} of this step's were): ${notAdded}; signaling messages refused in this step: ${refused()}`;
           log(broke);
-          steps.push({ viewers: target, intact: false, placed: viewers.length });
+          steps.push({ viewers: target, intact: false, placed: viewers.length, signaling_refused: refused() });
           verdicts.push({ viewers: target, intact: false });
           return "stop";
         }
@@ -322,15 +345,34 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
         const failed = joined.flatMap((j) => j?.failed ?? []);
         const retried = joined.reduce((n, j) => n + (j?.retried ?? 0), 0);
         const joinS = round1((performance.now() - t0) / 1000);
-        log(`${target} viewers: joined in ${joinS} s, ${retried} needed a second try, ${failed.length} failed`);
+        log(
+          `${target} viewers: joined in ${joinS} s, ${retried} needed a second try, ${failed.length} failed, ${refused()} signaling messages refused`,
+        );
         if (failed.length > 0) {
-          broke = `${failed.length} of ${target} viewers could not join: ${failed[0]?.id}: ${failed[0]?.why}`;
+          // What the relay saw of the first one (its peer's states there), beside what the viewer saw.
+          const first = failed[0];
+          const relayView = relays
+            .map((r) => {
+              const states = r.process.events.flatMap((e) =>
+                e.type === "viewer" && e.viewerId === first?.id ? [e.state] : [],
+              );
+              return states.length > 0 ? `${r.id}: ${states.join(" → ")}` : undefined;
+            })
+            .filter((x) => x !== undefined);
+          broke =
+            `${failed.length} of ${target} viewers could not join: ${first?.id}: ${first?.why}; ` +
+            `the relay's peer for it: ${relayView.join("; ") || "never created (no offer reached the relay)"}` +
+            `; relays' errors: ${relays.flatMap((r) => r.process.errors().slice(-2)).join("; ") || "none"}` +
+            `; signaling messages refused in this step: ${refused()}`;
+          log(broke);
+          for (const f of failed.slice(1, 8)) log(`also not joined: ${f.id}: ${f.why}`);
           steps.push({
             viewers: target,
             intact: false,
             join_failures: failed.length,
             join_retries: retried,
             join_s: joinS,
+            signaling_refused: refused(),
           });
           verdicts.push({ viewers: target, intact: false });
           return "stop";
@@ -368,6 +410,7 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
           sent_per_language: sent,
           join_s: joinS,
           join_retries: retried,
+          signaling_refused: refused(),
           relay_cpu_pct: cpu.relays,
           relay_cpu_pct_sum: cpu.relays_sum,
           console_cpu_pct: cpu.console,
@@ -417,7 +460,7 @@ async function maxListeners(relays: BenchRelay[], fleets: FleetProcess[], consol
       },
       cpu_note:
         "% of one core, over each step's window, from /proc/<pid>/stat; per forwarded listener = both relays above their no-listener baseline, per listener",
-      rule: "a step is intact when every viewer received ≥ 99 % of the RTP packets sent to it over the window (from its sequence numbers) and kept flowing (≥ 90 % of the console's count on its language)",
+      rule: `a step is intact when every viewer received ≥ ${MIN_PACKET_RATIO * 100} % of the RTP packets sent to it over the window (from its sequence numbers) and kept flowing (≥ ${MIN_FLOW_SHARE * 100} % of the console's count on its language, scaled to the viewer's window)`,
       window_s: WINDOW_MS / 1000,
       steps,
       viewer: `node-datachannel peers offering like the listener page, counting packets, in ${FLEETS} load-generator processes`,
@@ -471,7 +514,7 @@ export async function runRelayBench() {
     }
     log(JSON.stringify(metrics.audio_glass_to_glass_relay_ms));
     try {
-      const listeners = await maxListeners(relays, fleets, consolePage);
+      const listeners = await maxListeners(relays, fleets, consolePage, stack.kvs);
       metrics.max_audio_listeners = listeners;
       series.max_audio_listeners_relay_cpu_pct = listeners.steps
         .filter((s) => typeof s.relay_cpu_pct_sum === "number")

@@ -172,6 +172,9 @@ export class CountingViewer {
   answersReceived = 0;
   /** Peer connection states in order (for failure messages). */
   readonly states: string[] = [];
+  /** ICE connection states in order, and the relay's candidates that came: where a stuck join stopped. */
+  readonly iceStates: string[] = [];
+  candidatesReceived = 0;
 
   /** `keepPackets: false` only counts (benches with hundreds of viewers keep no per-packet records). */
   constructor(grant: SignalingGrant, options: { keepPackets?: boolean } = {}) {
@@ -210,7 +213,11 @@ export class CountingViewer {
       this.held = [];
       this.answered = true;
     });
-    this.client.on("iceCandidate", (c: Candidate) => this.queue.add(c));
+    this.client.on("iceCandidate", (c: Candidate) => {
+      this.candidatesReceived += 1;
+      this.queue.add(c);
+    });
+    this.pc.onIceStateChange((state) => this.iceStates.push(state));
     this.pc.onLocalDescription((sdp, type) => {
       this.offersSent += 1;
       this.client.sendSdpOffer({ type, sdp } as never);
@@ -229,6 +236,14 @@ export class CountingViewer {
   async connect(): Promise<void> {
     await opened(this.client);
     this.pc.setLocalDescription();
+  }
+
+  /** Where this viewer's connection got to, for a join that did not complete. */
+  progress(): string {
+    return (
+      `offers sent ${this.offersSent}, answers ${this.answersReceived}, relay candidates ${this.candidatesReceived}, ` +
+      `peer ${this.states.join(" → ") || "no state change"}, ICE ${this.iceStates.join(" → ") || "no state change"}`
+    );
   }
 
   /** Languages heard so far, in order, each run of packets counted once. */
