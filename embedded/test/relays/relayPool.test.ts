@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -126,4 +126,38 @@ describe("listener pool across relays (embedded)", () => {
     });
     expect(refused.status).toBe(401);
   });
+
+  it("marks a killed agent's relay as draining at once (so a live relay can adopt its channels), and live again once restarted", {
+    timeout: 180_000,
+  }, async () => {
+    const pid = agentPid("relay-embedded-1");
+    expect(pid, "the relay agent's process").toBeDefined();
+    const relay = async () => (await stores.relays.list()).find((r) => r.relayId === "relay-embedded-1");
+    expect((await relay())?.draining).toBe(false);
+    process.kill(pid!, "SIGKILL");
+    // relayDeadAfterSeconds is a minute here: only the supervisor's report can mark it this soon.
+    await waitFor("the killed relay marked draining", async () => (await relay())?.draining === true, 300);
+    await waitFor("the restarted agent registered (live, not draining)", async () => {
+      const now = agentPid("relay-embedded-1");
+      return now !== undefined && now !== pid && (await relay())?.draining === false;
+    });
+  });
 });
+
+/** The pid of this harness's relay agent with that id (its key file is in the harness's data dir). */
+function agentPid(relayId: string): number | undefined {
+  const keyFile = join(h.dataDir, RELAY_KEY_FILE);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue; // exited meanwhile
+    }
+    const at = (flag: string) => args[args.indexOf(flag) + 1];
+    if (args.some((a) => a.endsWith("agent.ts")) && at("--relay-id") === relayId && at("--key-file") === keyFile)
+      return Number(entry);
+  }
+  return undefined;
+}
