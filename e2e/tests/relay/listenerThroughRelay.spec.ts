@@ -125,6 +125,12 @@ function recordPeerStates(): void {
       this.addEventListener("connectionstatechange", () =>
         log.push({ at: Date.now(), peer, state: this.connectionState }),
       );
+      // The page closes a peer it gives up on (its stall watchdog, its answer timeout): no event says so.
+      const close = this.close.bind(this);
+      this.close = () => {
+        log.push({ at: Date.now(), peer, state: "closed" });
+        close();
+      };
     }
   };
 }
@@ -264,11 +270,13 @@ test("a relay killed mid-talk: its listener is back on audio", async ({ page, br
   };
   const record = await sessionRecord(id);
   const now = record?.channels.find((c) => c.channelArn === relayed.channelArn) as { relayId?: string } | undefined;
+  const offers = after.filter((s) => s.state === "new").length;
   console.log(
     `relay killed mid-talk: listener back on audio ${seconds.toFixed(1)} s after SIGKILL of ${relayId}` +
       ` (its channel now ${now ? `on ${now.relayId}` : "replaced by a fresh slot"}; handed to another relay at ` +
-      `${handedOverMs === undefined ? "never" : `${(handedOverMs / 1000).toFixed(1)} s`}, the page's peer ` +
-      `disconnected at ${when("disconnected")}, its new peer made at ${when("new")} and connected at ` +
+      `${handedOverMs === undefined ? "never" : `${(handedOverMs / 1000).toFixed(1)} s`}, the page closed its ` +
+      `peer (stall watchdog) at ${when("closed")}, Chromium's disconnected at ${when("disconnected")}, its ` +
+      `first new peer made at ${when("new")}, ${offers} new peer(s) in all, the answered one connected at ` +
       `${when("connected", true)})`,
   );
   await expect(relayed.page.getByRole("status")).toHaveText("");
