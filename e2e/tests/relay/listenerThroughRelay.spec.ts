@@ -47,19 +47,26 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-/** The session record as the backend keeps it (channel hosts), read from the embedded DynamoDB. */
-async function sessionRecord(id: string) {
+/** Reads the embedded DynamoDB through the backend's own stores. */
+async function withStores<T>(read: (stores: ReturnType<typeof createStores>) => Promise<T>): Promise<T> {
   const endpoint = config.endpoints?.dynamodb;
   if (!endpoint) throw new Error("the config document names no DynamoDB endpoint");
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({ region: config.region, endpoint, credentials: loadOrCreateCredentials(dataDir) }),
   );
   try {
-    return await createStores(client, DEFAULT_TABLE_NAMES).sessions.get(id);
+    return await read(createStores(client, DEFAULT_TABLE_NAMES));
   } finally {
     client.destroy();
   }
 }
+
+/** The session record as the backend keeps it (channel hosts). */
+const sessionRecord = (id: string) => withStores((stores) => stores.sessions.get(id));
+
+/** Relays registered and not draining (the agents start with the first join and take a while under load). */
+const liveRelays = () =>
+  withStores(async (stores) => (await stores.relays.list()).filter((r) => !r.draining).map((r) => r.relayId));
 
 /** The channels the console masters (`GET /sessions/{id}/channels` with the owner's token). */
 async function consoleChannels(id: string): Promise<string[]> {
@@ -158,6 +165,8 @@ async function directAndRelayed(browser: Browser, consolePage: Page, id: string)
   const direct = await joinListener(browser, id, "en");
   await expectHeard(direct);
   expect(await consoleChannels(id)).toContain(direct.channelArn);
+  // Both relays up first: a join before any relay registered gets captions only (no room anywhere).
+  await expect.poll(async () => (await liveRelays()).length, { timeout: 90_000, message: "relays registered" }).toBe(2);
 
   const relayed = await joinListener(browser, id, "en");
   const record = await sessionRecord(id);
