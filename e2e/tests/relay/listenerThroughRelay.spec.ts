@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DEFAULT_TABLE_NAMES } from "@babelcast/backend/tables/definitions.js";
 import { createStores } from "@babelcast/backend/tables/stores.js";
 import { loadOrCreateCredentials } from "@babelcast/embedded/dataDir.js";
+import { relayAgentPid } from "@babelcast/embedded/testSupport/relayAgents.js";
 import { ChannelsResponse, ConfigDocument } from "@babelcast/protocol";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { writeConsoleTestWav } from "../../support/consoleAudio.js";
@@ -179,24 +180,6 @@ async function directAndRelayed(browser: Browser, consolePage: Page, id: string)
   return { direct, relayed, relayId: (channel as { relayId?: string }).relayId! };
 }
 
-/** The pid of the relay agent process with that id, among this server's (its key file is in our data dir). */
-function relayAgentPid(relayId: string): number | undefined {
-  const keyFile = join(dataDir, "relay-key");
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-    } catch {
-      continue; // exited meanwhile
-    }
-    const at = (flag: string) => args[args.indexOf(flag) + 1];
-    if (args.some((a) => a.endsWith("agent.ts")) && at("--relay-id") === relayId && at("--key-file") === keyFile)
-      return Number(entry);
-  }
-  return undefined;
-}
-
 test("a listener past the console's direct capacity hears audio through a relay, switches language, and sees pause, mute and end", async ({
   page,
   browser,
@@ -247,7 +230,7 @@ test("a relay killed mid-talk: its listener is back on audio", async ({ page, br
   const id = await startTalk(page, "Relay killed");
   const { relayed, relayId } = await directAndRelayed(browser, page, id);
 
-  const pid = relayAgentPid(relayId);
+  const pid = relayAgentPid(relayId, join(dataDir, "relay-key"));
   expect(pid, `the process of ${relayId}`).toBeDefined();
   const killedAt = Date.now();
   process.kill(pid!, "SIGKILL");

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -8,6 +8,7 @@ import { RelayHeartbeatResponse } from "@babelcast/protocol/relayRegistry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RELAY_KEY_FILE } from "../../src/gateway/embeddedRuntime.js";
 import { type Harness, openSocket, startHarness, type TestSocket, wsUrl } from "../gateway/harness.js";
+import { relayAgentPid } from "../support/relayAgents.js";
 
 /**
  * The pool across relays on the real embedded server: the console's direct capacity is 1, one
@@ -130,7 +131,7 @@ describe("listener pool across relays (embedded)", () => {
   it("marks a killed agent's relay as draining at once (so a live relay can adopt its channels), and live again once restarted", {
     timeout: 180_000,
   }, async () => {
-    const pid = agentPid("relay-embedded-1");
+    const pid = relayAgentPid("relay-embedded-1", join(h.dataDir, RELAY_KEY_FILE));
     expect(pid, "the relay agent's process").toBeDefined();
     const relay = async () => (await stores.relays.list()).find((r) => r.relayId === "relay-embedded-1");
     expect((await relay())?.draining).toBe(false);
@@ -138,26 +139,8 @@ describe("listener pool across relays (embedded)", () => {
     // relayDeadAfterSeconds is a minute here: only the supervisor's report can mark it this soon.
     await waitFor("the killed relay marked draining", async () => (await relay())?.draining === true, 300);
     await waitFor("the restarted agent registered (live, not draining)", async () => {
-      const now = agentPid("relay-embedded-1");
+      const now = relayAgentPid("relay-embedded-1", join(h.dataDir, RELAY_KEY_FILE));
       return now !== undefined && now !== pid && (await relay())?.draining === false;
     });
   });
 });
-
-/** The pid of this harness's relay agent with that id (its key file is in the harness's data dir). */
-function agentPid(relayId: string): number | undefined {
-  const keyFile = join(h.dataDir, RELAY_KEY_FILE);
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-    } catch {
-      continue; // exited meanwhile
-    }
-    const at = (flag: string) => args[args.indexOf(flag) + 1];
-    if (args.some((a) => a.endsWith("agent.ts")) && at("--relay-id") === relayId && at("--key-file") === keyFile)
-      return Number(entry);
-  }
-  return undefined;
-}
