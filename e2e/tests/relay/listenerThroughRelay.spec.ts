@@ -225,7 +225,10 @@ test("a listener past the console's direct capacity hears audio through a relay,
   });
 });
 
-test("a relay killed mid-talk: its listener is back on audio", async ({ page, browser }) => {
+test("a relay killed mid-talk: its listener's page notices the stalled audio itself and is back on audio", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(180_000);
   const id = await startTalk(page, "Relay killed");
   const { relayed, relayId } = await directAndRelayed(browser, page, id);
@@ -271,6 +274,10 @@ test("a relay killed mid-talk: its listener is back on audio", async ({ page, br
       `first new peer made at ${when("new")}, ${offers} new peer(s) in all, the answered one connected at ` +
       `${when("connected", true)})`,
   );
+  // The page gave up the dead peer itself (its stall watchdog closed it) before Chromium's ICE
+  // said anything about it: no `disconnected` or `failed` from the old peer, only its close.
+  const oldPeer = after[0]?.peer;
+  expect(after.filter((s) => s.peer === oldPeer).map((s) => s.state)).toEqual(["closed"]);
   await expect(relayed.page.getByRole("status")).toHaveText("");
   await expect(directPeers(page)).toHaveText("Audio listeners connected: 1");
 });
