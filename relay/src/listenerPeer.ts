@@ -87,6 +87,12 @@ export class ListenerPeer {
     if (this.track.sendMessageBinary(this.stream.rewrite(packet, header, language, nowMs))) this.sent += 1;
   }
 
+  /** Sends this listener a silence packet if nothing went out for a while (`ListenerRtpStream.silenceDue`). */
+  fillSilence(nowMs: number): void {
+    if (!this.track.isOpen() || !this.stream.silenceDue(nowMs)) return;
+    if (this.track.sendMessageBinary(this.stream.silence(nowMs))) this.sent += 1;
+  }
+
   close(): void {
     this.track.close();
     this.pc.close();

@@ -4,7 +4,7 @@ import { ConsoleUpstream } from "./consoleUpstream.js";
 import { toRtcIceServers } from "./iceServers.js";
 import { ListenerAssignments } from "./listenerAssignments.js";
 import { ListenerPeer } from "./listenerPeer.js";
-import { readRtpHeader } from "./rtpRewriter.js";
+import { readRtpHeader, SILENCE_FRAME_MS } from "./rtpRewriter.js";
 import { type AudioOffer, readAudioOffer } from "./sdpOffer.js";
 import { SignalingChannel } from "./signalingChannel.js";
 
@@ -22,6 +22,15 @@ export class Relay {
   private readonly assignments: ListenerAssignments;
   private readonly bindAddress: string | undefined;
   private readonly upstreamArn: string;
+  /**
+   * Listeners hear silence, not an error, while nothing comes for them (the upstream is gone or
+   * reconnecting, or their language sends nothing): each gets Opus silence every frame, so its
+   * page's stall watchdog sees packets and its peer stays up until the audio is back.
+   */
+  private readonly silenceFiller = setInterval(() => {
+    const now = performance.now();
+    for (const peer of this.peers.values()) peer.fillSilence(now);
+  }, SILENCE_FRAME_MS);
 
   constructor(
     start: StartCommand,
@@ -157,6 +166,7 @@ export class Relay {
   }
 
   close(): void {
+    clearInterval(this.silenceFiller);
     this.upstream.close();
     for (const channel of this.channels.values()) channel.close();
     for (const peer of this.peers.values()) peer.close();

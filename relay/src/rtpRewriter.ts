@@ -10,6 +10,21 @@ const SEQ_MOD = 0x1_0000;
 const TS_MOD = 0x1_0000_0000;
 const RTP_HEADER_BYTES = 12;
 
+/**
+ * One Opus packet of 20 ms of silence: TOC byte 0xF8 is configuration 31 (CELT-only, fullband,
+ * 20 ms), mono, code 0 (one frame) (RFC 6716 §3.1), followed by a two-byte CELT frame that decodes
+ * to digital silence (the frame voice bots and SFUs send for silence). One Opus packet per RTP
+ * payload (RFC 7587 §4.2); a mono packet plays on a stereo decoder (RFC 6716 §3.1, the `s` bit).
+ */
+export const OPUS_SILENCE = Uint8Array.of(0xf8, 0xff, 0xfe);
+/** The duration of one silence packet. */
+export const SILENCE_FRAME_MS = 20;
+/**
+ * Nothing sent to a listener for this long: fill with silence. Well under the listener page's stall
+ * watchdog (1.5 s), well over a forwarded stream's jitter (packets every 10–20 ms).
+ */
+export const SILENCE_AFTER_MS = 200;
+
 /** The fields of an RTP packet's fixed header the relay reads, and where its payload starts. */
 export interface RtpHeader {
   readonly marker: boolean;
@@ -77,6 +92,8 @@ export class ListenerRtpStream {
   private lastTs: number;
   private lastSentAtMs?: number;
   private started = false;
+  /** Sending silence (since SILENCE_AFTER_MS without a packet) until the next real packet. */
+  private filling = false;
 
   constructor(
     readonly ssrc: number,
@@ -107,6 +124,48 @@ export class ListenerRtpStream {
     return out;
   }
 
+  /**
+   * Whether this listener is due a silence packet at `nowMs`: nothing went out for
+   * SILENCE_AFTER_MS (the upstream is gone, or its language sends nothing), then one every frame
+   * until real packets come again. Before any packet, the clock starts at the first check (the
+   * relay checks once the listener's track is open), so a first real packet is not preceded by silence.
+   */
+  silenceDue(nowMs: number): boolean {
+    if (this.lastSentAtMs === undefined) {
+      this.lastSentAtMs = nowMs;
+      return false;
+    }
+    return nowMs - this.lastSentAtMs >= (this.filling ? SILENCE_FRAME_MS : SILENCE_AFTER_MS);
+  }
+
+  /**
+   * A silence packet continuing this listener's stream: the next sequence number, the timestamp
+   * moved on by the wall time since the last packet (as a switch does), no marker (no talkspurt
+   * starts). The next real packet re-anchors as after a switch, marker set: the phone's jitter buffer
+   * sees one unbroken stream throughout.
+   */
+  silence(nowMs: number): Buffer {
+    const sequenceNumber = (this.lastSeq + 1) % SEQ_MOD;
+    const elapsed = this.lastSentAtMs === undefined ? 0 : nowMs - this.lastSentAtMs;
+    const timestamp =
+      (this.lastTs + (this.started ? Math.max(1, Math.round((elapsed * OPUS_CLOCK_HZ) / 1000)) : 0)) % TS_MOD;
+    this.lastSeq = sequenceNumber;
+    this.lastTs = timestamp;
+    this.lastSentAtMs = nowMs;
+    this.started = true;
+    this.filling = true;
+    // Forget the source's offsets: its next packet continues from here (a re-anchor, as after a switch).
+    this.sourceSsrc = undefined;
+    const out = Buffer.allocUnsafe(RTP_HEADER_BYTES + OPUS_SILENCE.length);
+    out[0] = 0x80;
+    out[1] = this.payloadType;
+    out.writeUInt16BE(sequenceNumber, 2);
+    out.writeUInt32BE(timestamp, 4);
+    out.writeUInt32BE(this.ssrc, 8);
+    out.set(OPUS_SILENCE, RTP_HEADER_BYTES);
+    return out;
+  }
+
   /** The header fields the next packet of `source` gets (and the stream's state moves on). */
   next(header: RtpHeader, source: string, nowMs: number): RewrittenFields {
     let marker = header.marker;
@@ -132,6 +191,7 @@ export class ListenerRtpStream {
       this.lastTs = timestamp;
       this.lastSentAtMs = nowMs;
       this.started = true;
+      this.filling = false;
     }
     return { sequenceNumber, timestamp, marker };
   }

@@ -82,7 +82,7 @@ function seqBreaks(packets: readonly ReceivedPacket[]): number {
 }
 
 describe("relay process against the embedded KVS", () => {
-  it("forwards each viewer its language's packets and switches a viewer's language without renegotiation, seq continuous", async () => {
+  it("forwards each viewer its language's packets, switches a viewer's language without renegotiation, seq continuous, and sends silence on the same stream once the upstream stops", async () => {
     const consoleArn = await createChannel("babelcast-relaytest-console");
     const poolArn = await createChannel("babelcast-relaytest-pool-1");
     const standIn = new ConsoleStandIn(await grant(consoleArn, "MASTER"));
@@ -152,6 +152,19 @@ describe("relay process against the embedded KVS", () => {
       const bobCount = bob.received.length;
       await expect.poll(() => bob.received.length - bobCount, { timeout: 5_000 }).toBeGreaterThan(10);
       expect(bob.languageRuns()).toEqual(["es"]);
+
+      // The console goes away: its listeners get Opus silence on the same stream, numbering unbroken.
+      const beforeLoss = alice.received.length;
+      standIn.close();
+      await expect
+        .poll(() => alice.received.slice(beforeLoss).filter((p) => p.language === "?").length, {
+          timeout: 10_000,
+          message: "silence packets after the upstream stopped",
+        })
+        .toBeGreaterThan(20);
+      expect(seqBreaks(alice.received)).toBe(0);
+      expect(new Set(alice.received.map((p) => p.ssrc)).size).toBe(1);
+      expect([alice.offersSent, alice.answersReceived]).toEqual([1, 1]);
       expect(relay.stderr).not.toMatch(/\[(Error|Fatal)\]|terminate called/);
     } finally {
       for (const v of viewers) v.close();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { isRtcp, ListenerRtpStream, readRtpHeader } from "../src/rtpRewriter.js";
+import {
+  isRtcp,
+  ListenerRtpStream,
+  OPUS_SILENCE,
+  readRtpHeader,
+  SILENCE_AFTER_MS,
+  SILENCE_FRAME_MS,
+} from "../src/rtpRewriter.js";
 
 interface PacketSpec {
   seq: number;
@@ -133,6 +140,75 @@ describe("ListenerRtpStream", () => {
     if (!header) throw new Error("not RTP");
     stream.rewrite(packet, header, "en", 0);
     expect(packet.equals(copy)).toBe(true);
+  });
+});
+
+describe("ListenerRtpStream silence (upstream gone)", () => {
+  const silence = (stream: ListenerRtpStream, nowMs: number) => {
+    const out = stream.silence(nowMs);
+    const header = readRtpHeader(out);
+    if (!header) throw new Error("silence packet is not RTP");
+    return { header, payload: [...out.subarray(header.payloadOffset)] };
+  };
+
+  it("is due only after SILENCE_AFTER_MS without a packet, then every frame until a real packet comes", () => {
+    const stream = new ListenerRtpStream(1, 111, 0, 0);
+    send(stream, { seq: 10, ts: 5000 }, "en", 1000);
+    expect(stream.silenceDue(1000 + SILENCE_AFTER_MS - 1)).toBe(false);
+    expect(stream.silenceDue(1000 + SILENCE_AFTER_MS)).toBe(true);
+    stream.silence(1000 + SILENCE_AFTER_MS);
+    expect(stream.silenceDue(1000 + SILENCE_AFTER_MS + SILENCE_FRAME_MS - 1)).toBe(false);
+    expect(stream.silenceDue(1000 + SILENCE_AFTER_MS + SILENCE_FRAME_MS)).toBe(true);
+    send(stream, { seq: 11, ts: 5960 }, "en", 1300);
+    expect(stream.silenceDue(1300 + SILENCE_FRAME_MS)).toBe(false);
+  });
+
+  it("is due SILENCE_AFTER_MS after the first check for a listener whose language has sent nothing yet", () => {
+    const stream = new ListenerRtpStream(1, 111, 0, 0);
+    expect(stream.silenceDue(5000)).toBe(false);
+    expect(stream.silenceDue(5000 + SILENCE_AFTER_MS - 1)).toBe(false);
+    expect(stream.silenceDue(5000 + SILENCE_AFTER_MS)).toBe(true);
+  });
+
+  it("sends Opus silence on the listener's SSRC and payload type, sequence numbers and timestamps continuing the stream", () => {
+    const stream = new ListenerRtpStream(0x1234, 109, 700, 9000);
+    const last = send(stream, { seq: 10, ts: 5000 }, "en", 1000);
+    const first = silence(stream, 1200);
+    const second = silence(stream, 1220);
+    expect(first.payload).toEqual([...OPUS_SILENCE]);
+    expect(first.header).toMatchObject({ ssrc: 0x1234, payloadType: 109, marker: false });
+    expect(first.header.sequenceNumber).toBe(last.header.sequenceNumber + 1);
+    expect(first.header.timestamp).toBe(last.header.timestamp + 200 * 48);
+    expect(second.header.sequenceNumber).toBe(first.header.sequenceNumber + 1);
+    expect(second.header.timestamp).toBe(first.header.timestamp + 960);
+  });
+
+  it("resumes the real stream where the silence left it, marker set, the source's new numbering re-anchored", () => {
+    const stream = new ListenerRtpStream(1, 111, 65_534, 0);
+    send(stream, { seq: 10, ts: 5000, ssrc: 0xaaaa }, "en", 0);
+    silence(stream, 200);
+    const lastSilence = silence(stream, 220);
+    // The console came back: a new SSRC and numbering on the same language.
+    const back = send(stream, { seq: 30_000, ts: 77, ssrc: 0xcccc }, "en", 240);
+    const next = send(stream, { seq: 30_001, ts: 1037, ssrc: 0xcccc }, "en", 260);
+    expect(lastSilence.header.sequenceNumber).toBe(0);
+    expect(back.header.sequenceNumber).toBe(1);
+    expect(back.header.timestamp).toBe(lastSilence.header.timestamp + 960);
+    expect(back.header.marker).toBe(true);
+    expect(next.header.sequenceNumber).toBe(2);
+    expect(next.header.timestamp).toBe(back.header.timestamp + 960);
+    expect(next.header.marker).toBe(false);
+    expect(stream.following).toBe("en");
+  });
+
+  it("re-anchors an upstream that stalled and resumed with its old numbering, so sequence numbers never go back", () => {
+    const stream = new ListenerRtpStream(1, 111, 100, 0);
+    send(stream, { seq: 10, ts: 5000 }, "en", 0);
+    const s1 = silence(stream, 200);
+    // The same source resumes: its packet 11 would map to 101 under the old offsets, behind the silence.
+    const resumed = send(stream, { seq: 11, ts: 5960 }, "en", 220);
+    expect(resumed.header.sequenceNumber).toBe(s1.header.sequenceNumber + 1);
+    expect(resumed.header.timestamp).toBe(s1.header.timestamp + 960);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DEFAULT_TABLE_NAMES } from "@babelcast/backend/tables/definitions.js";
 import { createStores } from "@babelcast/backend/tables/stores.js";
 import { loadOrCreateCredentials } from "@babelcast/embedded/dataDir.js";
+import { relayAgentPid } from "@babelcast/embedded/testSupport/relayAgents.js";
 import { ChannelsResponse, ConfigDocument } from "@babelcast/protocol";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { writeConsoleTestWav } from "../../support/consoleAudio.js";
@@ -47,19 +48,26 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-/** The session record as the backend keeps it (channel hosts), read from the embedded DynamoDB. */
-async function sessionRecord(id: string) {
+/** Reads the embedded DynamoDB through the backend's own stores. */
+async function withStores<T>(read: (stores: ReturnType<typeof createStores>) => Promise<T>): Promise<T> {
   const endpoint = config.endpoints?.dynamodb;
   if (!endpoint) throw new Error("the config document names no DynamoDB endpoint");
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({ region: config.region, endpoint, credentials: loadOrCreateCredentials(dataDir) }),
   );
   try {
-    return await createStores(client, DEFAULT_TABLE_NAMES).sessions.get(id);
+    return await read(createStores(client, DEFAULT_TABLE_NAMES));
   } finally {
     client.destroy();
   }
 }
+
+/** The session record as the backend keeps it (channel hosts). */
+const sessionRecord = (id: string) => withStores((stores) => stores.sessions.get(id));
+
+/** Relays registered and not draining (the agents start with the first join and take a while under load). */
+const liveRelays = () =>
+  withStores(async (stores) => (await stores.relays.list()).filter((r) => !r.draining).map((r) => r.relayId));
 
 /** The channels the console masters (`GET /sessions/{id}/channels` with the owner's token). */
 async function consoleChannels(id: string): Promise<string[]> {
@@ -125,6 +133,12 @@ function recordPeerStates(): void {
       this.addEventListener("connectionstatechange", () =>
         log.push({ at: Date.now(), peer, state: this.connectionState }),
       );
+      // The page closes a peer it gives up on (its stall watchdog, its answer timeout): no event says so.
+      const close = this.close.bind(this);
+      this.close = () => {
+        log.push({ at: Date.now(), peer, state: "closed" });
+        close();
+      };
     }
   };
 }
@@ -152,6 +166,8 @@ async function directAndRelayed(browser: Browser, consolePage: Page, id: string)
   const direct = await joinListener(browser, id, "en");
   await expectHeard(direct);
   expect(await consoleChannels(id)).toContain(direct.channelArn);
+  // Both relays up first: a join before any relay registered gets captions only (no room anywhere).
+  await expect.poll(async () => (await liveRelays()).length, { timeout: 90_000, message: "relays registered" }).toBe(2);
 
   const relayed = await joinListener(browser, id, "en");
   const record = await sessionRecord(id);
@@ -162,24 +178,6 @@ async function directAndRelayed(browser: Browser, consolePage: Page, id: string)
   await expect(consolePage.getByTestId("listener-total")).toHaveText("2", { timeout: 20_000 });
   await expect(directPeers(consolePage)).toHaveText("Audio listeners connected: 1");
   return { direct, relayed, relayId: (channel as { relayId?: string }).relayId! };
-}
-
-/** The pid of the relay agent process with that id, among this server's (its key file is in our data dir). */
-function relayAgentPid(relayId: string): number | undefined {
-  const keyFile = join(dataDir, "relay-key");
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-    } catch {
-      continue; // exited meanwhile
-    }
-    const at = (flag: string) => args[args.indexOf(flag) + 1];
-    if (args.some((a) => a.endsWith("agent.ts")) && at("--relay-id") === relayId && at("--key-file") === keyFile)
-      return Number(entry);
-  }
-  return undefined;
 }
 
 test("a listener past the console's direct capacity hears audio through a relay, switches language, and sees pause, mute and end", async ({
@@ -227,12 +225,15 @@ test("a listener past the console's direct capacity hears audio through a relay,
   });
 });
 
-test("a relay killed mid-talk: its listener is back on audio", async ({ page, browser }) => {
+test("a relay killed mid-talk: its listener's page notices the stalled audio itself and is back on audio", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(180_000);
   const id = await startTalk(page, "Relay killed");
   const { relayed, relayId } = await directAndRelayed(browser, page, id);
 
-  const pid = relayAgentPid(relayId);
+  const pid = relayAgentPid(relayId, join(dataDir, "relay-key"));
   expect(pid, `the process of ${relayId}`).toBeDefined();
   const killedAt = Date.now();
   process.kill(pid!, "SIGKILL");
@@ -264,13 +265,19 @@ test("a relay killed mid-talk: its listener is back on audio", async ({ page, br
   };
   const record = await sessionRecord(id);
   const now = record?.channels.find((c) => c.channelArn === relayed.channelArn) as { relayId?: string } | undefined;
+  const offers = after.filter((s) => s.state === "new").length;
   console.log(
     `relay killed mid-talk: listener back on audio ${seconds.toFixed(1)} s after SIGKILL of ${relayId}` +
       ` (its channel now ${now ? `on ${now.relayId}` : "replaced by a fresh slot"}; handed to another relay at ` +
-      `${handedOverMs === undefined ? "never" : `${(handedOverMs / 1000).toFixed(1)} s`}, the page's peer ` +
-      `disconnected at ${when("disconnected")}, its new peer made at ${when("new")} and connected at ` +
+      `${handedOverMs === undefined ? "never" : `${(handedOverMs / 1000).toFixed(1)} s`}, the page closed its ` +
+      `peer (stall watchdog) at ${when("closed")}, Chromium's disconnected at ${when("disconnected")}, its ` +
+      `first new peer made at ${when("new")}, ${offers} new peer(s) in all, the answered one connected at ` +
       `${when("connected", true)})`,
   );
+  // The page gave up the dead peer itself (its stall watchdog closed it) before Chromium's ICE
+  // said anything about it: no `disconnected` or `failed` from the old peer, only its close.
+  const oldPeer = after[0]?.peer;
+  expect(after.filter((s) => s.peer === oldPeer).map((s) => s.state)).toEqual(["closed"]);
   await expect(relayed.page.getByRole("status")).toHaveText("");
   await expect(directPeers(page)).toHaveText("Audio listeners connected: 1");
 });

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "@babelcast/backend/handlers/shared/logger.js";
+import { RELAY_AUTH_SCHEME, type RelayHeartbeatRequest } from "@babelcast/protocol/relayRegistry";
 import { z } from "zod";
 
 /** Section of `D/embedded.json` for the relays the embedded server runs (docs/relays.md). */
@@ -118,10 +120,35 @@ export class RelaySupervisor {
       if (agent.child === child) agent.child = undefined;
       if (this.stopping) return;
       this.options.log.warn("relay exited: starting it again", { relayId: agent.relayId, code, signal });
+      void this.reportDrained(agent.relayId);
       setTimeout(() => {
         if (!this.stopping && !agent.child) this.spawn(agent);
       }, RESTART_DELAY_MS).unref();
     });
+  }
+
+  /**
+   * An agent that died (crash, SIGKILL) could not send its SIGTERM drain: the supervisor, which
+   * sees the exit at once, sends it in the agent's name over the same route and key, so a live
+   * relay's next heartbeat (about a second) adopts its channels instead of waiting for the dead
+   * one's heartbeats to go `relayDeadAfterSeconds` stale. The restarted agent registers again,
+   * which makes it live and not draining.
+   */
+  private async reportDrained(relayId: string): Promise<void> {
+    const drained: RelayHeartbeatRequest = { listeners: {}, sessions: {}, draining: true };
+    try {
+      const key = readFileSync(this.options.keyFile, "utf8").trim();
+      const res = await fetch(`${this.options.apiUrl}/relays/${relayId}/heartbeat`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `${RELAY_AUTH_SCHEME} ${key}` },
+        body: JSON.stringify(drained),
+      });
+      // 404: it never registered; nothing of its to hand over.
+      if (!res.ok && res.status !== 404) throw new Error(`HTTP ${res.status}`);
+    } catch (err) {
+      // Its heartbeats still go stale: the channels are adopted later, not lost.
+      this.options.log.warn("could not mark the exited relay as draining", { relayId, error: String(err) });
+    }
   }
 
   /** Stops every agent (SIGTERM: it tells the backend it drains), killing those that do not exit in time. */

@@ -8,6 +8,7 @@ import { RelayHeartbeatResponse } from "@babelcast/protocol/relayRegistry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RELAY_KEY_FILE } from "../../src/gateway/embeddedRuntime.js";
 import { type Harness, openSocket, startHarness, type TestSocket, wsUrl } from "../gateway/harness.js";
+import { relayAgentPid } from "../support/relayAgents.js";
 
 /**
  * The pool across relays on the real embedded server: the console's direct capacity is 1, one
@@ -125,5 +126,21 @@ describe("listener pool across relays (embedded)", () => {
       body: JSON.stringify({ listeners: {}, sessions: {}, draining: false }),
     });
     expect(refused.status).toBe(401);
+  });
+
+  it("marks a killed agent's relay as draining at once (so a live relay can adopt its channels), and live again once restarted", {
+    timeout: 180_000,
+  }, async () => {
+    const pid = relayAgentPid("relay-embedded-1", join(h.dataDir, RELAY_KEY_FILE));
+    expect(pid, "the relay agent's process").toBeDefined();
+    const relay = async () => (await stores.relays.list()).find((r) => r.relayId === "relay-embedded-1");
+    expect((await relay())?.draining).toBe(false);
+    process.kill(pid!, "SIGKILL");
+    // relayDeadAfterSeconds is a minute here: only the supervisor's report can mark it this soon.
+    await waitFor("the killed relay marked draining", async () => (await relay())?.draining === true, 300);
+    await waitFor("the restarted agent registered (live, not draining)", async () => {
+      const now = relayAgentPid("relay-embedded-1", join(h.dataDir, RELAY_KEY_FILE));
+      return now !== undefined && now !== pid && (await relay())?.draining === false;
+    });
   });
 });

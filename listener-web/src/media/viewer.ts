@@ -2,23 +2,37 @@ import type { SignalingGrant } from "@babelcast/protocol";
 // The SDK's modules, not its index: the index also brings the SigV4 signer and FIPS helpers.
 import { Role } from "amazon-kinesis-video-streams-webrtc/lib/Role";
 import { SignalingClient } from "amazon-kinesis-video-streams-webrtc/lib/SignalingClient";
+import { stallWatch } from "./stallWatch.js";
 
 export interface ViewerEvents {
   /** The presenter's track for this listener's language arrived. */
   onStream(stream: MediaStream): void;
   onConnected(): void;
-  /** The peer connection is gone (ICE failed, no answer, signaling lost before connecting). */
-  onFailed(reason: string): void;
+  /**
+   * The peer connection is gone (ICE failed, no answer, signaling lost before connecting, no
+   * packets): the session offers again. No reason is passed: the session treats them all alike.
+   */
+  onFailed(): void;
 }
 
 export interface Viewer {
   close(): void;
 }
 
-/** No answer from the presenter's console within this: retry (it may not be connected yet). */
-const ANSWER_TIMEOUT_MS = 8000;
-/** ICE "disconnected" that lasts this long is treated as failed. */
-const DISCONNECTED_GRACE_MS = 2500;
+/**
+ * Not connected this long after the offer: offer again (the channel may have no master yet, e.g.
+ * a relay that died and whose channel a live relay takes over within about a second). A master
+ * answers in about 0.1 s and the peer connects in well under a second (docs/relays.md), so 3 s
+ * leaves room for a loaded phone while a retry, with the session's backoff, comes soon.
+ */
+const ANSWER_TIMEOUT_MS = 3000;
+/**
+ * Connected, but no audio packet for this long: the peer is gone (killed relay, console gone, Wi-Fi
+ * dead), long before Chromium's own consent check says `disconnected` (about 6 s). Masters never
+ * pause their packets: the console's pause and mute are silence in its audio graph and a relay
+ * sends silence frames while its upstream is down, so a 1.5 s gap is not a quiet presenter.
+ */
+const STALL_MS = 1500;
 
 /**
  * Connects to the presenter as a KVS WebRTC viewer with a backend-presigned URL: the
@@ -27,6 +41,7 @@ const DISCONNECTED_GRACE_MS = 2500;
 export function openViewer(grant: SignalingGrant, fallbackClientId: string, events: ViewerEvents): Viewer {
   let closed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let watchdog: ReturnType<typeof setInterval> | undefined;
   const pc = new RTCPeerConnection({ iceServers: grant.iceServers });
   pc.addTransceiver("audio", { direction: "recvonly" });
   const signaling = new SignalingClient({
@@ -38,35 +53,32 @@ export function openViewer(grant: SignalingGrant, fallbackClientId: string, even
     requestSigner: { getSignedURL: async () => grant.signedUrl },
   });
 
-  const arm = (ms: number, reason: string) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => fail(reason), ms);
-  };
   const close = () => {
     if (closed) return;
     closed = true;
     clearTimeout(timer);
+    clearInterval(watchdog);
     signaling.removeAllListeners();
     signaling.close();
     pc.close();
   };
-  const fail = (reason: string) => {
+  const fail = () => {
     if (closed) return;
     close();
-    events.onFailed(reason);
+    events.onFailed();
   };
 
   signaling.on("open", async () => {
-    arm(ANSWER_TIMEOUT_MS, "no answer from the presenter");
+    timer = setTimeout(fail, ANSWER_TIMEOUT_MS);
     try {
       await pc.setLocalDescription(await pc.createOffer());
       signaling.sendSdpOffer(pc.localDescription!);
-    } catch (err) {
-      fail(`offer failed: ${err}`);
+    } catch {
+      fail();
     }
   });
   signaling.on("sdpAnswer", (answer: RTCSessionDescriptionInit) => {
-    pc.setRemoteDescription(answer).catch((err) => fail(`answer rejected: ${err}`));
+    pc.setRemoteDescription(answer).catch(fail);
   });
   signaling.on("iceCandidate", (candidate: RTCIceCandidateInit) => {
     pc.addIceCandidate(candidate).catch(() => {
@@ -75,7 +87,7 @@ export function openViewer(grant: SignalingGrant, fallbackClientId: string, even
   });
   // Once media flows the signaling socket is no longer needed; before that its loss is fatal.
   const signalingLost = () => {
-    if (pc.connectionState !== "connected") fail("signaling connection lost");
+    if (pc.connectionState !== "connected") fail();
   };
   signaling.on("close", signalingLost);
   signaling.on("error", signalingLost);
@@ -93,9 +105,17 @@ export function openViewer(grant: SignalingGrant, fallbackClientId: string, even
     const state = pc.connectionState;
     if (state === "connected") {
       clearTimeout(timer);
+      // Sampled twice a second; a page playing audio is not throttled in the background.
+      const stalled = stallWatch(STALL_MS);
+      watchdog ??= setInterval(async () => {
+        let packets = 0;
+        for (const s of (await pc.getStats()).values()) if (s.type === "inbound-rtp") packets += s.packetsReceived;
+        if (stalled(packets, performance.now())) fail();
+      }, 500);
       events.onConnected();
-    } else if (state === "failed") fail("ICE failed");
-    else if (state === "disconnected") arm(DISCONNECTED_GRACE_MS, "ICE disconnected");
+    } else if (state === "failed") fail();
+    // No branch for "disconnected": Chromium says it once nothing (RTP or STUN) came for about 5 s,
+    // and the stall watchdog has failed the viewer after 1.5 s of that.
   };
 
   signaling.open();
