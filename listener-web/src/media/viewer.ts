@@ -20,10 +20,10 @@ export interface Viewer {
 }
 
 /**
- * Not connected this long after the offer: offer again (the channel may have no master yet, e.g.
+ * No answer this long after the offer: offer again (the channel may have no master yet, e.g.
  * a relay that died and whose channel a live relay takes over within about a second). A master
- * answers in about 0.1 s and the peer connects in well under a second (docs/relays.md), so 3 s
- * leaves room for a loaded phone while a retry, with the session's backoff, comes soon.
+ * answers in about 0.1 s (docs/relays.md), so 3 s leaves room for a loaded phone while a retry,
+ * with the session's backoff, comes soon. Once answered, connecting has no deadline here.
  */
 const ANSWER_TIMEOUT_MS = 3000;
 /**
@@ -78,6 +78,9 @@ export function openViewer(grant: SignalingGrant, fallbackClientId: string, even
     }
   });
   signaling.on("sdpAnswer", (answer: RTCSessionDescriptionInit) => {
+    // A master answered: ICE and DTLS may take longer than the answer did on a slow network (TURN
+    // on a phone), so the 3 s no longer applies; ICE reports "failed" itself if no path works.
+    clearTimeout(timer);
     pc.setRemoteDescription(answer).catch(fail);
   });
   signaling.on("iceCandidate", (candidate: RTCIceCandidateInit) => {
