@@ -52,8 +52,13 @@ test("joins a real session, hears the presenter and reads its captions", async (
   await expectAudible(page);
   await expect(page.getByRole("status")).toHaveText("");
 
-  await live!.send({ action: "partial", text: "welcome to the" });
-  await expect(page.locator(".partial")).toHaveText("welcome to the");
+  // A partial goes to the listeners subscribed at that moment and is not replayed (the next one
+  // replaces it), and the page subscribes after joining: the console sends partials all along,
+  // so the test sends it again until the page shows it.
+  await expect(async () => {
+    await live!.send({ action: "partial", text: "welcome to the" });
+    await expect(page.locator(".partial")).toHaveText("welcome to the", { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   const t = Date.now();
   await live!.send({
     action: "segment",
