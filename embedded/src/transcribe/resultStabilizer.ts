@@ -69,7 +69,33 @@ export interface ResultStabilizerOptions {
   readonly newResultId: () => string;
   /** Replaces the level's number of hypotheses (benches compare rules). */
   readonly stableAfter?: number;
+  /** Replaces the level's settled rule (benches compare rules); `null` turns it off. */
+  readonly settled?: SettledRule | null;
 }
+
+/**
+ * A second way for a word to become stable, from where the decoder is in the audio: the words up
+ * to it agree across `hypotheses` consecutive hypotheses and the decoder has heard `seconds` of
+ * audio after its end. The last word qualifies too: `seconds` after it with no new word, the
+ * speaker has paused and the decoder has settled on it. Needs the hypotheses' `position`.
+ */
+export interface SettledRule {
+  readonly hypotheses: number;
+  readonly seconds: number;
+}
+
+/**
+ * For `high`: 4 agreeing hypotheses and 0.2 s of audio after the word. Replayed on the asr bench's
+ * talk (docs/performance.md), it took a segment's last word from 550 to 300 ms of audio after its
+ * end to its commit (p50; most segments now close at a pause, with their last word) for a word
+ * error rate of 0.272 against 0.257 (goal ≤ 0.28); 3 hypotheses raised it to 0.34. Slower levels
+ * ask more of both.
+ */
+export const SETTLED_AFTER: Record<PartialResultsStability, SettledRule | null> = {
+  high: { hypotheses: 4, seconds: 0.2 },
+  medium: { hypotheses: 6, seconds: 0.3 },
+  low: { hypotheses: 8, seconds: 0.5 },
+};
 
 const round = (t: number) => Math.round(t * 1000) / 1000;
 const midpoint = (w: RecognizedWord) => (w.start + w.end) / 2;
@@ -95,7 +121,7 @@ export class ResultStabilizer {
       this.startUtterance(hyp.utterance + 1);
       return result;
     }
-    if (this.options.stabilization) this.lockStablePrefix(tail);
+    if (this.options.stabilization) this.lockStablePrefix(tail, hyp.position);
     const lockedEndNow = this.locked.at(-1)?.end ?? Number.NEGATIVE_INFINITY;
     const words = [...this.locked, ...tail.filter((w) => midpoint(w) > lockedEndNow)];
     if (words.length === 0) return undefined;
@@ -114,14 +140,31 @@ export class ResultStabilizer {
     this.lastSent = "";
   }
 
-  private lockStablePrefix(tail: readonly RecognizedWord[]): void {
+  private lockStablePrefix(tail: readonly RecognizedWord[], position: number | undefined): void {
     const n = this.options.stableAfter ?? STABLE_AFTER[this.options.stability];
+    const settled = this.options.settled === undefined ? SETTLED_AFTER[this.options.stability] : this.options.settled;
     this.history.push(tail.map((w) => w.word));
-    if (this.history.length > n) this.history.shift();
-    if (this.history.length < n) return;
-    let agreed = 0;
-    const limit = tail.length - 1; // the last word is still being spoken
-    while (agreed < limit && this.history.every((h) => h[agreed] === tail[agreed]?.word)) agreed++;
+    const keep = Math.max(n, settled?.hypotheses ?? 0);
+    if (this.history.length > keep) this.history.shift();
+    const agreeing = (count: number, limit: number, accept: (w: RecognizedWord) => boolean) => {
+      if (this.history.length < count) return 0;
+      const recent = this.history.slice(-count);
+      let agreed = 0;
+      while (
+        agreed < limit &&
+        accept(tail[agreed] as RecognizedWord) &&
+        recent.every((h) => h[agreed] === tail[agreed]?.word)
+      )
+        agreed++;
+      return agreed;
+    };
+    // The last word is still being spoken, as far as the count of hypotheses can tell.
+    let agreed = agreeing(n, tail.length - 1, () => true);
+    if (settled && position !== undefined)
+      agreed = Math.max(
+        agreed,
+        agreeing(settled.hypotheses, tail.length, (w) => w.end <= position - settled.seconds + 1e-6),
+      );
     if (agreed === 0) return;
     this.locked.push(...tail.slice(0, agreed));
     // Later hypotheses are compared from the first word after the locked ones.
