@@ -85,14 +85,15 @@ export interface SettledRule {
 }
 
 /**
- * For `high`: 4 agreeing hypotheses and 0.2 s of audio after the word. Replayed on the asr bench's
- * talk (docs/performance.md), it took a segment's last word from 550 to 300 ms of audio after its
- * end to its commit (p50; most segments now close at a pause, with their last word) for a word
- * error rate of 0.272 against 0.257 (goal ≤ 0.28); 3 hypotheses raised it to 0.34. Slower levels
- * ask more of both.
+ * For `high`: 4 agreeing hypotheses and 0.1 s of audio after the word. Replayed on the asr bench's
+ * talk (docs/performance.md), with the segmenter's 1.2 s cap, it took a segment's last word from
+ * 550 to 290 ms of audio after its end to its commit (p50; p99 1,390 → 990), most segments now
+ * closing at a pause with their last word, for a word error rate of 0.264 against 0.257 (goal
+ * ≤ 0.28); 3 hypotheses raised it to 0.34, and asking 0.2 s instead of 0.1 s only made words
+ * later. Slower levels ask more of both.
  */
 export const SETTLED_AFTER: Record<PartialResultsStability, SettledRule | null> = {
-  high: { hypotheses: 4, seconds: 0.2 },
+  high: { hypotheses: 4, seconds: 0.1 },
   medium: { hypotheses: 6, seconds: 0.3 },
   low: { hypotheses: 8, seconds: 0.5 },
 };

@@ -99,10 +99,10 @@ describe("result stabilizer", () => {
     }
   });
 
-  it("marks even the last word stable once the decoder has heard 0.2 s after it across 4 agreeing hypotheses", () => {
+  it("marks even the last word stable once the decoder has heard 0.1 s after it across 4 agreeing hypotheses", () => {
     const s = stabilizer("high");
     const { hypotheses, seconds } = SETTLED_AFTER.high as SettledRule;
-    // The speaker stopped after "was" at 0.5 s; the decoder reports every 0.1 s of audio after.
+    // The speaker stopped after "was" at 0.5 s; hypotheses keep coming from the audio after it.
     const at = (position: number) => ({ ...hyp("he@0.2-0.3 was@0.3-0.5"), position });
     const results = Array.from({ length: hypotheses }, (_, i) => s.accept(at(0.5 + (i * seconds) / (hypotheses - 1))));
     for (const r of results.slice(0, -1)) expect(stableWords(r)).not.toContain("was");
@@ -110,7 +110,7 @@ describe("result stabilizer", () => {
     expect(results.at(-1)?.IsPartial).toBe(true);
   });
 
-  it("leaves the last word unstable while the decoder has heard less than 0.2 s after it, however many hypotheses agree", () => {
+  it("leaves the last word unstable while the decoder has heard less than 0.1 s after it, however many hypotheses agree", () => {
     const s = stabilizer("high");
     const { seconds } = SETTLED_AFTER.high as SettledRule;
     let last: TranscribeResult | undefined;
