@@ -5,8 +5,9 @@ import type { PartialResultsStability } from "./streamParams.js";
  *
  * pocketsphinx revises the tail of its hypothesis as audio arrives and has no notion of
  * stability, so it is derived: a word is `Stable` once the words up to it have been the same
- * across N consecutive hypotheses (N from `partial-results-stability`), and never the last
- * word. Transcribe's `Stable` item says the word will not change when the segment is complete
+ * across N consecutive hypotheses (N from `partial-results-stability`), never the last word
+ * while it may still be spoken; at a pause the whole hypothesis, last word included, settles
+ * sooner (`SettledRule`). Transcribe's `Stable` item says the word will not change when the segment is complete
  * (https://docs.aws.amazon.com/transcribe/latest/APIReference/API_streaming_Item.html,
  * https://docs.aws.amazon.com/transcribe/latest/dg/streaming-partial-results.html), so a stable
  * word never changes afterwards here either, by construction: it is locked, and later
@@ -74,10 +75,12 @@ export interface ResultStabilizerOptions {
 }
 
 /**
- * A second way for a word to become stable, from where the decoder is in the audio: the words up
- * to it agree across `hypotheses` consecutive hypotheses and the decoder has heard `seconds` of
- * audio after its end. The last word qualifies too: `seconds` after it with no new word, the
- * speaker has paused and the decoder has settled on it. Needs the hypotheses' `position`.
+ * A second way for words to become stable, at a pause: the whole tail, its last word included,
+ * agrees across `hypotheses` consecutive hypotheses and the decoder has heard `seconds` of audio
+ * after the last word with no word after it. The speaker has paused and the decoder has settled
+ * on what was said; without this the last word of a phrase waited for the utterance's final
+ * (0.3 s of pause plus the second pass). Mid-phrase, N alone decides. Needs the hypotheses'
+ * `position`.
  */
 export interface SettledRule {
   readonly hypotheses: number;
@@ -85,17 +88,16 @@ export interface SettledRule {
 }
 
 /**
- * For `high`: 4 agreeing hypotheses and 0.1 s of audio after the word. Replayed on the asr bench's
- * talk (docs/performance.md), with the segmenter's 1.2 s cap, it took a segment's last word from
- * 550 to 290 ms of audio after its end to its commit (p50; p99 1,390 → 990), most segments now
- * closing at a pause with their last word, for a word error rate of 0.264 against 0.257 (goal
- * ≤ 0.28); 3 hypotheses raised it to 0.34, and asking 0.2 s instead of 0.1 s only made words
- * later. Slower levels ask more of both.
+ * For `high`: 3 agreeing hypotheses and 0.1 s of audio after the last word. Replayed on the asr
+ * bench's talk (docs/performance.md), with the segmenter's 1.2 s cap, it took a segment's last
+ * word from 550 to 190 ms of audio after its end to its commit (p50; p99 1,390 → 1,080), a word
+ * from 950 to 670 ms, for a word error rate of 0.254 against 0.257. The same rule applied
+ * mid-phrase too (4 hypotheses) raised the rate to 0.264–0.272. Slower levels ask more.
  */
 export const SETTLED_AFTER: Record<PartialResultsStability, SettledRule | null> = {
-  high: { hypotheses: 4, seconds: 0.1 },
-  medium: { hypotheses: 6, seconds: 0.3 },
-  low: { hypotheses: 8, seconds: 0.5 },
+  high: { hypotheses: 3, seconds: 0.1 },
+  medium: { hypotheses: 5, seconds: 0.2 },
+  low: { hypotheses: 7, seconds: 0.3 },
 };
 
 const round = (t: number) => Math.round(t * 1000) / 1000;
@@ -161,11 +163,11 @@ export class ResultStabilizer {
     };
     // The last word is still being spoken, as far as the count of hypotheses can tell.
     let agreed = agreeing(n, tail.length - 1, () => true);
-    if (settled && position !== undefined)
-      agreed = Math.max(
-        agreed,
-        agreeing(settled.hypotheses, tail.length, (w) => w.end <= position - settled.seconds + 1e-6),
-      );
+    if (settled && position !== undefined) {
+      const heard = agreeing(settled.hypotheses, tail.length, (w) => w.end <= position - settled.seconds + 1e-6);
+      // Only a whole tail, at a pause: applied mid-phrase too (K = 4), it raised the error rate.
+      if (heard === tail.length) agreed = Math.max(agreed, heard);
+    }
     if (agreed === 0) return;
     this.locked.push(...tail.slice(0, agreed));
     // Later hypotheses are compared from the first word after the locked ones.

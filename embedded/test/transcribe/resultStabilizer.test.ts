@@ -99,7 +99,7 @@ describe("result stabilizer", () => {
     }
   });
 
-  it("marks even the last word stable once the decoder has heard 0.1 s after it across 4 agreeing hypotheses", () => {
+  it("marks every word stable, the last one too, once 3 agreeing hypotheses have heard 0.1 s after it with no new word (a pause)", () => {
     const s = stabilizer("high");
     const { hypotheses, seconds } = SETTLED_AFTER.high as SettledRule;
     // The speaker stopped after "was" at 0.5 s; hypotheses keep coming from the audio after it.
@@ -108,6 +108,18 @@ describe("result stabilizer", () => {
     for (const r of results.slice(0, -1)) expect(stableWords(r)).not.toContain("was");
     expect(stableWords(results.at(-1))).toEqual(["he", "was"]);
     expect(results.at(-1)?.IsPartial).toBe(true);
+  });
+
+  it("does not settle words mid-phrase by the time heard after them: while a word follows, N hypotheses decide", () => {
+    const s = stabilizer("high");
+    const { hypotheses } = SETTLED_AFTER.high as SettledRule;
+    let last: TranscribeResult | undefined;
+    for (let i = 0; i < hypotheses; i++) {
+      const end = 1.0 + i / 10; // "an" is still being spoken
+      last = s.accept({ ...hyp(`he@0.2-0.3 was@0.3-0.5 an@0.8-${end}`), position: end }) ?? last;
+    }
+    expect(hypotheses).toBeLessThan(STABLE_AFTER.high);
+    expect(stableWords(last)).toEqual([]);
   });
 
   it("leaves the last word unstable while the decoder has heard less than 0.1 s after it, however many hypotheses agree", () => {
