@@ -42,7 +42,7 @@ export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   // 1.2 s rather than 4 s: with pocketsphinx (no punctuation in partials) this cap closes many
   // segments. 1.5 s took a word's commit from 1.5 s to 0.95 s of audio after its end on the asr
   // bench's talk, for segments of 3 words (p50) instead of 7; 1.2 s, with words settled at pauses,
-  // to 0.78 s (p99 1.4 s), still 3 words (docs/performance.md).
+  // to 0.67 s (p99 1.3 s), still 3 words (docs/performance.md).
   maxSeconds: 1.2,
   minClauseWords: 4,
   pauseSeconds: 0.15,
