@@ -56,6 +56,8 @@ PARTIAL_EVERY_BYTES = int(os.environ.get("BABELCAST_PS_PARTIAL_MS", "200")) * BY
 # utterances on the five LibriVox clips, with each final 0.2 s sooner (docs/embedded-transcribe.md).
 END_OF_SPEECH_FRAMES = int(os.environ.get("BABELCAST_PS_END_OF_SPEECH_MS", "300")) // 10
 # Transcribe ends long utterances too; a monologue without pauses still gets finals.
+# The second pass (fwdflat then bestpath) at each utterance's end: "0" turns it off (benches compare).
+SECOND_PASS = os.environ.get("BABELCAST_PS_SECOND_PASS", "1") != "0"
 MAX_UTTERANCE_BYTES = int(os.environ.get("BABELCAST_PS_MAX_UTTERANCE_S", "25")) * BYTES_PER_SEC
 FILLERS = re.compile(r"^(<s>|</s>|<sil>|\[.*\]|\+.*\+)$")
 CATCH_UP_AFTER_S = float(os.environ.get("BABELCAST_PS_CATCH_UP_AFTER_S", "1.0"))
@@ -86,6 +88,9 @@ def make_decoder(search=None):
     config.set_string("-dict", os.path.join(MODEL_DIR, "cmudict-en-us.dict"))
     config.set_string("-logfn", "/dev/null")
     config.set_int("-vad_postspeech", END_OF_SPEECH_FRAMES)
+    if not SECOND_PASS:
+        config.set_boolean("-fwdflat", False)
+        config.set_boolean("-bestpath", False)
     for key, value in (search or {}).items():
         config.set_int(key, value)
     return Decoder(config)

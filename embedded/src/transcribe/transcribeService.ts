@@ -16,6 +16,7 @@ import { RecognizerPool, type VocabularyWord } from "./pocketsphinxRecognizer.js
 import { applyResultFilter, type ResultFilter, resultFilter } from "./resultFilter.js";
 import { ResultStabilizer } from "./resultStabilizer.js";
 import { parseStreamParams, type StreamParams } from "./streamParams.js";
+import { streamTrace } from "./streamTrace.js";
 import { handleVocabularyRequest } from "./vocabularyApi.js";
 import { vocabulariesFor, vocabularyFiltersFor } from "./vocabularyStore.js";
 
@@ -169,9 +170,12 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       stability: parsed.params.stability,
       newResultId: randomUUID,
     });
+    const trace = streamTrace(process.env.BABELCAST_TRANSCRIBE_TRACE, randomUUID());
     const recognizer = recognizers.start({
       onHypothesis(hyp) {
         const result = stabilizer.accept(hyp);
+        const items = result?.Alternatives[0]?.Items.filter((i) => i.Type === "pronunciation") ?? [];
+        trace?.hypothesis(hyp.position, hyp.final, items.filter((i) => i.Stable).length, items.length);
         if (result) send(ws, encodeTranscriptEvent([filter ? applyResultFilter(result, filter) : result]));
       },
       onError(message) {
@@ -201,8 +205,10 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
           `Could not decode an event-stream frame: ${(err as Error).message}`,
         );
       }
-      if (frame.kind === "audio") recognizer.write(frame.pcm);
-      else if (frame.kind === "end") {
+      if (frame.kind === "audio") {
+        trace?.audio(frame.pcm.byteLength);
+        recognizer.write(frame.pcm);
+      } else if (frame.kind === "end") {
         ended = true;
         void recognizer.finish().then(() => ws.close(1000));
       }

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   type Hypothesis,
   ResultStabilizer,
+  SETTLED_AFTER,
+  type SettledRule,
   STABLE_AFTER,
   type TranscribeResult,
 } from "../../src/transcribe/resultStabilizer.js";
@@ -75,7 +77,8 @@ describe("result stabilizer", () => {
             truth[w] = vocabulary[Math.floor(random() * vocabulary.length)] as string;
           words.push({ word: truth[w] as string, start, end: Math.min(end, start + 0.2) });
         }
-        const r = s.accept({ final: step === 40, utterance: 0, words });
+        // With the decoder's position, so that words also settle by the time heard after them.
+        const r = s.accept({ final: step === 40, utterance: 0, position: end, words });
         if (r) sent.push(r);
       }
       const final = sent.at(-1) as TranscribeResult;
@@ -94,6 +97,43 @@ describe("result stabilizer", () => {
       expect(times).toEqual([...new Set(times)].sort((a, b) => a - b));
       expect(times.length).toBe(20);
     }
+  });
+
+  it("marks every word stable, the last one too, once 3 agreeing hypotheses have heard 0.1 s after it with no new word (a pause)", () => {
+    const s = stabilizer("high");
+    const { hypotheses, seconds } = SETTLED_AFTER.high as SettledRule;
+    // The speaker stopped after "was" at 0.5 s; hypotheses keep coming from the audio after it.
+    const at = (position: number) => ({ ...hyp("he@0.2-0.3 was@0.3-0.5"), position });
+    const results = Array.from({ length: hypotheses }, (_, i) => s.accept(at(0.5 + (i * seconds) / (hypotheses - 1))));
+    for (const r of results.slice(0, -1)) expect(stableWords(r)).not.toContain("was");
+    expect(stableWords(results.at(-1))).toEqual(["he", "was"]);
+    expect(results.at(-1)?.IsPartial).toBe(true);
+  });
+
+  it("does not settle words mid-phrase by the time heard after them: while a word follows, N hypotheses decide", () => {
+    const s = stabilizer("high");
+    const { hypotheses } = SETTLED_AFTER.high as SettledRule;
+    let last: TranscribeResult | undefined;
+    for (let i = 0; i < hypotheses; i++) {
+      const end = 1.0 + i / 10; // "an" is still being spoken
+      last = s.accept({ ...hyp(`he@0.2-0.3 was@0.3-0.5 an@0.8-${end}`), position: end }) ?? last;
+    }
+    expect(hypotheses).toBeLessThan(STABLE_AFTER.high);
+    expect(stableWords(last)).toEqual([]);
+  });
+
+  it("leaves the last word unstable while the decoder has heard less than 0.1 s after it, however many hypotheses agree", () => {
+    const s = stabilizer("high");
+    const { seconds } = SETTLED_AFTER.high as SettledRule;
+    let last: TranscribeResult | undefined;
+    for (let i = 0; i < 10; i++) {
+      const r = s.accept({
+        ...hyp(`he@0.2-0.3 was@0.3-0.5 not@0.5-${0.6 + i / 100}`),
+        position: 0.6 + seconds / 2 + i / 100,
+      });
+      if (r) last = r;
+    }
+    expect(stableWords(last)).toEqual(["he", "was"]);
   });
 
   it("ends a final with a full stop and starts the next utterance under a new result id", () => {

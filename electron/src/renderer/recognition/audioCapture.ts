@@ -10,7 +10,12 @@ export interface PcmCapture {
 export interface PcmCaptureOptions {
   readonly onPcm: (pcm: Int16Array) => void;
   readonly outputRate?: number;
-  /** Transcribe works best with 50–200 ms chunks. */
+  /**
+   * Transcribe's latency depends on the chunk size; 50–200 ms chunks are its recommendation
+   * (https://docs.aws.amazon.com/transcribe/latest/dg/streaming.html#best-practices). 50 ms by
+   * default, the low end: a word's audio reaches the recognizer 25 ms sooner on average than
+   * with 100 ms chunks (docs/performance.md, "Where a caption's time goes").
+   */
   readonly chunkMs?: number;
   /** An existing context of the capture graph; one is created otherwise. */
   readonly context?: AudioContext;
@@ -18,7 +23,7 @@ export interface PcmCaptureOptions {
 
 export async function startPcmCapture(stream: MediaStream, options: PcmCaptureOptions): Promise<PcmCapture> {
   const outputRate = options.outputRate ?? 16000;
-  const chunkSamples = Math.round((outputRate * (options.chunkMs ?? 100)) / 1000);
+  const chunkSamples = Math.round((outputRate * (options.chunkMs ?? 50)) / 1000);
   const context = options.context ?? new AudioContext();
   const ownContext = !options.context;
   const url = URL.createObjectURL(new Blob([CAPTURE_WORKLET_SOURCE], { type: "text/javascript" }));

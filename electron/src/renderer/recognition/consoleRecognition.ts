@@ -2,6 +2,7 @@ import type { AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { ConfigDocument } from "@babelcast/protocol";
 import { consoleAwsCredentials } from "../auth/awsCredentials.js";
 import { startPcmCapture } from "./audioCapture.js";
+import { AudioClockAnchor } from "./audioClockAnchor.js";
 import type { CommittedSegment, SegmentClock } from "./committedSegment.js";
 import { type RecognitionEvent, RecognitionSession, type RecognitionSessionOptions } from "./recognitionSession.js";
 import { Segmenter, type SegmenterOptions } from "./segmenter.js";
@@ -60,7 +61,17 @@ export async function startConsoleRecognition(
     endpoint: options.config.endpoints?.transcribe,
     credentials: consoleAwsCredentials(options.config, options),
   });
-  const segmenter = new Segmenter(options.segmenter, options.clock);
+  // Audio time 0 from the captured samples themselves, once they flow (audioClockAnchor.ts).
+  const anchor = new AudioClockAnchor();
+  const given = options.clock;
+  const clock: SegmentClock | undefined = given && {
+    nextSeq: () => given.nextSeq(),
+    now: () => given.now(),
+    get audioStartedAt() {
+      return anchor.startedAt ?? given.audioStartedAt;
+    },
+  };
+  const segmenter = new Segmenter(options.segmenter, clock);
   let identified: string | undefined;
   const emit = (events: ReturnType<Segmenter["accept"]>) => {
     for (const event of events) {
@@ -88,7 +99,12 @@ export async function startConsoleRecognition(
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   session.start();
-  const capture = await startPcmCapture(stream, { onPcm: (pcm) => session.push(pcm) });
+  const capture = await startPcmCapture(stream, {
+    onPcm: (pcm) => {
+      session.push(pcm);
+      if (given) anchor.observe(given.now(), session.seconds);
+    },
+  });
   return {
     session,
     deviceRate: capture.deviceRate,

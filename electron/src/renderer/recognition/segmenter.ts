@@ -10,7 +10,8 @@ import { midpoint, type TimedItem, type TimedResult } from "./timedResult.js";
  *   clause boundary (, ; :) once it has `minClauseWords`, else at the last pause (a stable
  *   word followed, after `pauseSeconds` of audio without words, by another word) once it has
  *   `minPauseWords`, else when `maxWords` stable words wait, else when the first waiting
- *   stable word is `maxSeconds` old (audio time). Pauses matter for recognizers without
+ *   stable word is `maxSeconds` old (audio time), else when every waiting word is stable
+ *   (`minSettledWords`: the recognizer settled on the last word too, so the speaker paused). Pauses matter for recognizers without
  *   punctuation in partials (pocketsphinx): a speaker's pause is where a clause usually ends,
  *   and its words are stable long before the recognizer's final.
  * - A final result commits everything it holds, one segment per sentence.
@@ -28,17 +29,25 @@ export interface SegmenterOptions {
   readonly pauseSeconds: number;
   /** ...once the segment has this many words. */
   readonly minPauseWords: number;
+  /**
+   * Every word of a partial result stable, none waiting after them, closes a segment of this many
+   * words: the recognizer has settled even on the last word, so the speaker has paused (the
+   * embedded endpoint marks the last word stable only after a stretch of audio with no new word).
+   */
+  readonly minSettledWords: number;
 }
 
 export const DEFAULT_SEGMENTER_OPTIONS: SegmenterOptions = {
   maxWords: 12,
-  // 1.5 s rather than 4 s: with pocketsphinx (no punctuation in partials) this cap closes most
-  // segments, and it took a word's commit from 1.5 s to 0.95 s of audio after its end on the asr
-  // bench's talk, for segments of 3 words (p50) instead of 7 (docs/performance.md).
-  maxSeconds: 1.5,
+  // 1.2 s rather than 4 s: with pocketsphinx (no punctuation in partials) this cap closes many
+  // segments. 1.5 s took a word's commit from 1.5 s to 0.95 s of audio after its end on the asr
+  // bench's talk, for segments of 3 words (p50) instead of 7; 1.2 s, with words settled at pauses,
+  // to 0.67 s (p99 1.3 s), still 3 words (docs/performance.md).
+  maxSeconds: 1.2,
   minClauseWords: 4,
   pauseSeconds: 0.15,
   minPauseWords: 3,
+  minSettledWords: 1,
 };
 
 export type SegmenterEvent =
@@ -115,7 +124,7 @@ export class Segmenter {
 
   /** Commits what the stable prefix allows; returns the items left waiting. */
   private commitStable(fresh: TimedItem[], events: SegmenterEvent[]): TimedItem[] {
-    const { maxWords, maxSeconds, minClauseWords, pauseSeconds, minPauseWords } = this.options;
+    const { maxWords, maxSeconds, minClauseWords, pauseSeconds, minPauseWords, minSettledWords } = this.options;
     let rest = fresh;
     for (;;) {
       let stableCount = 0;
@@ -167,6 +176,10 @@ export class Segmenter {
           reason = "time";
           cut = stable.length - 1;
         }
+      }
+      if (cut < 0 && stable.length === rest.length && wordCount(stable) >= minSettledWords) {
+        reason = "pause";
+        cut = stable.length - 1;
       }
       if (cut < 0) return rest;
       if (reason === "sentence") this.commitSentences(stable.slice(0, cut + 1), "sentence", events);

@@ -76,6 +76,22 @@ describe("segmenter", () => {
     expect(segments.map((s) => s.reason)).toEqual(["pause", "final"]);
   });
 
+  it("closes a segment when every waiting word is stable, the last one too: the recognizer settled on it at a pause", () => {
+    const { segments, captions } = run([
+      transcribeResult("he~ was~ not"),
+      transcribeResult("he~ was~ not~"),
+      transcribeResult("he~ was~ not~ _ an"),
+    ]);
+    expect(texts(segments)).toEqual(["he was not"]);
+    expect(segments[0]?.reason).toBe("pause");
+    expect(captions.at(-1)).toBe("an");
+  });
+
+  it("waits for more words when fewer than minSettledWords are all stable", () => {
+    const { segments } = run([transcribeResult("he~ was~")], { minSettledWords: 3, maxSeconds: 60 });
+    expect(segments).toEqual([]);
+  });
+
   it("caps the wait by word count when no boundary comes", () => {
     const { segments } = run([transcribeResult("one~ two~ three~ four~ five~ six~ seven~ eight")], {
       maxWords: 5,
