@@ -326,10 +326,12 @@ def main():
         payload = read_exact(stdin, length) if length else b""
         if payload is None:
             return
-        if dry:
+        if dry and not input_waiting(stdin):
             # And again once the frame came: decoding was level with real time when it arrived, and an audio
             # frame arrives as its last sample is captured. Re-anchored after the wait, so that a worker
-            # loaded ahead of its stream does not count the wait for the first audio as behind.
+            # loaded ahead of its stream does not count the wait for the first audio as behind. Not when more
+            # frames queued behind it: then the worker was not running while they came (starved of CPU during
+            # its wait) and the frame arrived long ago; re-anchoring would hide exactly that backlog.
             recognizer.caught_up(len(payload) / BYTES_PER_SEC if kind == b"A" else 0.0)
         if kind == b"A":
             recognizer.audio(payload)
