@@ -1,6 +1,5 @@
 import type { IceServer } from "@babelcast/protocol";
 import { languageOfRelayMid } from "@babelcast/protocol/relay";
-import { withPacketTime } from "./opusFrames.js";
 import type { PeerState } from "./viewerPeer.js";
 
 /**
@@ -36,9 +35,7 @@ export class RelayPeer {
     offer: RTCSessionDescriptionInit,
     trackFor: (language: string) => MediaStreamTrack,
   ): Promise<RTCSessionDescriptionInit> {
-    // 10 ms Opus frames, as for direct listeners (opusFrames.ts): a relay forwards packets as they
-    // come, so 20 ms frames would add up to 10 ms of framing delay to every listener behind it.
-    await this.pc.setRemoteDescription(offer.sdp ? { type: offer.type, sdp: withPacketTime(offer.sdp) } : offer);
+    await this.pc.setRemoteDescription(offer);
     this.markRemoteSet();
     await this.setTracks(trackFor);
     const answer = await this.pc.createAnswer();
