@@ -19,7 +19,7 @@
 //   AUDIO_BENCH_JITTER_TARGET_MS=<ms>    set RTCRtpReceiver.jitterBufferTarget on the listener's receiver
 //   AUDIO_BENCH_PLAYOUT_HINT_S=<s>       set Chromium's RTCRtpReceiver.playoutDelayHint likewise
 
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -490,7 +490,14 @@ export async function runAudioBench() {
   ensureConsoleBuilt();
   ensureListenerPageBuilt();
   const wav = writeMarkerWav(mkdtempSync(join(tmpdir(), "babelcast-audio-bench-")));
-  const server = await serveEmbedded();
+  // The console alone, without the product's cap: by default it serves `directCapacity` (10) listeners and
+  // relays the rest (docs/relays.md), so the direct figure would stop at 10 whatever the console can do.
+  const dataDir = mkdtempSync(join(tmpdir(), "babelcast-audio-bench-data-"));
+  writeFileSync(
+    join(dataDir, "embedded.json"),
+    JSON.stringify({ sessions: { directCapacity: 10_000 }, relays: { count: 0 } }),
+  );
+  const server = await serveEmbedded({ dataDir });
   const viewerPages = await serveViewerPage();
   const browser = await chromium.launch(
     chromiumLaunchOptions(["--use-fake-device-for-media-stream", `--use-file-for-fake-audio-capture=${wav}`]),

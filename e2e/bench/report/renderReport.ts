@@ -8,8 +8,10 @@ export interface ResultsFile {
   readonly plots: readonly string[];
 }
 
+/** One table cell's text: a value's line breaks (an error's stack) would end the Markdown row, and a "|" its cell. */
 function formatValue(v: unknown): string {
-  return typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+  const text = typeof v === "object" && v !== null ? JSON.stringify(v) : String(v);
+  return text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
 }
 
 /** A metric's figures, without the columns the table shows apart. */

@@ -16,6 +16,11 @@ describe("report.md", () => {
         conditions: { load_1m_start: 0.3, load_1m_end: 0.4, cpus: 2, measured_over: "the whole asr bench" },
       },
       lag_drift_s: { skipped: "no bench measures it yet" },
+      max_audio_listeners_direct: {
+        value: 5,
+        broke: "viewer 10 could not join: Error: full\n    at Object.join (x.js:1:2) | y",
+        bench: "audio",
+      },
     },
     plots: ["word_commit_ms.svg"],
   });
@@ -27,6 +32,12 @@ describe("report.md", () => {
 
   it("says why a metric was skipped", () => {
     expect(report).toContain("| lag_drift_s |  | skipped=no bench measures it yet |  |");
+  });
+
+  it("keeps a value with line breaks or a pipe in its one row and cell", () => {
+    expect(report).toContain(
+      "| max_audio_listeners_direct | audio | value=5 broke=viewer 10 could not join: Error: full at Object.join (x.js:1:2) \\| y |  |",
+    );
   });
 
   it("shows the run's machine and plots", () => {
