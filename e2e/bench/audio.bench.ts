@@ -31,7 +31,7 @@ import { ensureConsoleBuilt } from "../support/consoleBuild.js";
 import { type ConsoleTestViewer, openConsoleViewer, serveViewerPage } from "../support/consoleViewerPage.js";
 import { serveEmbedded } from "../support/embeddedServer.js";
 import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
-import { percentile } from "./report/percentile.js";
+import { percentile, sampleSummary } from "./report/percentile.js";
 import { type MarkerRun, poolRuns } from "./report/pooledRuns.js";
 import { startConditions } from "./report/runConditions.js";
 
@@ -312,12 +312,7 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
       return d.length > 0 ? { p50: round1(percentile(d, 50)), p99: round1(percentile(d, 99)), n: d.length } : null;
     };
     return {
-      p50: percentile(samples, 50),
-      p95: percentile(samples, 95),
-      p99: percentile(samples, 99),
-      n: samples.length,
-      min: Math.min(...samples),
-      max: Math.max(...samples),
+      ...sampleSummary(samples),
       unpaired,
       path: "console page (browser mode, fake mic) → listener page, loopback",
       measured_at: "capture track → listener's decoded track (output playout buffer not included)",

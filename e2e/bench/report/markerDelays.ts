@@ -1,6 +1,6 @@
 import type { TapRecord } from "../../support/audioMarkers.js";
 import { pairMarkers } from "../../support/audioMarkers.js";
-import { percentile } from "./percentile.js";
+import { sampleSummary } from "./percentile.js";
 
 /** Glass-to-glass figures from marker taps (e2e/support/audioMarkers.ts), or why there are none. */
 export type MarkerDelays =
@@ -34,12 +34,7 @@ export function markerDelays(
   if (delays.length === 0) return { skipped: "received markers did not pair with sent ones" };
   const samples = delays.map((d) => Math.round(d * 10) / 10);
   return {
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    p99: percentile(samples, 99),
-    n: samples.length,
-    min: Math.min(...samples),
-    max: Math.max(...samples),
+    ...sampleSummary(samples),
     unpaired,
     samples,
   };

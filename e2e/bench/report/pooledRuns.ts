@@ -1,4 +1,4 @@
-import { percentile } from "./percentile.js";
+import { sampleSummary } from "./percentile.js";
 import type { RunConditions } from "./runConditions.js";
 
 /** One glass-to-glass run: a fresh browser and console session, its paired marker delays and its own figures. */
@@ -24,12 +24,7 @@ export function poolRuns(runs: readonly MarkerRun[]) {
   const samples = runs.flatMap((r) => r.samples);
   const p50s = runs.map((r) => r.p50);
   return {
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    p99: percentile(samples, 99),
-    n: samples.length,
-    min: Math.min(...samples),
-    max: Math.max(...samples),
+    ...sampleSummary(samples),
     statistic: `percentiles over the samples of ${runs.length} runs, each a fresh browser and console session`,
     run_p50: { min: Math.min(...p50s), max: Math.max(...p50s) },
     runs: runs.map((r) => ({
