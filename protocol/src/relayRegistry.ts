@@ -13,6 +13,21 @@ import { RelayClientId } from "./relay.js";
 /** Header carrying the deployment's relay key (`Authorization: Relay <key>`). */
 export const RELAY_AUTH_SCHEME = "Relay";
 
+/**
+ * A relay route's request as the relay agent sends it (and the embedded supervisor, in a dead agent's
+ * name): a JSON POST with the deployment's relay key. Returns `fetch`'s arguments.
+ */
+export function relayApiRequest(apiUrl: string, key: string, path: string, body: unknown): [string, RequestInit] {
+  return [
+    `${apiUrl}${path}`,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `${RELAY_AUTH_SCHEME} ${key}` },
+      body: JSON.stringify(body),
+    },
+  ];
+}
+
 /** How often an agent heartbeats; the backend calls a relay dead after `relayDeadAfterSeconds` (default 5 s). */
 export const RELAY_HEARTBEAT_INTERVAL_MS = 1000;
 

@@ -2,11 +2,11 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { RelayCommand, RelayConnectionState, RelayEvent } from "@babelcast/protocol/relay";
 import {
-  RELAY_AUTH_SCHEME,
   RELAY_HEARTBEAT_INTERVAL_MS,
   RegisterRelayResponse,
   type RelayHeartbeatRequest,
   RelayHeartbeatResponse,
+  relayApiRequest,
 } from "@babelcast/protocol/relayRegistry";
 import nodeDataChannel from "node-datachannel";
 import { type AgentAction, type RunningSession, reconcile, sessionReport } from "./agentReconcile.js";
@@ -62,8 +62,9 @@ const api = (args.api ?? fail("--api <the HTTP API's base URL> is required")).re
 const relayId = args["relay-id"] ?? fail("--relay-id relay-<name> is required");
 const capacity = Number(args.capacity);
 if (!Number.isInteger(capacity) || capacity < 1) fail(`--capacity must be a positive integer, not ${args.capacity}`);
-const key = (args["key-file"] ? readFileSync(args["key-file"], "utf8") : process.env.BABELCAST_RELAY_KEY)?.trim();
-if (!key) fail("the relay key is required: --key-file <file> or BABELCAST_RELAY_KEY");
+const key =
+  (args["key-file"] ? readFileSync(args["key-file"], "utf8") : process.env.BABELCAST_RELAY_KEY)?.trim() ||
+  fail("the relay key is required: --key-file <file> or BABELCAST_RELAY_KEY");
 const bindAddress = args.bind;
 
 const sessions = new Map<string, SessionRuntime>();
@@ -74,12 +75,8 @@ function log(message: string, fields: Record<string, unknown> = {}): void {
 }
 
 async function call(path: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${api}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `${RELAY_AUTH_SCHEME} ${key}` },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
+  const [url, init] = relayApiRequest(api, key, path, body);
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }

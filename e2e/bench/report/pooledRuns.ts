@@ -1,11 +1,9 @@
-import { sampleSummary } from "./percentile.js";
+import { percentile, sampleSummary } from "./percentile.js";
 import type { RunConditions } from "./runConditions.js";
 
 /** One glass-to-glass run: a fresh browser and console session, its paired marker delays and its own figures. */
 export interface MarkerRun {
   readonly samples: readonly number[];
-  readonly p50: number;
-  readonly p99: number;
   readonly capture_graph_ms?: { readonly p50: number } | null;
   readonly webrtc_ms?: { readonly p50: number } | null;
   readonly conditions: RunConditions;
@@ -22,14 +20,14 @@ export function poolRuns(runs: readonly MarkerRun[]) {
   const last = runs.at(-1);
   if (!first || !last) throw new Error("no run to pool");
   const samples = runs.flatMap((r) => r.samples);
-  const p50s = runs.map((r) => r.p50);
+  const p50s = runs.map((r) => percentile(r.samples, 50));
   return {
     ...sampleSummary(samples),
     statistic: `percentiles over the samples of ${runs.length} runs, each a fresh browser and console session`,
     run_p50: { min: Math.min(...p50s), max: Math.max(...p50s) },
-    runs: runs.map((r) => ({
-      p50: r.p50,
-      p99: r.p99,
+    runs: runs.map((r, i) => ({
+      p50: p50s[i],
+      p99: percentile(r.samples, 99),
       capture_graph_p50: r.capture_graph_ms?.p50 ?? null,
       webrtc_p50: r.webrtc_ms?.p50 ?? null,
       load_1m_start: r.conditions.load_1m_start,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "@babelcast/backend/handlers/shared/logger.js";
-import { RELAY_AUTH_SCHEME, type RelayHeartbeatRequest } from "@babelcast/protocol/relayRegistry";
+import { type RelayHeartbeatRequest, relayApiRequest } from "@babelcast/protocol/relayRegistry";
 import { z } from "zod";
 
 /** Section of `D/embedded.json` for the relays the embedded server runs (docs/relays.md). */
@@ -138,11 +138,7 @@ export class RelaySupervisor {
     const drained: RelayHeartbeatRequest = { listeners: {}, sessions: {}, draining: true };
     try {
       const key = readFileSync(this.options.keyFile, "utf8").trim();
-      const res = await fetch(`${this.options.apiUrl}/relays/${relayId}/heartbeat`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `${RELAY_AUTH_SCHEME} ${key}` },
-        body: JSON.stringify(drained),
-      });
+      const res = await fetch(...relayApiRequest(this.options.apiUrl, key, `/relays/${relayId}/heartbeat`, drained));
       // 404: it never registered; nothing of its to hand over.
       if (!res.ok && res.status !== 404) throw new Error(`HTTP ${res.status}`);
     } catch (err) {
