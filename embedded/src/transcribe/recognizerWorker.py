@@ -21,6 +21,11 @@ frame): the seconds spent loading the models, longer on a starved CPU, count as 
 queued at the start of a stream is decoded with the lighter search (and its quiet skipped) from the
 first frame instead of at full cost. A worker the server loaded ahead of its stream finds no audio
 waiting and anchors again when the first audio arrives.
+The worker reads every frame already waiting before it decodes the next, and notes when each arrived:
+audio is never received before it is captured, so audio that arrives faster than real time (a backlog
+the client queued, e.g. a console that captured while its stream connected, or a stream renewed with
+kept audio) shows the stream's second 0 was earlier, and the worker is behind by that backlog at once,
+although its input never ran dry.
 Behind by more than CATCH_UP_AFTER_S (a starved CPU), the next utterance is decoded by a lighter
 search (every other frame scored, fewer Gaussians and HMMs), and while behind by more than
 SKIP_SILENCE_AFTER_S the quiet between utterances is counted but not decoded. Back within
@@ -37,6 +42,7 @@ import time
 STARTED = time.monotonic()
 
 import array  # noqa: E402
+import collections  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
@@ -111,9 +117,21 @@ class Pace:
     def __init__(self, started):
         # Wall time minus stream time when last caught up; until then, the worker's start.
         self.anchor = started
+        # The earliest wall time minus stream time its audio's arrival shows (None before any audio).
+        self.arrival_anchor = None
 
     def caught_up(self, stream_seconds):
         self.anchor = time.monotonic() - stream_seconds
+
+    def arrived(self, received_seconds):
+        """Audio up to `received_seconds` of the stream has arrived now: it was captured no later than now."""
+        at = time.monotonic() - received_seconds
+        if self.arrival_anchor is None or at < self.arrival_anchor:
+            self.arrival_anchor = at
+        if at < self.anchor:
+            self.anchor = at
+            return True
+        return False
 
     def behind(self, stream_seconds):
         return max(0.0, time.monotonic() - stream_seconds - self.anchor)
@@ -153,16 +171,33 @@ class Recognizer:
         self.since_partial = 0
         self.in_speech = False
         self.pending = b""  # odd byte carried between audio frames
+        self.streaming = False  # a stream has taken this worker ("S"): its clock is the stream's
         self.decoder.start_utt()
 
-    def start_stream(self, started_at_ms):
+    def start_stream(self, started_at_ms, audio_waiting):
         """The stream opened at `started_at_ms` (epoch): its second 0. Audio that queued since (while the
         models loaded) counts as behind, and the first search is chosen on that."""
+        self.streaming = True
         self.pace.anchor = time.monotonic() - max(0.0, time.time() - started_at_ms / 1000)
-        if self.bytes_in == 0 and input_waiting(sys.stdin.fileno()):
+        if self.pace.arrival_anchor is not None:
+            # Audio read with this frame already showed an earlier second 0.
+            self.pace.anchor = min(self.pace.anchor, self.pace.arrival_anchor)
+        if self.bytes_in == 0 and audio_waiting:
             self.decoder.end_utt()
             self.choose_search()
             self.decoder.start_utt()
+
+    def backlog_arrived(self):
+        """Audio arrived faster than real time: between utterances, the lighter search takes the backlog now."""
+        if (not self.streaming or self.in_speech or self.search is not self.full
+                or self.pace.behind(self.stream_seconds()) <= CATCH_UP_AFTER_S):
+            return
+        if self.bytes_in == 0:
+            self.decoder.end_utt()
+            self.choose_search()
+            self.decoder.start_utt()
+        else:
+            self.end_utterance()
 
     def words(self):
         out = []
@@ -313,26 +348,53 @@ def main():
     recognizer = Recognizer()
     emit({"type": "ready"})
     stdin = sys.stdin.fileno()
-    while True:
-        dry = not input_waiting(stdin)
-        if dry:
-            # Level with real time now: between utterances the full search returns at once.
-            recognizer.caught_up()
+    inbox = collections.deque()  # frames read, not yet handled
+    received = 0  # audio bytes read
+    ended = False
+
+    def take():
+        """Reads one frame into the inbox (blocking); False at the end of input."""
+        nonlocal received, ended
         head = read_exact(stdin, 5)
         if head is None:
-            return
+            ended = True
+            return False
         kind = head[:1]
         (length,) = struct.unpack("<I", head[1:])
         payload = read_exact(stdin, length) if length else b""
         if payload is None:
-            return
+            ended = True
+            return False
+        inbox.append((kind, payload))
+        if kind == b"A":
+            received += len(payload)
+            return recognizer.pace.arrived(received / BYTES_PER_SEC)
+        return False
+
+    while True:
+        dry = not inbox and not input_waiting(stdin)
+        if dry:
+            # Level with real time now: between utterances the full search returns at once.
+            recognizer.caught_up()
+        backlog = False
+        if not inbox:
+            backlog = take()
+            if not inbox:
+                return
         if dry and not input_waiting(stdin):
             # And again once the frame came: decoding was level with real time when it arrived, and an audio
             # frame arrives as its last sample is captured. Re-anchored after the wait, so that a worker
             # loaded ahead of its stream does not count the wait for the first audio as behind. Not when more
             # frames queued behind it: then the worker was not running while they came (starved of CPU during
             # its wait) and the frame arrived long ago; re-anchoring would hide exactly that backlog.
+            kind, payload = inbox[0]
             recognizer.caught_up(len(payload) / BYTES_PER_SEC if kind == b"A" else 0.0)
+        # Everything already waiting, read now: a backlog shows itself before it is decoded.
+        while not ended and input_waiting(stdin):
+            backlog = take() or backlog
+        if backlog:
+            recognizer.backlog_arrived()
+        kind, payload = inbox.popleft()
         if kind == b"A":
             recognizer.audio(payload)
         elif kind == b"V":
@@ -340,7 +402,8 @@ def main():
         elif kind == b"E":
             recognizer.flush()
         elif kind == b"S":
-            recognizer.start_stream(float(json.loads(payload.decode("utf-8"))["startedAt"]))
+            recognizer.start_stream(float(json.loads(payload.decode("utf-8"))["startedAt"]),
+                                    bool(inbox) or input_waiting(stdin))
 
 
 if __name__ == "__main__":

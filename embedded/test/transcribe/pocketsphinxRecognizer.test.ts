@@ -178,4 +178,51 @@ describe("pocketsphinx worker catch-up", () => {
       pool.close();
     }
   }, 120_000);
+  it("counts a backlog the client sends at once (audio it captured while its stream connected) as behind: the lighter search decodes it although the input never ran dry, then the full search returns", async () => {
+    const pool = new RecognizerPool({ python: "/usr/bin/python3", partialMs: 200 });
+    try {
+      pool.warm();
+      await pool.nextWorker?.ready();
+      const { pcm, spans } = talk();
+      const events: ({ kind: "pace"; pace: RecognizerPace } | { kind: "final"; hyp: Hypothesis })[] = [];
+      const errors: string[] = [];
+      const recognizer = pool.start({
+        onHypothesis: (h) => void (h.final && events.push({ kind: "final", hyp: h })),
+        onError: (m) => errors.push(m),
+        onPace: (p) => events.push({ kind: "pace", pace: p }),
+      });
+      // The first 3 s at once (the quiet before the first clip and the clip's start), the rest as captured.
+      const backlog = 3 * RATE * 2;
+      recognizer.write(pcm.subarray(0, backlog));
+      const rest = pcm.subarray(backlog, Math.round((spans[1]?.[1] ?? 0) * RATE) * 2);
+      await streamInRealTime(recognizer, rest, () => {});
+      await vi.waitFor(
+        () =>
+          expect(
+            events.filter((e) => e.kind === "pace").at(-1),
+            JSON.stringify(events.map((e) => (e.kind === "pace" ? e.pace : "final"))),
+          ).toMatchObject({ pace: { mode: "normal" } }),
+        { timeout: 60_000, interval: 200 },
+      );
+      await recognizer.finish();
+      recognizer.close();
+
+      expect(errors).toEqual([]);
+      // Before any final it switched to the lighter search, behind by most of the 3 s it was sent at once.
+      const first = events[0];
+      expect(first?.kind).toBe("pace");
+      if (first?.kind !== "pace") return;
+      expect(first.pace.mode).toBe("catch-up");
+      expect(first.pace.behindSeconds).toBeGreaterThanOrEqual(2);
+      // Words of the backlog still sit on the stream's clock.
+      const words = events.flatMap((e) => (e.kind === "final" ? e.hyp.words : []));
+      expect(words.length).toBeGreaterThan(5);
+      for (const w of words) {
+        const inSpeech = spans.some(([from, to]) => w.start >= from - 0.3 && w.end <= to + 0.3);
+        expect(inSpeech, `"${w.word}" at ${w.start}–${w.end} s (speech at ${JSON.stringify(spans)})`).toBe(true);
+      }
+    } finally {
+      pool.close();
+    }
+  }, 120_000);
 });
