@@ -20,6 +20,17 @@ export interface PoolStats {
  * in different containers as they may in Lambda; when every container is busy the
  * invocation waits for one. A container is recycled after `recycleAfterInvocations`
  * invocations or `recycleAfterIdleMs` without one, and its module state is gone with it.
+ *
+ * Like Lambda with on-demand concurrency, the pool pre-initializes environments so that fewer
+ * invocations wait for an init: the replacement of a container recycled after its invocations,
+ * and the slot the next invocation goes to when it has none. "Lambda occasionally
+ * pre-initializes execution environments to reduce the number of cold start invocations. For
+ * example, Lambda might initialize a new execution environment to replace an execution
+ * environment that is about to be shut down."
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html, Init phase).
+ * A pre-initialized environment is new (no module state carried over) and is recycled when idle
+ * like any other; an environment recycled for idleness is not replaced. Without this, every
+ * recycle put a whole init (0.3-1.3 s measured on 2 cores) in front of a live caption.
  */
 export class FunctionPool {
   private readonly slots: (LambdaContainer | undefined)[];
@@ -57,7 +68,18 @@ export class FunctionPool {
       const invocation = this.queue.shift() as QueuedInvocation;
       this.nextSlot = (slot + 1) % this.slots.length;
       this.run(slot, this.containerAt(slot), invocation);
+      this.preInitialize(this.nextSlot);
     }
+  }
+
+  /** Starts an environment in an empty slot ahead of its first invocation; it is recycled if none comes. */
+  private preInitialize(slot: number): void {
+    if (this.closed || this.slots[slot]?.alive) return;
+    const container = this.containerAt(slot);
+    this.idleTimers.set(
+      container,
+      setTimeout(() => this.retire(slot, container), this.settings.recycleAfterIdleMs).unref(),
+    );
   }
 
   /** The first slot from `nextSlot` on whose container is idle, dead or not started. */
@@ -93,8 +115,11 @@ export class FunctionPool {
       .invoke(invocation.payload)
       .then(invocation.resolve, invocation.reject)
       .finally(() => {
-        if (!container.alive || container.invocations >= this.settings.recycleAfterInvocations) {
+        if (!container.alive) {
           this.retire(slot, container);
+        } else if (container.invocations >= this.settings.recycleAfterInvocations) {
+          this.retire(slot, container);
+          this.preInitialize(slot);
         } else if (!this.closed) {
           this.idleTimers.set(
             container,

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { FunctionError, LambdaRuntime, PayloadTooLargeError } from "../../src/lambda/lambdaRuntime.js";
 import { LambdaSettings } from "../../src/lambda/lambdaSettings.js";
 
@@ -64,6 +64,38 @@ describe("Lambda runtime: isolated execution environments", () => {
     const later = await lambda.invoke<Count>("Probe", { action: "count" });
     expect(later.invocations).toBe(1);
     expect(later.threadId).not.toBe(first.threadId);
+  });
+
+  it("pre-initializes the replacement of a container recycled after its invocations, with fresh module state", async () => {
+    const lambda = await start({ containersPerFunction: 1, recycleAfterInvocations: 2 });
+    const first = await lambda.invoke<Count>("Probe", { action: "count" });
+    await lambda.invoke<Count>("Probe", { action: "count" });
+    // The replacement starts and finishes its init with no invocation waiting for it.
+    await vi.waitFor(async () => expect((await lambda.stats("Probe")).coldStartsMs).toHaveLength(2), {
+      timeout: 10_000,
+    });
+    expect((await lambda.stats("Probe")).invocations).toBe(2);
+    const next = await lambda.invoke<Count>("Probe", { action: "count" });
+    expect(next.invocations).toBe(1);
+    expect(next.threadId).not.toBe(first.threadId);
+    expect((await lambda.stats("Probe")).containersStarted).toBe(2);
+  });
+
+  it("pre-initializes the container the next invocation goes to, and recycles it when none comes", async () => {
+    const lambda = await start({ containersPerFunction: 3, recycleAfterIdleMs: 1000 });
+    await lambda.invoke<Count>("Probe", { action: "count" });
+    await vi.waitFor(async () => expect((await lambda.stats("Probe")).coldStartsMs).toHaveLength(2), {
+      timeout: 10_000,
+    });
+    expect((await lambda.stats("Probe")).containersStarted).toBe(2);
+    const second = await lambda.invoke<Count>("Probe", { action: "count" });
+    expect(second.invocations).toBe(1);
+    // The one after it is pre-initialized too; left idle, all are recycled and nothing starts in their place.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const started = (await lambda.stats("Probe")).containersStarted;
+    expect(started).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await lambda.stats("Probe")).containersStarted).toBe(started);
   });
 
   it("runs one invocation at a time per container and queues when all are busy", async () => {
