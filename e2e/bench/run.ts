@@ -11,7 +11,14 @@ import {
   skipMissing,
 } from "./report/benchResults.js";
 import { formatConditions, formatFields, type ResultsFile, renderReport } from "./report/renderReport.js";
-import { cpusAvailable, type RunConditions, startConditions } from "./report/runConditions.js";
+import {
+  cpusAvailable,
+  type RunConditions,
+  type SettleOutcome,
+  type SettlePolicy,
+  settle,
+  startConditions,
+} from "./report/runConditions.js";
 import { cdfPoints, lineChartSvg } from "./report/svgPlot.js";
 
 /**
@@ -33,6 +40,16 @@ const BENCH_TIMEOUT_MS: Readonly<Record<string, number>> = {
   drift: 16 * 60_000,
   underLoad: 11 * 60_000,
   audio: 9 * 60_000,
+};
+
+/**
+ * Each bench waits for the load its predecessor left to decay (the benches load both cores: in one run the
+ * talk bench started at load 6 from the signaling bench before it, and its caption p99 was 4.7 s against 3.0 s
+ * at load 2.8). `BENCH_SETTLE_LOAD` and `BENCH_SETTLE_MAX_S` change the level and the longest wait.
+ */
+const SETTLE: SettlePolicy = {
+  quietLoad: Number(process.env.BENCH_SETTLE_LOAD ?? 1),
+  maxWaitMs: Number(process.env.BENCH_SETTLE_MAX_S ?? 240) * 1000,
 };
 
 function benchFiles(names: string[]): string[] {
@@ -133,9 +150,14 @@ async function main(): Promise<void> {
 
   const results = emptyResults();
   const failures = new Map<string, string>();
+  const settled: Record<string, SettleOutcome> = {};
   for (const file of files) {
     const bench = basename(file, ".bench.ts");
-    process.stderr.write(`\n=== bench ${file} ===\n`);
+    process.stderr.write(`\n=== bench ${file}: waiting for load ≤ ${SETTLE.quietLoad} ===\n`);
+    settled[bench] = await settle(SETTLE);
+    process.stderr.write(
+      `=== bench ${file}: load ${settled[bench].load_1m} after ${settled[bench].waited_s} s${settled[bench].quiet ? "" : " (not quiet: started anyway)"} ===\n`,
+    );
     const benchWindow = startConditions(`the whole ${bench} bench`);
     const t0 = Date.now();
     const result = await runOne(file);
@@ -164,6 +186,8 @@ async function main(): Promise<void> {
       benches_run: ran,
       complete_run: names.length === 0,
       run_conditions: runWindow.end(),
+      settle_policy: { quiet_load_1m: SETTLE.quietLoad, max_wait_s: SETTLE.maxWaitMs / 1000 },
+      settled_before_each_bench: settled,
     },
     metrics: results.metrics,
     plots,

@@ -48,3 +48,40 @@ export function withConditions<T extends object>(
 ): T & { conditions: RunConditions } {
   return { ...metric, conditions };
 }
+
+/** How run.ts waits for the machine to go quiet before each bench (one bench's load carries into the next). */
+export interface SettlePolicy {
+  /** 1-minute load average at or under which a bench may start. */
+  readonly quietLoad: number;
+  /** Longest wait; the bench then starts anyway, and its conditions show the load it started at. */
+  readonly maxWaitMs: number;
+}
+
+/**
+ * Whether to start the next bench: at once when the load is quiet, else wait until it is or the
+ * wait is used up. The 1-minute load average decays with a time constant of a minute, so a bench
+ * that left it at 6 is back under 1 about two minutes after it ends (ln 6 ≈ 1.8).
+ */
+export function settleDecision(load1m: number, waitedMs: number, policy: SettlePolicy): "start" | "wait" | "give-up" {
+  if (load1m <= policy.quietLoad) return "start";
+  return waitedMs >= policy.maxWaitMs ? "give-up" : "wait";
+}
+
+/** What waiting for quiet came to before one bench. */
+export interface SettleOutcome {
+  readonly waited_s: number;
+  readonly load_1m: number;
+  readonly quiet: boolean;
+}
+
+/** Waits (polling the load every `pollMs`) until `settleDecision` says start or give up. */
+export async function settle(policy: SettlePolicy, pollMs = 5000): Promise<SettleOutcome> {
+  const started = Date.now();
+  for (;;) {
+    const load = round2(loadavg()[0] ?? 0);
+    const decision = settleDecision(load, Date.now() - started, policy);
+    if (decision !== "wait")
+      return { waited_s: Math.round((Date.now() - started) / 1000), load_1m: load, quiet: decision === "start" };
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
