@@ -37,6 +37,13 @@ interface Count {
   threadId: number;
 }
 
+/** Waits until `count` environments of the probe have finished their init, invoked or not. */
+async function untilInitialized(lambda: LambdaRuntime, count: number): Promise<void> {
+  await vi.waitFor(async () => expect((await lambda.stats("Probe")).coldStartsMs).toHaveLength(count), {
+    timeout: 10_000,
+  });
+}
+
 describe("Lambda runtime: isolated execution environments", () => {
   it("spreads invocations across containers, each with its own module state", async () => {
     const lambda = await start({ containersPerFunction: 3 });
@@ -71,9 +78,7 @@ describe("Lambda runtime: isolated execution environments", () => {
     const first = await lambda.invoke<Count>("Probe", { action: "count" });
     await lambda.invoke<Count>("Probe", { action: "count" });
     // The replacement starts and finishes its init with no invocation waiting for it.
-    await vi.waitFor(async () => expect((await lambda.stats("Probe")).coldStartsMs).toHaveLength(2), {
-      timeout: 10_000,
-    });
+    await untilInitialized(lambda, 2);
     expect((await lambda.stats("Probe")).invocations).toBe(2);
     const next = await lambda.invoke<Count>("Probe", { action: "count" });
     expect(next.invocations).toBe(1);
@@ -84,9 +89,7 @@ describe("Lambda runtime: isolated execution environments", () => {
   it("pre-initializes the container the next invocation goes to, and recycles it when none comes", async () => {
     const lambda = await start({ containersPerFunction: 3, recycleAfterIdleMs: 1000 });
     await lambda.invoke<Count>("Probe", { action: "count" });
-    await vi.waitFor(async () => expect((await lambda.stats("Probe")).coldStartsMs).toHaveLength(2), {
-      timeout: 10_000,
-    });
+    await untilInitialized(lambda, 2);
     expect((await lambda.stats("Probe")).containersStarted).toBe(2);
     const second = await lambda.invoke<Count>("Probe", { action: "count" });
     expect(second.invocations).toBe(1);

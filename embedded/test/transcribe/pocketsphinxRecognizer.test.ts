@@ -40,6 +40,59 @@ async function streamInRealTime(recognizer: StreamRecognizer, pcm: Buffer, durin
   }
 }
 
+type PaceOrFinal = { kind: "pace"; pace: RecognizerPace } | { kind: "final"; hyp: Hypothesis };
+
+/** Events that record the worker's search switches and finals in order, and its errors. */
+function recordPacesAndFinals() {
+  const events: PaceOrFinal[] = [];
+  const errors: string[] = [];
+  return {
+    events,
+    errors,
+    handlers: {
+      onHypothesis: (h: Hypothesis) => void (h.final && events.push({ kind: "final", hyp: h })),
+      onError: (m: string) => void errors.push(m),
+      onPace: (p: RecognizerPace) => void events.push({ kind: "pace", pace: p }),
+    },
+  };
+}
+
+/** Waits until the last search switch is back to the full search, then ends the stream. */
+async function untilNormalThenFinish(recognizer: StreamRecognizer, events: PaceOrFinal[]): Promise<void> {
+  await vi.waitFor(
+    () =>
+      expect(
+        events.filter((e) => e.kind === "pace").at(-1),
+        JSON.stringify(events.map((e) => (e.kind === "pace" ? e.pace : "final"))),
+      ).toMatchObject({ pace: { mode: "normal" } }),
+    { timeout: 60_000, interval: 200 },
+  );
+  await recognizer.finish();
+  recognizer.close();
+}
+
+/**
+ * The first thing reported is the switch to the lighter search, at least `behindSeconds` behind, before
+ * any final (the backlog is not decoded at full cost), and the backlog's words still sit on the stream's clock.
+ */
+function expectBacklogDecodedByTheLighterSearch(
+  events: PaceOrFinal[],
+  spans: [number, number][],
+  behindSeconds: number,
+) {
+  const first = events[0];
+  expect(first?.kind).toBe("pace");
+  if (first?.kind !== "pace") return;
+  expect(first.pace.mode).toBe("catch-up");
+  expect(first.pace.behindSeconds).toBeGreaterThanOrEqual(behindSeconds);
+  const words = events.flatMap((e) => (e.kind === "final" ? e.hyp.words : []));
+  expect(words.length).toBeGreaterThan(5);
+  for (const w of words) {
+    const inSpeech = spans.some(([from, to]) => w.start >= from - 0.3 && w.end <= to + 0.3);
+    expect(inSpeech, `"${w.word}" at ${w.start}–${w.end} s (speech at ${JSON.stringify(spans)})`).toBe(true);
+  }
+}
+
 describe("pocketsphinx worker catch-up", () => {
   it("after being starved of CPU it switches to the lighter search, keeps word times on the stream's clock, and returns to the full search once caught up", async () => {
     const { pcm, spans, reference, seconds } = talk();
@@ -103,16 +156,8 @@ describe("pocketsphinx worker catch-up", () => {
 
   it("counts audio queued while the worker starts as behind: a stream's first seconds are decoded by the lighter search, then the full search returns", async () => {
     const { pcm, spans } = talk();
-    const events: ({ kind: "pace"; pace: RecognizerPace } | { kind: "final"; hyp: Hypothesis })[] = [];
-    const errors: string[] = [];
-    const recognizer = startPocketsphinx(
-      { python: "/usr/bin/python3", partialMs: 200 },
-      {
-        onHypothesis: (h) => void (h.final && events.push({ kind: "final", hyp: h })),
-        onError: (m) => errors.push(m),
-        onPace: (p) => events.push({ kind: "pace", pace: p }),
-      },
-    );
+    const { events, errors, handlers } = recordPacesAndFinals();
+    const recognizer = startPocketsphinx({ python: "/usr/bin/python3", partialMs: 200 }, handlers);
     const pid = recognizer.pid;
     if (pid === undefined) throw new Error("the worker did not start");
     // Stopped from its start for 3 s (a slow model load on a starved CPU) while audio queues in real time.
@@ -120,32 +165,11 @@ describe("pocketsphinx worker catch-up", () => {
     const resume = sleep(3000).then(() => void process.kill(pid, "SIGCONT"));
     await streamInRealTime(recognizer, pcm, () => {});
     await resume;
-    await vi.waitFor(
-      () =>
-        expect(
-          events.filter((e) => e.kind === "pace").at(-1),
-          JSON.stringify(events.map((e) => (e.kind === "pace" ? e.pace : "final"))),
-        ).toMatchObject({ pace: { mode: "normal" } }),
-      { timeout: 60_000, interval: 200 },
-    );
-    await recognizer.finish();
-    recognizer.close();
+    await untilNormalThenFinish(recognizer, events);
 
     expect(errors).toEqual([]);
-    // The first thing it reports is the switch to the lighter search, at least the 3 s it was stopped behind,
-    // before any final: the backlog is not decoded at full cost.
-    const first = events[0];
-    expect(first?.kind).toBe("pace");
-    if (first?.kind !== "pace") return;
-    expect(first.pace.mode).toBe("catch-up");
-    expect(first.pace.behindSeconds).toBeGreaterThanOrEqual(3);
-    // Words decoded from the backlog still sit on the stream's clock.
-    const words = events.flatMap((e) => (e.kind === "final" ? e.hyp.words : []));
-    expect(words.length).toBeGreaterThan(5);
-    for (const w of words) {
-      const inSpeech = spans.some(([from, to]) => w.start >= from - 0.3 && w.end <= to + 0.3);
-      expect(inSpeech, `"${w.word}" at ${w.start}–${w.end} s (speech at ${JSON.stringify(spans)})`).toBe(true);
-    }
+    // Behind by at least the 3 s it was stopped.
+    expectBacklogDecodedByTheLighterSearch(events, spans, 3);
   }, 120_000);
 
   it("a worker loaded ahead of its stream does not count the wait for the stream's first audio as behind, and a stream taking it starts the next spare", async () => {
@@ -184,43 +208,18 @@ describe("pocketsphinx worker catch-up", () => {
       pool.warm();
       await pool.nextWorker?.ready();
       const { pcm, spans } = talk();
-      const events: ({ kind: "pace"; pace: RecognizerPace } | { kind: "final"; hyp: Hypothesis })[] = [];
-      const errors: string[] = [];
-      const recognizer = pool.start({
-        onHypothesis: (h) => void (h.final && events.push({ kind: "final", hyp: h })),
-        onError: (m) => errors.push(m),
-        onPace: (p) => events.push({ kind: "pace", pace: p }),
-      });
+      const { events, errors, handlers } = recordPacesAndFinals();
+      const recognizer = pool.start(handlers);
       // The first 3 s at once (the quiet before the first clip and the clip's start), the rest as captured.
       const backlog = 3 * RATE * 2;
       recognizer.write(pcm.subarray(0, backlog));
       const rest = pcm.subarray(backlog, Math.round((spans[1]?.[1] ?? 0) * RATE) * 2);
       await streamInRealTime(recognizer, rest, () => {});
-      await vi.waitFor(
-        () =>
-          expect(
-            events.filter((e) => e.kind === "pace").at(-1),
-            JSON.stringify(events.map((e) => (e.kind === "pace" ? e.pace : "final"))),
-          ).toMatchObject({ pace: { mode: "normal" } }),
-        { timeout: 60_000, interval: 200 },
-      );
-      await recognizer.finish();
-      recognizer.close();
+      await untilNormalThenFinish(recognizer, events);
 
       expect(errors).toEqual([]);
-      // Before any final it switched to the lighter search, behind by most of the 3 s it was sent at once.
-      const first = events[0];
-      expect(first?.kind).toBe("pace");
-      if (first?.kind !== "pace") return;
-      expect(first.pace.mode).toBe("catch-up");
-      expect(first.pace.behindSeconds).toBeGreaterThanOrEqual(2);
-      // Words of the backlog still sit on the stream's clock.
-      const words = events.flatMap((e) => (e.kind === "final" ? e.hyp.words : []));
-      expect(words.length).toBeGreaterThan(5);
-      for (const w of words) {
-        const inSpeech = spans.some(([from, to]) => w.start >= from - 0.3 && w.end <= to + 0.3);
-        expect(inSpeech, `"${w.word}" at ${w.start}–${w.end} s (speech at ${JSON.stringify(spans)})`).toBe(true);
-      }
+      // Behind by most of the 3 s it was sent at once.
+      expectBacklogDecodedByTheLighterSearch(events, spans, 2);
     } finally {
       pool.close();
     }
