@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KinesisVideoClient } from "@aws-sdk/client-kinesis-video";
@@ -50,11 +51,16 @@ export async function startKvsHarness(
   if (!kvs) throw new Error("the KVS emulator is not among EMBEDDED_SERVICES");
   const ctx = server.context;
   const credentials = ctx.credentials;
+  // One attempt per call, so that a test sees each fault the emulator injects; and no keep-alive, since a
+  // call that reused a socket just as the server closed it after its idle timeout (5 s) failed with
+  // ECONNRESET (seen under CI load), which with a single attempt is a failure the emulator did not cause.
+  const noKeepAlive = { httpAgent: new Agent({ keepAlive: false }) };
   const control = new KinesisVideoClient({
     endpoint: `${ctx.url}${PATHS.kinesisvideo}`,
     region: ctx.region,
     credentials,
     maxAttempts: 1,
+    requestHandler: noKeepAlive,
   });
   const endpoints = kvs.endpoints;
   const presign = (channelArn: string, role: "MASTER" | "VIEWER", clientId?: string, expiresSeconds = 299) =>
@@ -73,7 +79,13 @@ export async function startKvsHarness(
     dataDir,
     control,
     signaling: (endpoint) =>
-      new KinesisVideoSignalingClient({ endpoint, region: ctx.region, credentials, maxAttempts: 1 }),
+      new KinesisVideoSignalingClient({
+        endpoint,
+        region: ctx.region,
+        credentials,
+        maxAttempts: 1,
+        requestHandler: noKeepAlive,
+      }),
     presign,
     client: (channelArn, role, clientId) =>
       new SignalingClient({
