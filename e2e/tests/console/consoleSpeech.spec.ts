@@ -56,3 +56,38 @@ test("speech at the microphone becomes committed segments and reaches listeners 
   await expect.poll(() => viewer.captionTexts(), { timeout: 30_000 }).not.toEqual([]);
   await listenerContext.close();
 });
+
+test("at go-live the Transcribe stream opens before the control socket starts connecting, so the presenter's first words do not wait behind it", async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // Records, in order, each WebSocket the console creates and opens, by path.
+  await page.addInitScript(() => {
+    const log: string[] = [];
+    (window as unknown as { socketLog: string[] }).socketLog = log;
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        const path = new URL(String(url)).pathname;
+        log.push(`new ${path}`);
+        this.addEventListener("open", () => log.push(`open ${path}`));
+      }
+    } as typeof WebSocket;
+  });
+  await page.goto(servers.server.ready.consoleUrl);
+  await expect(page.getByTestId("console")).toHaveAttribute("data-phase", "setup", { timeout: 20_000 });
+  await page.getByTestId("title").fill("Connection order");
+  await page.getByTestId("create-session").click();
+  await expect(page.getByTestId("console")).toHaveAttribute("data-phase", "live", { timeout: 20_000 });
+  const log = () => page.evaluate(() => (window as unknown as { socketLog: string[] }).socketLog);
+  await expect.poll(log, { timeout: 30_000 }).toContain("open /ws");
+  const order = await log();
+  const streamOpened = order.findIndex((e) => e.startsWith("open ") && e.includes("stream-transcription"));
+  const controlCreated = order.indexOf("new /ws");
+  expect(streamOpened, order.join(", ")).toBeGreaterThanOrEqual(0);
+  expect(controlCreated, order.join(", ")).toBeGreaterThan(streamOpened);
+  // And recognition goes on as before: the console listens and commits the talk's segments.
+  await expect(page.getByTestId("health-recognizer")).toContainText("listening", { timeout: 30_000 });
+  await expect(page.getByTestId("segment").first()).toBeVisible({ timeout: 60_000 });
+});
