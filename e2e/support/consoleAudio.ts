@@ -19,3 +19,13 @@ export function writeConsoleTestWav(dir: string, seconds = 6, sampleRate = 48_00
   writeFileSync(file, wavBytes(data, sampleRate));
   return file;
 }
+
+/**
+ * A silent WAV for the fake microphone, for tests that feed the console's segments themselves:
+ * the recognizer can hear a word in the tone's bursts, and its segment would join theirs.
+ */
+export function writeSilentTestWav(dir: string, seconds = 2, sampleRate = 48_000): string {
+  const file = join(dir, "console-test-silence.wav");
+  writeFileSync(file, wavBytes(Buffer.alloc(seconds * sampleRate * 2), sampleRate));
+  return file;
+}

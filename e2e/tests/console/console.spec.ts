@@ -319,7 +319,10 @@ test("a committed segment comes back translated, is spoken to its listeners, and
     });
   });
   // Translated (shown in the console, captioned to the Spanish listener), then spoken on the Spanish track.
-  await expect(page.locator('[data-testid="segment"] .translation[data-lang="es"]')).not.toBeEmpty({ timeout: 30_000 });
+  // The segment is found by its text: the fake microphone's beeps can be recognized as a word of their own
+  // ("i"), and its segment is translated too.
+  const injected = page.getByTestId("segment").filter({ hasText: "Good morning to everyone in the hall." });
+  await expect(injected.locator('.translation[data-lang="es"]')).not.toBeEmpty({ timeout: 30_000 });
   await expect.poll(() => viewer.captionTexts(), { timeout: 30_000 }).not.toEqual([]);
   await expect
     .poll(() => viewer.peakRms(), { timeout: 30_000, message: "the Spanish voice is heard" })
