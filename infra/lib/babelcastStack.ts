@@ -314,6 +314,8 @@ export class BabelcastStack extends Stack {
     const relays = new RelayService(this, "Relays", { ...options, apiUrl, relayKeySecret: relayKey });
     new CfnOutput(this, "RelayClusterName", { value: relays.service.cluster.clusterName });
     new CfnOutput(this, "RelayServiceName", { value: relays.service.serviceName });
+    // Operators list and drain relays with this key (GET /relays, POST /relays/{relayId}/drain; docs/deploy.md).
+    new CfnOutput(this, "RelayKeySecretArn", { value: relayKey.secretArn });
     return relays;
   }
 }

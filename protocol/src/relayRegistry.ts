@@ -91,3 +91,23 @@ export const RelayHeartbeatResponse = z.object({
   drain: z.boolean(),
 });
 export type RelayHeartbeatResponse = z.infer<typeof RelayHeartbeatResponse>;
+
+/**
+ * A registered relay as an operator sees it (`GET /relays`, `POST /relays/{relayId}/drain`): its
+ * load, whether the backend counts it alive (heard from within `relayDeadAfterSeconds`), whether it
+ * drains, and the sessions it has pool channels in.
+ */
+export const RelayView = z.object({
+  relayId: RelayClientId,
+  capacity: z.number().int().min(0),
+  listeners: z.number().int().min(0),
+  /** Epoch ms of its last heartbeat. */
+  lastSeenAt: z.number().int().min(0),
+  alive: z.boolean(),
+  draining: z.boolean(),
+  sessions: z.array(SessionId),
+});
+export type RelayView = z.infer<typeof RelayView>;
+
+export const RelayListResponse = z.object({ relays: z.array(RelayView) });
+export type RelayListResponse = z.infer<typeof RelayListResponse>;

@@ -29,6 +29,9 @@ export const HTTP_ROUTES = [
   /** Relay agents (docs/relays.md): the handler checks the deployment's relay key. */
   "POST /relays",
   "POST /relays/{relayId}/heartbeat",
+  /** Operators, with the same relay key: the registered relays and their load, and draining one. */
+  "GET /relays",
+  "POST /relays/{relayId}/drain",
 ] as const;
 export type HttpRouteKey = (typeof HTTP_ROUTES)[number];
 
@@ -49,8 +52,13 @@ export const OWNER_HTTP_ROUTES: readonly HttpRouteKey[] = [
   "GET /languages",
 ];
 
-/** Routes only relay agents call (authenticated by the relay key, not a presenter's identity). */
-export const RELAY_HTTP_ROUTES: readonly HttpRouteKey[] = ["POST /relays", "POST /relays/{relayId}/heartbeat"];
+/** Routes of relay agents and their operators (authenticated by the relay key, not a presenter's identity). */
+export const RELAY_HTTP_ROUTES: readonly HttpRouteKey[] = [
+  "POST /relays",
+  "POST /relays/{relayId}/heartbeat",
+  "GET /relays",
+  "POST /relays/{relayId}/drain",
+];
 
 /** Methods and headers the browser pages use cross-origin (console on its own origin, API on another). */
 export const HTTP_CORS = {

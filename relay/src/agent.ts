@@ -173,6 +173,14 @@ async function heartbeat(): Promise<void> {
   const desired = RelayHeartbeatResponse.parse(out.json);
   const running = new Map<string, RunningSession>(sessions);
   for (const action of reconcile(running, desired.sessions, relayId, bindAddress)) apply(action);
+  // An operator's drain (POST /relays/{relayId}/drain): once live relays have adopted every channel
+  // (or the sessions ended), nothing is left here; exit to be replaced (the embedded supervisor starts
+  // the agent again, which registers live; in the cloud the container exits with the agent and the service
+  // scheduler replaces a stopped task, https://docs.aws.amazon.com/AmazonECS/latest/userguide/ecs_services.html).
+  if (desired.drain && !draining && sessions.size === 0) {
+    log("drained: serving nothing, exiting to be replaced");
+    void shutdown();
+  }
 }
 
 async function run(): Promise<void> {

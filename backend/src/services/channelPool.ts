@@ -40,10 +40,15 @@ export interface RelayState {
 
 const DEFAULT_RELAY_DEAD_AFTER_MS = 5000;
 
+/** Whether a relay counts as alive: its last heartbeat came within `relayDeadAfterMs`. */
+export function relayAlive(relay: RelayState, now: number, limits: Pick<PoolLimits, "relayDeadAfterMs">): boolean {
+  return relay.lastSeenAt >= now - (limits.relayDeadAfterMs ?? DEFAULT_RELAY_DEAD_AFTER_MS);
+}
+
 /** Whether a relay may serve listeners: heard from recently and not draining. */
 export function relayServes(relay: RelayState | undefined, now: number, limits: PoolLimits): boolean {
   if (!relay || relay.draining) return false;
-  return relay.lastSeenAt >= now - (limits.relayDeadAfterMs ?? DEFAULT_RELAY_DEAD_AFTER_MS);
+  return relayAlive(relay, now, limits);
 }
 
 export function isRelayChannel(channel: ChannelRecord): boolean {

@@ -117,6 +117,31 @@ export class RelayRegistryStore {
     }
   }
 
+  /**
+   * An operator's drain: no new listeners go to the relay, live relays adopt its channels, and its
+   * agent exits once it serves nothing (docs/relays.md). Undefined when the relay is not registered.
+   * The flag stays until the relay registers again (a restarted agent, or a new task).
+   */
+  async drain(relayId: string): Promise<RegisteredRelay | undefined> {
+    try {
+      const out = await this.dynamo.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: this.key(relayId),
+          UpdateExpression: "SET #d = :t",
+          ConditionExpression: "attribute_exists(#r)",
+          ExpressionAttributeNames: { "#d": NAMES["#d"], "#r": NAMES["#r"] },
+          ExpressionAttributeValues: { ":t": true },
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return fromItem(out.Attributes ?? {});
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
   /** Every registered relay (dead ones included: the planner skips them). */
   async list(): Promise<RegisteredRelay[]> {
     const items = await allItems<Record<string, unknown>>(this.dynamo, {

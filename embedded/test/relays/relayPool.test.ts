@@ -4,7 +4,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DEFAULT_TABLE_NAMES } from "@babelcast/backend/tables/definitions.js";
 import { createStores, type Stores } from "@babelcast/backend/tables/stores.js";
-import { RelayHeartbeatResponse } from "@babelcast/protocol/relayRegistry";
+import { RelayHeartbeatResponse, RelayListResponse, RelayView } from "@babelcast/protocol/relayRegistry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RELAY_KEY_FILE } from "../../src/gateway/embeddedRuntime.js";
 import { type Harness, openSocket, startHarness, type TestSocket, wsUrl } from "../gateway/harness.js";
@@ -20,6 +20,8 @@ let h: Harness;
 let stores: Stores;
 let dynamo: DynamoDBDocumentClient;
 const sockets: TestSocket[] = [];
+/** The session whose pool channel the first test put on the relay. */
+let relayedSession = "";
 
 beforeAll(async () => {
   // A relay counts as dead only after a minute here: heartbeats crawl when the machine is loaded.
@@ -82,6 +84,7 @@ describe("listener pool across relays (embedded)", () => {
       h.ownerToken,
     );
     const id = created.json.id as string;
+    relayedSession = id;
     const consoleWs = await openWithRetry(wsUrl(h, { role: "console", sessionId: id, token: h.ownerToken }));
 
     // The first listener is the console's own (direct capacity 1); its join wakes the relays.
@@ -141,6 +144,56 @@ describe("listener pool across relays (embedded)", () => {
     await waitFor("the restarted agent registered (live, not draining)", async () => {
       const now = relayAgentPid("relay-embedded-1", join(h.dataDir, RELAY_KEY_FILE));
       return now !== undefined && now !== pid && (await relay())?.draining === false;
+    });
+  });
+
+  it("lets an operator list the relays and drain one: it keeps what no live relay can take, then exits once it serves nothing and comes back live", {
+    timeout: 180_000,
+  }, async () => {
+    const keyFile = join(h.dataDir, RELAY_KEY_FILE);
+    const key = readFileSync(keyFile, "utf8").trim();
+    const operator = (method: string, path: string, authorization = `Relay ${key}`) =>
+      fetch(`${h.apiUrl}${path}`, { method, headers: { authorization } });
+    const listed = async () => RelayListResponse.parse(await (await operator("GET", "/relays")).json()).relays;
+
+    expect((await operator("GET", "/relays", "Relay wrong")).status).toBe(401);
+    expect((await operator("POST", "/relays/relay-embedded-1/drain", `Bearer ${h.ownerToken}`)).status).toBe(401);
+    expect((await operator("POST", "/relays/relay-nobody/drain")).status).toBe(404);
+    expect((await operator("POST", "/relays/not-a-relay/drain")).status).toBe(400);
+    await waitFor("the relay listed alive", async () =>
+      (await listed()).some((r) => r.relayId === "relay-embedded-1" && r.alive),
+    );
+    expect((await listed()).find((r) => r.relayId === "relay-embedded-1")).toMatchObject({
+      draining: false,
+      sessions: [relayedSession],
+    });
+
+    const pid = relayAgentPid("relay-embedded-1", keyFile);
+    const drained = await operator("POST", "/relays/relay-embedded-1/drain");
+    expect(drained.status).toBe(200);
+    const view = RelayView.parse(await drained.json());
+    expect(view).toMatchObject({ relayId: "relay-embedded-1", draining: true, sessions: [relayedSession] });
+
+    // No other relay has room here: after two more of its heartbeats it still masters its channel, still drains.
+    const seen = view.lastSeenAt;
+    await waitFor("two heartbeats of the drained relay", async () => {
+      const r = (await listed()).find((x) => x.relayId === "relay-embedded-1");
+      return (r?.lastSeenAt ?? 0) > seen + 1000;
+    });
+    expect((await listed()).find((r) => r.relayId === "relay-embedded-1")).toMatchObject({
+      draining: true,
+      sessions: [relayedSession],
+    });
+    expect(relayAgentPid("relay-embedded-1", keyFile)).toBe(pid);
+    const session = await stores.sessions.get(relayedSession);
+    expect(session?.channels.some((c) => c.relayId === "relay-embedded-1")).toBe(true);
+
+    // The session ends: the drained relay serves nothing, exits, and its supervisor starts it again, live.
+    expect((await h.api("DELETE", `/sessions/${relayedSession}`, undefined, h.ownerToken)).status).toBe(200);
+    await waitFor("the drained agent replaced and registered live", async () => {
+      const now = relayAgentPid("relay-embedded-1", keyFile);
+      const r = (await listed()).find((x) => x.relayId === "relay-embedded-1");
+      return now !== undefined && now !== pid && r?.draining === false && r.alive;
     });
   });
 });

@@ -586,6 +586,14 @@ function generators(): Record<HttpRouteKey, fc.Arbitrary<WireRequest>> {
         .map((d) => ({ ...d, path: "/relays/relay-x/heartbeat" })),
       "POST",
     ),
+    "GET /relays": finish(
+      fc.option(bad, { nil: undefined }).map((auth) => ({ auth, path: "/relays" })),
+      "GET",
+    ),
+    "POST /relays/{relayId}/drain": finish(
+      fc.option(bad, { nil: undefined }).map((auth) => ({ auth, path: "/relays/relay-embedded-1/drain" })),
+      "POST",
+    ),
   };
 }
 

@@ -9,7 +9,7 @@ import { createInterpreterInvite, joinAsInterpreter } from "./interpretersHandle
 import { listLanguages } from "./languagesHandler.js";
 import { joinSession, refreshListener } from "./listenersHandlers.js";
 import { createRecordingUpload, listRecordings } from "./recordingsHandlers.js";
-import { registerRelay, relayHeartbeat } from "./relaysHandlers.js";
+import { drainRelay, listRelays, registerRelay, relayHeartbeat } from "./relaysHandlers.js";
 import { sessionReportHandler } from "./reportHandler.js";
 import { createSession, endSession, getSession, listSessions, updateSession } from "./sessionsHandlers.js";
 import { exportTranscript } from "./transcriptHandler.js";
@@ -38,6 +38,8 @@ const ROUTE_HANDLERS: Record<HttpRouteKey, RouteHandler> = {
   "GET /languages": listLanguages,
   "POST /relays": registerRelay,
   "POST /relays/{relayId}/heartbeat": relayHeartbeat,
+  "GET /relays": listRelays,
+  "POST /relays/{relayId}/drain": drainRelay,
 };
 
 /** The HTTP API as one handler of API Gateway v2 events, dispatching on the route key. */

@@ -6,10 +6,13 @@ import {
   RegisterRelayRequest,
   RelayHeartbeatRequest,
   type RelayHeartbeatResponse,
+  type RelayListResponse,
   type RelaySessionReport,
   type RelaySessionState,
+  type RelayView,
 } from "@babelcast/protocol/relayRegistry";
 import { ApiFailure, badRequest, notFound, parseOrThrow, unauthorized } from "../../services/apiErrors.js";
+import { relayAlive } from "../../services/channelPool.js";
 import { channelRoom, channelsNeedingGrants, relaysToReplace, relayViewers } from "../../services/relayDesiredState.js";
 import { sessionLanguages } from "../../services/sessionRecords.js";
 import type { RegisteredRelay } from "../../tables/relayRegistryStore.js";
@@ -73,6 +76,46 @@ export async function relayHeartbeat(deps: BackendDeps, event: HttpEvent): Promi
   return json(200, body);
 }
 
+const deadAfterMs = (deps: BackendDeps) => deps.config.limits.relayDeadAfterSeconds * 1000;
+
+function relayView(deps: BackendDeps, relay: RegisteredRelay): RelayView {
+  return {
+    relayId: relay.relayId,
+    capacity: relay.capacity,
+    listeners: relay.listeners,
+    lastSeenAt: relay.lastSeenAt,
+    alive: relayAlive(relay, deps.now(), { relayDeadAfterMs: deadAfterMs(deps) }),
+    draining: relay.draining,
+    sessions: [...relay.sessions],
+  };
+}
+
+/** `GET /relays`: for an operator, every registered relay with its load (dead ones too, until their item expires). */
+export async function listRelays(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
+  requireRelayKey(deps, event);
+  const relays = await deps.stores.relays.list();
+  const body: RelayListResponse = {
+    relays: relays.map((r) => relayView(deps, r)).sort((a, b) => a.relayId.localeCompare(b.relayId)),
+  };
+  return json(200, body);
+}
+
+/**
+ * `POST /relays/{relayId}/drain`: an operator takes a relay out of service without stopping it
+ * first. No new listener is sent there; live relays with room adopt its channels on their next
+ * heartbeats (each listener reconnects once, to the same channel); the relay keeps serving what no
+ * relay could take; its agent exits once it serves nothing, and is replaced (embedded: started again
+ * under the same id, which registers live; cloud: ECS starts a new task). Idempotent.
+ */
+export async function drainRelay(deps: BackendDeps, event: HttpEvent): Promise<HttpResult> {
+  requireRelayKey(deps, event);
+  const relayId = relayIdParam(event);
+  const relay = await deps.stores.relays.drain(relayId);
+  if (!relay) throw notFound(`relay ${relayId} is not registered (GET /relays lists the registered ones)`);
+  deps.log.info("relay drained by an operator", { relayId, listeners: relay.listeners });
+  return json(200, relayView(deps, relay));
+}
+
 /**
  * Moves pool channels of dead or draining relays to `relay`, as far as its room goes, each by
  * a conditional write (of two relays adopting a channel, one wins). Returns the sessions it
@@ -83,7 +126,7 @@ async function adoptChannels(deps: BackendDeps, relay: RegisteredRelay, channels
     audioCapacity: 0,
     viewersPerChannel: deps.config.limits.viewersPerChannel,
     slotGraceMs: 0,
-    relayDeadAfterMs: deps.config.limits.relayDeadAfterSeconds * 1000,
+    relayDeadAfterMs: deadAfterMs(deps),
   };
   const orphans = relaysToReplace(await deps.stores.relays.list(), relay.relayId, deps.now(), limits);
   let room = channelRoom(relay, channelsHeld, limits.viewersPerChannel);
