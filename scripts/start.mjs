@@ -59,7 +59,9 @@ const publicHost = process.env.BABELCAST_PUBLIC_HOST ?? lanAddress();
 const port = process.env.BABELCAST_PORT ?? "8080";
 const args = [join(root, "embedded/src/cli.ts"), "--host", host, "--port", port, "--public-host", publicHost];
 if (process.env.BABELCAST_DATA_DIR) args.push("--data-dir", process.env.BABELCAST_DATA_DIR);
-const server = spawn(join(root, "node_modules", ".bin", "tsx"), args, {
+// Node runs the server itself (tsx as a loader): the tsx CLI would stand between, relay SIGTERM, and SIGKILL a
+// server that did not acknowledge the signal within about 60 ms, as on a loaded machine, ending it ungracefully.
+const server = spawn(process.execPath, ["--import", "tsx", ...args], {
   cwd: root,
   stdio: ["ignore", "pipe", "inherit"],
 });

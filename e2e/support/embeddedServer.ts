@@ -32,8 +32,17 @@ export function consoleOnItsOwnOrigin(ready: ServeReadyLine): ServeReadyLine {
 export async function serveEmbedded(options: { dataDir?: string; args?: string[] } = {}): Promise<ServedEmbedded> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "babelcast-e2e-"));
   const child = spawn(
-    join(repoRoot, "node_modules", ".bin", "tsx"),
-    [join(repoRoot, "embedded", "src", "cli.ts"), "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])],
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(repoRoot, "embedded", "src", "cli.ts"),
+      "--port",
+      "0",
+      "--data-dir",
+      dataDir,
+      ...(options.args ?? []),
+    ],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";

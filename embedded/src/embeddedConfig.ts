@@ -16,7 +16,13 @@ import { connectSources } from "./listenerPage.js";
  * Builds the config document the embedded server serves, from the base URLs it listens on.
  * With the embedded user pool on, presenters sign in with Cognito there instead of the owner token.
  */
-export function embeddedConfigDocument(url: string, region: string, userPool?: UserPoolIdentity): ConfigDocument {
+export function embeddedConfigDocument(
+  url: string,
+  region: string,
+  userPool?: UserPoolIdentity,
+  /** The Transcribe streaming endpoint's own base URL (a port of its own, as AWS gives it a host of its own). */
+  streamingUrl = url,
+): ConfigDocument {
   const ws = url.replace(/^http/, "ws");
   return {
     version: 1,
@@ -39,7 +45,8 @@ export function embeddedConfigDocument(url: string, region: string, userPool?: U
       : { kind: "owner-token" },
     endpoints: {
       kinesisvideo: `${url}${PATHS.kinesisvideo}`,
-      transcribe: `${url}${PATHS.transcribe}`,
+      // Only the console's streaming client reads it (the backend's Transcribe client has its own endpoints).
+      transcribe: `${streamingUrl}${PATHS.transcribe}`,
       translate: `${url}${PATHS.translate}`,
       polly: `${url}${PATHS.polly}`,
       dynamodb: `${url}${PATHS.dynamodb}`,

@@ -12,11 +12,19 @@ import { type EmbeddedSettings, loadEmbeddedSettings, settingsSection } from "./
 import { resolvedPath } from "./http/requestTarget.js";
 import { sendError, sendJson } from "./httpResponses.js";
 import { EMBEDDED_SERVICES } from "./services.js";
+import { STREAM_PATH } from "./transcribe/transcribeService.js";
 
 export interface EmbeddedServerOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
+  /**
+   * The Transcribe streaming endpoint's own port (0 or absent: a free one). AWS serves streaming
+   * from a host of its own (`transcribestreaming.<region>.amazonaws.com`), and Chromium connects one
+   * WebSocket per host and port at a time: on the main port the console's stream would queue behind
+   * its control socket's `$connect` (or the other way round) at go-live.
+   */
+  readonly streamingPort?: number;
   readonly dataDir: string;
   /** Host advertised to listeners (a LAN address) when it differs from the bind host. */
   readonly publicHost?: string;
@@ -41,14 +49,14 @@ export const EMBEDDED_ACCOUNT_ID = "000000000000";
 
 const silentLog: Logger = { info() {}, warn() {}, error() {} };
 
-function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+function listen(server: Server, host: string, port: number, flag = "--port"): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
       if (err.code === "EADDRINUSE") {
         reject(
           new Error(
-            `port ${port} on ${host} is already in use: stop the other process or pass --port 0 for a free port`,
+            `port ${port} on ${host} is already in use: stop the other process or pass ${flag} 0 for a free port`,
           ),
         );
       } else if (err.code === "EADDRNOTAVAIL") {
@@ -192,9 +200,34 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     else socket.destroy();
   });
   const address = await listen(server, options.host, options.port);
+  // The Transcribe streaming host: only its stream upgrades, as on AWS (its HTTP APIs live on the main port).
+  const streaming = createServer(
+    { headersTimeout: timeouts.headersTimeoutMs, requestTimeout: timeouts.requestTimeoutMs },
+    (req, res) => {
+      req.resume();
+      sendError(res, 404, "NotFound", `this is the Transcribe streaming endpoint: only ${STREAM_PATH} (a WebSocket)`);
+    },
+  );
+  streaming.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (parsableTarget(req.url) && resolvedPath(req.url) === STREAM_PATH) return onUpgrade(req, socket, head);
+    socket.on("error", () => socket.destroy());
+    socket.end(rawErrorResponse(404, "Not Found", `the Transcribe streaming endpoint has only ${STREAM_PATH}`));
+  });
+  streaming.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end(clientErrorReply(err.code));
+    else socket.destroy();
+  });
+  let streamingAddress: AddressInfo;
+  try {
+    streamingAddress = await listen(streaming, options.host, options.streamingPort ?? 0, "--streaming-port");
+  } catch (err) {
+    server.close();
+    throw new Error(`the Transcribe streaming endpoint: ${(err as Error).message}`);
+  }
   const bindHost = options.host === "0.0.0.0" || options.host === "::" ? "127.0.0.1" : options.host;
   const url = `http://${hostForUrl(options.publicHost ?? bindHost)}:${address.port}`;
   const loopbackUrl = `http://${hostForUrl(bindHost)}:${address.port}`;
+  const streamingUrl = `http://${hostForUrl(options.publicHost ?? bindHost)}:${streamingAddress.port}`;
 
   const context: EmbeddedContext = {
     url,
@@ -204,7 +237,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     accountId: EMBEDDED_ACCOUNT_ID,
     credentials,
     ownerToken,
-    config: embeddedConfigDocument(url, region, userPool),
+    config: embeddedConfigDocument(url, region, userPool, streamingUrl),
     settings,
     log,
   };
@@ -219,6 +252,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   } catch (err) {
     await closeServices();
     server.close();
+    streaming.close();
     throw err;
   }
   ready = true;
@@ -227,10 +261,13 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
   const close = () => {
     closing ??= (async () => {
       ready = false;
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const stopped = Promise.all(
+        [server, streaming].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      );
       server.closeIdleConnections();
       await closeServices();
       server.closeAllConnections();
+      streaming.closeAllConnections();
       await stopped;
     })();
     return closing;

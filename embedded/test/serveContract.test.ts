@@ -18,7 +18,9 @@ interface Run {
 }
 
 function serve(args: string[]): Run {
-  const child = spawn(join(repoRoot, "node_modules", ".bin", "tsx"), [join(repoRoot, "embedded/src/cli.ts"), ...args], {
+  // As `npm run serve` runs it: Node with tsx as a loader, so a signal reaches the server itself (the tsx CLI
+  // relays it and, if the server is slow to acknowledge under load, SIGKILLs it and exits 130).
+  const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "embedded/src/cli.ts"), ...args], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -95,14 +97,36 @@ describe("npm run serve", () => {
     expect(await second.exited).toBe(0);
   });
 
-  it("refuses a port that is taken, with a message saying what to do", async () => {
+  it("serves Transcribe streaming on a port of its own, named in config.json, which answers nothing else", async () => {
+    const run = serve(["--data-dir", tempDir()]);
+    const ready = await readyLine(run);
+    const config = ConfigDocument.parse(await (await fetch(`${ready.url}/config.json`)).json());
+    const streaming = new URL(config.endpoints?.transcribe ?? "");
+    const main = new URL(ready.url);
+    expect(streaming.hostname).toBe(main.hostname);
+    expect(streaming.port).not.toBe(main.port);
+    expect(streaming.pathname).toBe("/aws/transcribe");
+    // The console page may connect there (its CSP names the endpoint's origin, ws:// included).
+    const page = await fetch(`${ready.url}/console/`);
+    expect(page.headers.get("content-security-policy")).toContain(`ws://${streaming.host}`);
+    // Plain requests and other paths are refused there; the main port's APIs are not served on it.
+    const plain = await fetch(`${streaming.origin}/config.json`);
+    expect(plain.status).toBe(404);
+    expect(((await plain.json()) as { error: { code: string } }).error.code).toBe("NotFound");
+    run.child.kill("SIGTERM");
+    expect(await run.exited).toBe(0);
+  });
+
+  it.each(["--port", "--streaming-port"])("refuses a taken %s, with a message saying what to do", async (flag) => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", () => r()));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const run = serve(["--port", String(port), "--data-dir", tempDir()]);
+      const run = serve([flag, String(port), "--data-dir", tempDir()]);
       expect(await run.exited).toBe(1);
-      expect(run.stderr()).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(run.stderr()).toContain(
+        `port ${port} on 127.0.0.1 is already in use: stop the other process or pass ${flag} 0 for a free port`,
+      );
       expect(run.stdout()).toBe("");
     } finally {
       blocker.close();

@@ -57,11 +57,11 @@ test("speech at the microphone becomes committed segments and reaches listeners 
   await listenerContext.close();
 });
 
-test("at go-live the Transcribe stream opens before the control socket starts connecting, so the presenter's first words do not wait behind it", async ({
+test("at go-live the Transcribe stream connects on a port of its own, so the presenter's first words never wait behind the control socket's handshake", async ({
   page,
 }) => {
   test.setTimeout(120_000);
-  // Records, in order, each WebSocket the console creates and opens, by path.
+  // Records, in order, each WebSocket the console creates and opens, by host and path.
   await page.addInitScript(() => {
     const log: string[] = [];
     (window as unknown as { socketLog: string[] }).socketLog = log;
@@ -69,9 +69,9 @@ test("at go-live the Transcribe stream opens before the control socket starts co
     window.WebSocket = class extends Native {
       constructor(url: string | URL, protocols?: string | string[]) {
         super(url, protocols);
-        const path = new URL(String(url)).pathname;
-        log.push(`new ${path}`);
-        this.addEventListener("open", () => log.push(`open ${path}`));
+        const { host, pathname } = new URL(String(url));
+        log.push(`new ${host}${pathname}`);
+        this.addEventListener("open", () => log.push(`open ${host}${pathname}`));
       }
     } as typeof WebSocket;
   });
@@ -81,13 +81,24 @@ test("at go-live the Transcribe stream opens before the control socket starts co
   await page.getByTestId("create-session").click();
   await expect(page.getByTestId("console")).toHaveAttribute("data-phase", "live", { timeout: 20_000 });
   const log = () => page.evaluate(() => (window as unknown as { socketLog: string[] }).socketLog);
-  await expect.poll(log, { timeout: 30_000 }).toContain("open /ws");
+  const hostOf = (entries: string[], path: string) =>
+    entries.find((e) => e.startsWith("open ") && e.endsWith(path))?.slice("open ".length, -path.length);
+  await expect
+    .poll(async () => [
+      hostOf(await log(), "/ws"),
+      hostOf(await log(), "/aws/transcribe/stream-transcription-websocket"),
+    ])
+    .not.toContain(undefined);
   const order = await log();
-  const streamOpened = order.findIndex((e) => e.startsWith("open ") && e.includes("stream-transcription"));
-  const controlCreated = order.indexOf("new /ws");
-  expect(streamOpened, order.join(", ")).toBeGreaterThanOrEqual(0);
-  expect(controlCreated, order.join(", ")).toBeGreaterThan(streamOpened);
-  // And recognition goes on as before: the console listens and commits the talk's segments.
+  const controlHost = hostOf(order, "/ws");
+  const streamHost = hostOf(order, "/aws/transcribe/stream-transcription-websocket");
+  // Chromium connects one WebSocket per host and port at a time: another port means no queue between them.
+  expect(streamHost, order.join(", ")).not.toBe(controlHost);
+  // Both start at go-live: the control socket does not wait for the stream either.
+  expect(order.indexOf(`new ${controlHost}/ws`), order.join(", ")).toBeLessThan(
+    order.indexOf(`open ${streamHost}/aws/transcribe/stream-transcription-websocket`),
+  );
+  // And recognition goes on: the console listens and commits the talk's segments.
   await expect(page.getByTestId("health-recognizer")).toContainText("listening", { timeout: 30_000 });
   await expect(page.getByTestId("segment").first()).toBeVisible({ timeout: 60_000 });
 });

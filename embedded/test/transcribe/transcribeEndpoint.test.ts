@@ -80,11 +80,14 @@ async function ownerCredentials(token = server.context.ownerToken): Promise<Resp
   return fetch(`${server.url}${PATHS.credentials}`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
 }
 
-/** The SDK client as the console's browser build runs it: WebSocket handler, wss→ws rewrite for a local endpoint. */
+/**
+ * The SDK client as the console's browser build runs it: WebSocket handler, wss→ws rewrite for a local endpoint,
+ * and the endpoint config.json names (the streaming endpoint's own port).
+ */
 function browserLikeClient(credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) {
   const client = new TranscribeStreamingClient({
     region: server.context.region,
-    endpoint: `${server.url}${PATHS.transcribe}`,
+    endpoint: server.context.config.endpoints?.transcribe,
     credentials,
     requestHandler: new WebSocketFetchHandler(),
     eventStreamPayloadHandlerProvider: () => eventStreamPayloadHandler,

@@ -33,8 +33,6 @@ export interface RecognizerOptions {
   onSegment(segment: CommittedSegment): void;
   onCaption(text: string): void;
   onState(state: string): void;
-  /** Transcribe accepted a stream: the audio captured since recognition started is on its way. */
-  onConnected?(): void;
   /** Something the presenter should know that does not stop recognition. */
   onWarning(text: string): void;
   /** Identification heard another language of the session (product code): the source follows it. */
@@ -94,7 +92,6 @@ export async function startRecognizer(o: RecognizerOptions): Promise<RecognizerH
     },
     onEvent: (event) => {
       if (event.kind === "stream-started") o.onState("listening");
-      else if (event.kind === "stream-connected") o.onConnected?.();
       else if (event.kind === "stream-failed") {
         o.onState(`reconnecting (${event.message})`);
         if (event.message.startsWith("BadRequestException") && !refused) {

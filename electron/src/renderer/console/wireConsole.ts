@@ -59,7 +59,7 @@ export function wireConsole(deps: ConsoleDeps = {}) {
         const api = signIn.api;
         const config = signIn.config.value;
         if (api) void media.start(api, live);
-        if (!config) return undefined;
+        if (!config) return;
         const access = signIn.awsAccess();
         void recognition.start(live, config, audioInput.capture.recognitionStream, access);
         if (deps.createSynthesizer) {
@@ -69,7 +69,6 @@ export function wireConsole(deps: ConsoleDeps = {}) {
             notices.push({ id: "speech", level: "error", text: `No translated voices: ${(err as Error).message}` });
           }
         }
-        return recognition.whenStreamOpen();
       },
       onAirChanged: (on) => {
         audioInput.setBroadcasting(on);

@@ -39,8 +39,6 @@ export interface RecognitionSessionOptions {
 
 export type RecognitionEvent =
   | { readonly kind: "stream-started"; readonly streamId: number; readonly from: number; readonly offset: number }
-  /** Transcribe answered: the stream is open and takes the audio queued for it. */
-  | { readonly kind: "stream-connected"; readonly streamId: number }
   | { readonly kind: "stream-renewing"; readonly streamId: number; readonly reason: "scheduled" | "forced" }
   | { readonly kind: "stream-failed"; readonly streamId: number; readonly message: string; readonly retryInMs: number }
   | { readonly kind: "stream-ended"; readonly streamId: number };
@@ -185,7 +183,6 @@ export class RecognitionSession {
   private async run(stream: Stream): Promise<void> {
     try {
       const results = await this.o.start(stream.queue);
-      this.o.onEvent?.({ kind: "stream-connected", streamId: stream.id });
       for await (const batch of results) for (const result of batch) this.accept(stream, result);
       this.ended(stream, undefined);
     } catch (err) {

@@ -53,9 +53,6 @@ export function createRecognitionStore(deps: {
     });
   };
 
-  /** Settles once the latest start's Transcribe stream is open, or that start failed or was refused. */
-  let streamOpen: Promise<void> = Promise.resolve();
-
   const start = async (
     session: SessionOwnerView,
     config: ConfigDocument,
@@ -64,10 +61,6 @@ export function createRecognitionStore(deps: {
   ): Promise<void> => {
     if (!deps.startRecognizer) return;
     running = { session, config, stream, access };
-    let opened: () => void = () => {};
-    streamOpen = new Promise<void>((resolve) => {
-      opened = resolve;
-    });
     try {
       state.value = "starting";
       recognizer = await deps.startRecognizer({
@@ -76,9 +69,7 @@ export function createRecognitionStore(deps: {
         sourceLanguage: session.sourceLanguage,
         ...(identify.value ? { identifyAmong: session.targetLanguages } : {}),
         onLanguageIdentified: (language) => deps.onLanguageIdentified?.(language),
-        onConnected: () => opened(),
         onRefused: (message) => {
-          opened();
           state.value = "stopped";
           void stopRecognizer();
           notices.push({
@@ -114,7 +105,6 @@ export function createRecognitionStore(deps: {
       });
       notices.clear("recognizer");
     } catch (err) {
-      opened();
       state.value = "stopped";
       notices.push({
         id: "recognizer",
@@ -166,8 +156,6 @@ export function createRecognitionStore(deps: {
     segments: segments as ReadonlySignal<readonly SegmentView[]>,
     sourceCharacters: sourceCharacters as ReadonlySignal<number>,
     start,
-    /** Settles once recognition's Transcribe stream is open (or recognition did not start). */
-    whenStreamOpen: (): Promise<void> => streamOpen,
     acceptSegment,
     /** A translation (or its failure) for one language of a segment. */
     recordProgress(m: SegmentProgressMessage): void {

@@ -49,11 +49,8 @@ export interface Counts {
 
 /** What the session's live link brings that other stores act on. */
 export interface SessionEvents {
-  /**
-   * The session is live (created or reopened): media and recognition start. May return a promise that
-   * settles once recognition's Transcribe stream is open: the control socket connects after it (goLive).
-   */
-  onLive(session: SessionOwnerView): Promise<void> | undefined;
+  /** The session is live (created or reopened): media and recognition start. */
+  onLive(session: SessionOwnerView): void;
   /** Paused, muted, or back on air. */
   onAirChanged(on: boolean): void;
   onViewerLanguages(byViewer: Record<string, string>): void;
@@ -73,8 +70,6 @@ export interface SessionEvents {
 
 /** How long a console waits for the server's echo of a status before going on regardless. */
 const STATUS_ECHO_WAIT_MS = 5_000;
-/** Longest the control socket waits at go-live for recognition's stream to open first. */
-const CONTROL_SOCKET_WAIT_MS = 2_000;
 export function createSessionStore(deps: {
   notices: NoticesStore;
   settings: SettingsStore;
@@ -210,18 +205,13 @@ export function createSessionStore(deps: {
         },
       },
     );
+    // The control socket and recognition's Transcribe stream connect at once. Chromium lets one WebSocket
+    // per host and port be connecting at a time (RFC 6455, section 4.1), and the two never share one: AWS
+    // serves Transcribe streaming from a host of its own, and the embedded server from a port of its own,
+    // so the presenter's first words never wait behind the control socket's cold `$connect`.
+    void socket.connect();
     sendStatus();
-    // The control socket connects once recognition's stream is open, or after CONTROL_SOCKET_WAIT_MS.
-    // Chromium lets one WebSocket per host and port be connecting at a time (RFC 6455, section 4.1); on
-    // the embedded server both share one, and the control socket's handshake waits for its cold $connect
-    // functions (1-2 s at go-live), which held the stream, and the presenter's first words queued behind
-    // it (docs/performance.md, "The start of a talk"). Segments written meanwhile wait in the socket.
-    const control = socket;
-    const streamOpen = events.onLive(live);
-    const waited = new Promise<void>((resolve) => setTimeout(resolve, CONTROL_SOCKET_WAIT_MS));
-    void Promise.race([streamOpen ?? Promise.resolve(), waited]).then(() => {
-      if (socket === control) void control.connect();
-    });
+    events.onLive(live);
   };
 
   /** Goes live with a session this console just claimed. */
