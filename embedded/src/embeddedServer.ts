@@ -195,10 +195,11 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     onRequest,
   );
   server.on("upgrade", onUpgrade);
-  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+  const onClientError = (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (socket.writable) socket.end(clientErrorReply(err.code));
     else socket.destroy();
-  });
+  };
+  server.on("clientError", onClientError);
   const address = await listen(server, options.host, options.port);
   // The Transcribe streaming host: only its stream upgrades, as on AWS (its HTTP APIs live on the main port).
   const streaming = createServer(
@@ -213,10 +214,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     socket.on("error", () => socket.destroy());
     socket.end(rawErrorResponse(404, "Not Found", `the Transcribe streaming endpoint has only ${STREAM_PATH}`));
   });
-  streaming.on("clientError", (err: NodeJS.ErrnoException, socket) => {
-    if (socket.writable) socket.end(clientErrorReply(err.code));
-    else socket.destroy();
-  });
+  streaming.on("clientError", onClientError);
   let streamingAddress: AddressInfo;
   try {
     streamingAddress = await listen(streaming, options.host, options.streamingPort ?? 0, "--streaming-port");
