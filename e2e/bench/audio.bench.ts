@@ -33,6 +33,7 @@ import { serveEmbedded } from "../support/embeddedServer.js";
 import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
 import { percentile, sampleSummary } from "./report/percentile.js";
 import { type MarkerRun, poolRuns } from "./report/pooledRuns.js";
+import { readReceiverCounters, receiverDelays } from "./report/receiverStats.js";
 import { startConditions } from "./report/runConditions.js";
 
 /** Seconds of markers collected at the listener (the first DROP_MS of them are left out). */
@@ -169,29 +170,6 @@ function listenerPcScript(jitterTargetMs: number | undefined, playoutHintS: numb
 })();`;
 }
 
-/** The listener's audio receiver counters (cumulative): jitter buffer and playout (Chromium's media-playout stats). */
-function readReceiverStats(page: Page) {
-  return page.evaluate(async () => {
-    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs ?? [];
-    const out = { jbDelay: 0, jbTarget: 0, jbMin: 0, emitted: 0, playoutDelay: 0, playoutSamples: 0 };
-    for (const pc of pcs) {
-      if (pc.connectionState !== "connected") continue;
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type === "inbound-rtp" && s.kind === "audio") {
-          out.jbDelay += Number(s.jitterBufferDelay ?? 0);
-          out.jbTarget += Number(s.jitterBufferTargetDelay ?? 0);
-          out.jbMin += Number(s.jitterBufferMinimumDelay ?? 0);
-          out.emitted += Number(s.jitterBufferEmittedCount ?? 0);
-        } else if (s.type === "media-playout") {
-          out.playoutDelay += Number(s.totalPlayoutDelay ?? 0);
-          out.playoutSamples += Number(s.totalSamplesCount ?? 0);
-        }
-      });
-    }
-    return out;
-  });
-}
-
 /** A fresh AudioContext in the listener page, made as the page makes its own (no latencyHint: "interactive"). */
 function readOutputLatency(page: Page) {
   return page.evaluate(async () => {
@@ -268,20 +246,13 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
     const collectWindow = startConditions();
     // Receiver counters from after the first DROP_MS (the jitter buffer starts high) to the end.
     await new Promise((r) => setTimeout(r, DROP_MS));
-    const rx0 = await readReceiverStats(listener);
+    const rx0 = await readReceiverCounters(listener);
     await new Promise((r) => setTimeout(r, COLLECT_S * 1000 - DROP_MS));
-    const rx1 = await readReceiverStats(listener);
+    const rx1 = await readReceiverCounters(listener);
     const conditions = collectWindow.end();
     const output = await readOutputLatency(listener);
-    const emitted = rx1.emitted - rx0.emitted;
-    const perEmitted = (a: number, b: number) => (emitted > 0 ? round1(((b - a) / emitted) * 1000) : null);
-    const playoutSamples = rx1.playoutSamples - rx0.playoutSamples;
     const receiver = {
-      jitter_buffer_ms: perEmitted(rx0.jbDelay, rx1.jbDelay),
-      jitter_buffer_target_ms: perEmitted(rx0.jbTarget, rx1.jbTarget),
-      jitter_buffer_minimum_ms: perEmitted(rx0.jbMin, rx1.jbMin),
-      playout_delay_ms:
-        playoutSamples > 0 ? round1(((rx1.playoutDelay - rx0.playoutDelay) / playoutSamples) * 1000) : null,
+      ...receiverDelays(rx0, rx1),
       ...(JITTER_TARGET_MS !== undefined ? { set_jitter_buffer_target_ms: Number(JITTER_TARGET_MS) } : {}),
       ...(PLAYOUT_HINT_S !== undefined ? { set_playout_delay_hint_s: Number(PLAYOUT_HINT_S) } : {}),
     };

@@ -10,7 +10,8 @@
 // - audio_glass_to_glass_relay_ms: marker onsets in the console's capture track → in a Chromium
 //   listener's received track, for a listener of the relay and a direct listener of the console
 //   at the same time (same markers, same load), with the difference.
-// Run alone: `npx tsx e2e/bench/relay.bench.ts` (prints the metrics as JSON).
+// Run alone: `npx tsx e2e/bench/relay.bench.ts` (prints the metrics as JSON);
+// `RELAY_BENCH_LISTENERS=0` skips the listener steps (glass-to-glass only).
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -41,6 +42,7 @@ import {
   scaleToWindow,
 } from "./relayLoad/relaySteps.js";
 import { markerDelays } from "./report/markerDelays.js";
+import { readReceiverCounters, receiverDelays } from "./report/receiverStats.js";
 import { startConditions } from "./report/runConditions.js";
 
 const benchStart = performance.now();
@@ -197,7 +199,12 @@ async function tappedListener(browser: Browser, pageUrl: string, grant: Signalin
       const pc = (window as unknown as { kvsViewer?: { pc: RTCPeerConnection } }).kvsViewer?.pc;
       const track = pc?.getReceivers()[0]?.track;
       if (track && pc?.connectionState === "connected") {
-        (window as unknown as { __markerTap(t: MediaStreamTrack, l: string): void }).__markerTap(track, "received");
+        const w = window as unknown as {
+          __markerTap(t: MediaStreamTrack, l: string): void;
+          __pcs: RTCPeerConnection[];
+        };
+        w.__markerTap(track, "received");
+        w.__pcs = [pc];
         return;
       }
       if (performance.now() > deadline) throw new Error("the listener is not connected after 30 s");
@@ -220,7 +227,15 @@ async function glassToGlass(
   const viaRelay = await tappedListener(browser, pageUrl, await relay.add("l-g2g-relay", "en"));
   try {
     log(`glass-to-glass: both listeners connected; collecting markers for ${COLLECT_S} s`);
-    await new Promise((r) => setTimeout(r, COLLECT_S * 1000));
+    // Receiver counters from after the first DROP_MS (the jitter buffer starts high) to the end: where a relay's delay sits.
+    await new Promise((r) => setTimeout(r, DROP_MS));
+    const rx0 = { direct: await readReceiverCounters(direct.page), relay: await readReceiverCounters(viaRelay.page) };
+    await new Promise((r) => setTimeout(r, COLLECT_S * 1000 - DROP_MS));
+    const receivers = {
+      direct: receiverDelays(rx0.direct, await readReceiverCounters(direct.page)),
+      relay: receiverDelays(rx0.relay, await readReceiverCounters(viaRelay.page)),
+    };
+    log(`receivers ${JSON.stringify(receivers)}`);
     const sent = await readTaps(consolePage.page);
     const d = markerDelays(sent, await readTaps(direct.page), DROP_MS);
     const r = markerDelays(sent, await readTaps(viaRelay.page), DROP_MS);
@@ -241,6 +256,7 @@ async function glassToGlass(
         relay_added_ms: { p50: round1(r.p50 - d.p50), p99: round1(r.p99 - d.p99) },
         relay: summary(r),
         direct: summary(d),
+        receivers,
         path: "console media hub in Chromium (fake mic) → relay process → Chromium KVS viewer, beside a direct viewer of the console, loopback",
         measured_at: "capture track → listener's received track (output playout buffer not included)",
         conditions,
@@ -513,6 +529,10 @@ export async function runRelayBench() {
       };
     }
     log(JSON.stringify(metrics.audio_glass_to_glass_relay_ms));
+    if (process.env.RELAY_BENCH_LISTENERS === "0") {
+      metrics.max_audio_listeners = { skipped: "RELAY_BENCH_LISTENERS=0 (glass-to-glass only)" };
+      return { metrics, series };
+    }
     try {
       const listeners = await maxListeners(relays, fleets, consolePage, stack.kvs);
       metrics.max_audio_listeners = listeners;

@@ -72,7 +72,7 @@ function dominantFrequency(page: Page): Promise<number> {
   });
 }
 
-test("the console answers a relay with every language track, and a Chromium listener of the relay hears its language, then the other after a switch without renegotiation", async () => {
+test("the console answers a relay with every language track in 10 ms frames, and a Chromium listener of the relay hears its language, then the other after a switch without renegotiation", async () => {
   const consoleChannel = await grantFor("babelcast-e2e-relay-console");
   const poolChannel = await grantFor("babelcast-e2e-relay-pool");
   const consolePage = await startRelayConsole(browser, server.url, await consoleChannel("MASTER"), TONES);
@@ -95,6 +95,12 @@ test("the console answers a relay with every language track, and a Chromium list
     await expect
       .poll(async () => (await consolePage.relays()).map((r) => [r.clientId, r.state, r.languages]))
       .toEqual([["relay-e2e", "connected", ["en", "es"]]]);
+    // In 10 ms Opus frames, as to a direct listener: 100 packets a second per language (20 ms frames: 50).
+    const before = await consolePage.sentPackets();
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = await consolePage.sentPackets();
+    const perSecond = ((after.packets.en ?? 0) - (before.packets.en ?? 0)) / ((after.at - before.at) / 1000);
+    expect(perSecond).toBeGreaterThan(75);
 
     const viewer = await context.newPage();
     await viewer.goto(pages.url);
