@@ -10,6 +10,10 @@
 //   capture graph; sent track → received), the listener's jitter buffer per window (getStats), and
 //   the listener page's AudioContext `baseLatency`/`outputLatency`, which come AFTER the decoded
 //   track and so are not in glass-to-glass: add them for the sound leaving the speakers.
+//   Chromium's fake input is stereo: the console is set to send both channels at 0 dB, so it sends
+//   the input's own track (the graph skipped, captureGraph.ts), as for a mono microphone.
+// - audio_glass_to_glass_graph_ms: the same with channel 1 alone picked (the console's default on a
+//   stereo input, and any pick or gain): the original goes through the console's Web Audio graph.
 // - max_audio_listeners_direct: lightweight KVS viewers (e2e/support/consoleViewerPage.ts) in one
 //   extra browser context, connected straight to the console (no relay), stepped up until one
 //   does not receive intact audio; no cap on the count, only the bench's time budget.
@@ -67,9 +71,9 @@ delete process.env.AUDIO_BENCH_PLAYOUT_HINT_S;
 /** How long each viewer step is measured (CPU, bytes, energy). */
 const STEP_WINDOW_MS = 6000;
 /** The viewer steps stop (reported as capped by time) once the bench has run this long (glass-to-glass runs first). */
-const STEPS_DEADLINE_MS = 390_000;
-/** No viewer joins and no confirming re-measure after this (the whole bench stays within run.ts's 9 minutes for it). */
-const HARD_DEADLINE_MS = 435_000;
+const STEPS_DEADLINE_MS = 570_000;
+/** No viewer joins and no confirming re-measure after this (the whole bench stays within run.ts's 12 minutes for it). */
+const HARD_DEADLINE_MS = 615_000;
 const pastHardDeadline = () => performance.now() - benchStart > HARD_DEADLINE_MS;
 const benchStart = performance.now();
 /** A viewer's audio is intact when it conceals less than this share of its samples. */
@@ -187,7 +191,20 @@ function readOutputLatency(page: Page) {
   });
 }
 
-async function startConsoleSession(page: Page, consoleUrl: string): Promise<string> {
+/** The console's input channel choice for each glass-to-glass path. */
+const PATHS = {
+  input: {
+    channel: "1+2",
+    path: "console page (browser mode, fake stereo mic, channels 1+2 at 0 dB: the input's own track, no Web Audio graph) → listener page, loopback",
+  },
+  graph: {
+    channel: "1",
+    path: "console page (browser mode, fake stereo mic, channel 1 picked: through the console's Web Audio graph) → listener page, loopback",
+  },
+} as const;
+type AudioPath = keyof typeof PATHS;
+
+async function startConsoleSession(page: Page, consoleUrl: string, channel: string): Promise<string> {
   await page.addInitScript({ content: markerTapScript(true) });
   await page.addInitScript({ content: SENT_TAP_SCRIPT });
   await page.goto(consoleUrl);
@@ -197,6 +214,7 @@ async function startConsoleSession(page: Page, consoleUrl: string): Promise<stri
       .and(page.locator(`[data-phase="${p}"]`))
       .waitFor({ timeout: 30_000 });
   await phase("setup");
+  await page.getByTestId("channel-select").selectOption(channel);
   await page.getByTestId("title").fill("Audio bench");
   await page.getByTestId("source-language").selectOption("en");
   await page.getByTestId("create-session").click();
@@ -212,7 +230,7 @@ async function startConsoleSession(page: Page, consoleUrl: string): Promise<stri
 const readTaps = (page: Page) => page.evaluate(() => (window as unknown as { __taps: TapRecord[] }).__taps);
 const readTapErrors = (page: Page) => page.evaluate(() => (window as unknown as { __tapErrors: string[] }).__tapErrors);
 
-async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: string) {
+async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: string, path: string) {
   const context = await browser.newContext({ locale: "en-US" });
   try {
     const listener = await context.newPage();
@@ -285,7 +303,7 @@ async function glassToGlass(browser: Browser, consolePage: Page, listenerUrl: st
     return {
       ...sampleSummary(samples),
       unpaired,
-      path: "console page (browser mode, fake mic) → listener page, loopback",
+      path,
       measured_at: "capture track → listener's decoded track (output playout buffer not included)",
       capture_graph_ms: split(sent.markers, graphOut?.markers),
       webrtc_ms: split(graphOut?.markers, received.markers),
@@ -480,12 +498,12 @@ export async function runAudioBench() {
   const failed = (err: unknown) => `failed: ${err instanceof Error ? err.message : String(err)}`;
   try {
     const config = ConfigDocument.parse(await (await fetch(`${server.ready.url}/config.json`)).json());
-    /** A fresh console page with a live session in `browser`, or why it could not start one. */
-    const openConsole = async (browser: Browser) => {
+    /** A fresh console page with a live session in `browser` on input `channel`, or why it could not start one. */
+    const openConsole = async (browser: Browser, channel: string) => {
       const consolePage = await (await browser.newContext()).newPage();
       try {
-        const sessionId = await startConsoleSession(consolePage, server.ready.consoleUrl);
-        log(`session ${sessionId} live`);
+        const sessionId = await startConsoleSession(consolePage, server.ready.consoleUrl, channel);
+        log(`session ${sessionId} live (input channel ${channel})`);
         return { consolePage, sessionId };
       } catch (err) {
         return {
@@ -494,41 +512,55 @@ export async function runAudioBench() {
       }
     };
 
-    const runs: MarkerRun[] = [];
-    let last: Record<string, unknown> = {};
-    for (let run = 1; run <= G2G_RUNS; run++) {
-      const browser = await launch();
-      try {
-        const opened = await openConsole(browser);
-        if ("skipped" in opened) {
-          last = { skipped: opened.skipped };
+    /** G2G_RUNS glass-to-glass runs of one path, pooled, or why they could not all run. */
+    const pooledPath = async (which: AudioPath) => {
+      const { channel, path } = PATHS[which];
+      const runs: MarkerRun[] = [];
+      let last: Record<string, unknown> = {};
+      for (let run = 1; run <= G2G_RUNS; run++) {
+        const browser = await launch();
+        try {
+          const opened = await openConsole(browser, channel);
+          if ("skipped" in opened) {
+            last = { skipped: opened.skipped };
+            break;
+          }
+          const listenerUrl = `${config.listenerUrl}/s/${opened.sessionId}`;
+          const g2g = await glassToGlass(browser, opened.consolePage, listenerUrl, path);
+          if (!("samples" in g2g) || !g2g.samples) {
+            last = g2g;
+            break;
+          }
+          const { samples, ...rest } = g2g;
+          runs.push({ ...rest, samples });
+          last = rest;
+          log(`glass-to-glass (${which}) run ${run} of ${G2G_RUNS}: p50 ${rest.p50} ms`);
+        } catch (err) {
+          log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+          last = { skipped: failed(err) };
           break;
+        } finally {
+          await browser.close();
         }
-        const g2g = await glassToGlass(browser, opened.consolePage, `${config.listenerUrl}/s/${opened.sessionId}`);
-        if (!("samples" in g2g) || !g2g.samples) {
-          last = g2g;
-          break;
-        }
-        const { samples, ...rest } = g2g;
-        runs.push({ ...rest, samples });
-        last = rest;
-        log(`glass-to-glass run ${run} of ${G2G_RUNS}: p50 ${rest.p50} ms`);
-      } catch (err) {
-        log(err instanceof Error ? (err.stack ?? err.message) : String(err));
-        last = { skipped: failed(err) };
-        break;
-      } finally {
-        await browser.close();
       }
+      if (runs.length < G2G_RUNS)
+        return { metric: "skipped" in last ? last : { skipped: `only ${runs.length} of ${G2G_RUNS} runs measured` } };
+      const { measured_at, receiver, listener_output } = last;
+      return {
+        metric: { ...poolRuns(runs), path, measured_at, receiver, listener_output },
+        samples: runs.flatMap((r) => r.samples),
+      };
+    };
+
+    for (const [which, name] of [
+      ["input", "audio_glass_to_glass_ms"],
+      ["graph", "audio_glass_to_glass_graph_ms"],
+    ] as const) {
+      const pooled = await pooledPath(which);
+      metrics[name] = pooled.metric;
+      if (pooled.samples) series[name] = pooled.samples;
+      log(JSON.stringify(pooled.metric));
     }
-    if (runs.length === G2G_RUNS) {
-      const { path, measured_at, receiver, listener_output } = last;
-      metrics.audio_glass_to_glass_ms = { ...poolRuns(runs), path, measured_at, receiver, listener_output };
-      series.audio_glass_to_glass_ms = runs.flatMap((r) => r.samples);
-    } else
-      metrics.audio_glass_to_glass_ms =
-        "skipped" in last ? last : { skipped: `only ${runs.length} of ${G2G_RUNS} runs measured` };
-    log(JSON.stringify(metrics.audio_glass_to_glass_ms));
 
     if (!RUN_VIEWERS) {
       metrics.max_audio_listeners_direct = { skipped: "not run: AUDIO_BENCH_VIEWERS=0" };
@@ -536,7 +568,7 @@ export async function runAudioBench() {
     }
     const browser = await launch();
     try {
-      const opened = await openConsole(browser);
+      const opened = await openConsole(browser, PATHS.graph.channel);
       if ("skipped" in opened) {
         metrics.max_audio_listeners_direct = { skipped: opened.skipped };
         return { metrics, series };

@@ -5,7 +5,7 @@
  */
 export const BENCH_METRICS: Readonly<Record<string, readonly string[]>> = {
   asr: ["asr_wer", "asr_rtf", "engine_ms", "word_commit_ms"],
-  audio: ["audio_glass_to_glass_ms", "max_audio_listeners_direct"],
+  audio: ["audio_glass_to_glass_ms", "audio_glass_to_glass_graph_ms", "max_audio_listeners_direct"],
   captions: ["max_caption_clients"],
   drift: ["lag_drift_s", "lag_drift_model_s"],
   listener: ["listener_page_gzip_bytes", "tap_to_audio_ms"],

@@ -34,12 +34,12 @@ const outDir = join(root, "bench");
 const PER_BENCH_TIMEOUT_MS = 6 * 60_000;
 /**
  * Benches that run longer by design: a 10-minute talk (drift), a 5-minute talk beside a busy core (underLoad),
- * three fresh-browser glass-to-glass runs before the listener steps (audio).
+ * six fresh-browser glass-to-glass runs (two paths) before the listener steps (audio).
  */
 const BENCH_TIMEOUT_MS: Readonly<Record<string, number>> = {
   drift: 16 * 60_000,
   underLoad: 11 * 60_000,
-  audio: 9 * 60_000,
+  audio: 12 * 60_000,
 };
 
 /**

@@ -147,6 +147,70 @@ test("a listener hears the presenter, the console counts it, and pause and mute 
   expect(problems).toEqual([]);
 });
 
+/** Keeps the console page's peer connections in `window.__pcs`, to read what each sends. */
+const RECORD_PEERS = `(() => {
+  const Native = window.RTCPeerConnection;
+  const pcs = (window.__pcs = []);
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      pcs.push(this);
+    }
+  };
+})();`;
+
+/** For each audio track the console sends to a connected peer: whether it is an input device's own track (not the Web Audio graph's). */
+function sentTrackIsDevice(page: Page): Promise<boolean[]> {
+  return page.evaluate(async () => {
+    const inputs = (await navigator.mediaDevices.enumerateDevices())
+      .filter((d) => d.kind === "audioinput")
+      .map((d) => d.deviceId);
+    return (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs
+      .filter((pc) => pc.connectionState === "connected")
+      .flatMap((pc) => pc.getSenders())
+      .flatMap((s) => (s.track?.kind === "audio" ? [inputs.includes(s.track.getSettings().deviceId ?? "")] : []));
+  });
+}
+
+test("a listener of the original gets the input's own track, skipping the Web Audio graph, while the graph would not change it (0 dB, every channel); a gain or a one-channel pick routes it through the graph, and pause silences either", async ({
+  page,
+  browser,
+}) => {
+  await page.addInitScript(RECORD_PEERS);
+  const problems = await openConsole(page);
+  const id = await startSession(page, "Pass-through check");
+  await page.getByTestId("qr-close").click();
+  await expect(page.getByTestId("health-signaling")).toContainText("1/1 channels open", { timeout: 15_000 });
+  const listenerContext = await browser.newContext();
+  const viewer = await openConsoleViewer(listenerContext, viewerPages.url, config, id, "en");
+  await expect.poll(() => viewer.peakRms(), { timeout: 20_000 }).toBeGreaterThan(0.05);
+  // Chromium's fake input is stereo: channel 1 alone (the default) is a pick, made by the graph.
+  await expect(page.getByTestId("channel-select")).toHaveValue("1");
+  await expect.poll(() => sentTrackIsDevice(page), { timeout: 10_000 }).toEqual([false]);
+
+  // Both channels at 0 dB: the device's own track replaces the graph's on the same connection.
+  await page.getByTestId("channel-select").selectOption("1+2");
+  await expect.poll(() => sentTrackIsDevice(page), { timeout: 10_000 }).toEqual([true]);
+  await expect.poll(() => viewer.peakRms(), { timeout: 10_000 }).toBeGreaterThan(0.05);
+  await page.keyboard.press("p");
+  await expect.poll(() => viewer.peakRms(), { timeout: 10_000, message: "silence while paused" }).toBeLessThan(0.005);
+  await page.keyboard.press("p");
+  await expect.poll(() => viewer.peakRms(), { timeout: 10_000 }).toBeGreaterThan(0.05);
+
+  // -24 dB: the graph's track again, and the listener hears the tone 24 dB down.
+  await page.getByTestId("gain").fill("-24");
+  await expect.poll(() => sentTrackIsDevice(page), { timeout: 10_000 }).toEqual([false]);
+  await expect.poll(() => viewer.peakRms(), { timeout: 10_000, message: "the tone 24 dB down" }).toBeLessThan(0.03);
+  expect(await viewer.peakRms()).toBeGreaterThan(0.005);
+
+  // Back to 0 dB: the device's own track, at full level.
+  await page.getByTestId("gain").fill("0");
+  await expect.poll(() => sentTrackIsDevice(page), { timeout: 10_000 }).toEqual([true]);
+  await expect.poll(() => viewer.peakRms(), { timeout: 10_000 }).toBeGreaterThan(0.05);
+  await listenerContext.close();
+  expect(problems).toEqual([]);
+});
+
 /** Highest RMS of what the real listener page's audio element plays, over about a second. */
 function listenerPagePeakRms(page: Page): Promise<number> {
   return page.evaluate(async () => {

@@ -1,5 +1,5 @@
 import type { AudioSettings } from "../../shared/settings.js";
-import { effectiveChannels } from "./channelLayout.js";
+import { effectiveChannels, graphIsIdentity } from "./channelLayout.js";
 import { dbToGain } from "./levelMeter.js";
 
 /**
@@ -13,8 +13,14 @@ import { dbToGain } from "./levelMeter.js";
  *
  * Web Audio resamples the device's rate to the context's; the recognizer downsamples the
  * tap to 16 kHz itself. The original track stays the same object for the whole session
- * (device switches only change what feeds it), so peer connections never need replaceTrack
- * for a device change.
+ * (device switches only change what feeds it): the recording keeps it.
+ *
+ * Listeners of the original get `broadcastTrack`: while the graph would not change the audio
+ * (gain 0 dB, every channel of a mono or stereo input), a clone of the device track itself,
+ * skipping the graph's buffering (measured 10–48 ms between runs of the audio bench, set by how
+ * Web Audio's input FIFO settles at start-up); the graph's track otherwise. Pause and mute
+ * disable the clone (a disabled track sends silence, mediacapture-main §4.3.1). A change of
+ * path calls `onBroadcastTrackChange`, and peer connections swap the track (replaceTrack).
  */
 export class CaptureGraph {
   readonly context: AudioContext;
@@ -40,6 +46,12 @@ export class CaptureGraph {
   deviceTrack?: MediaStreamTrack;
   channelCount = 0;
   channelChoice = "1";
+  /** Called when `broadcastTrack` becomes another track. */
+  onBroadcastTrackChange?: () => void;
+  /** The device track's clone sent as is while the graph is an identity. */
+  private passThrough?: MediaStreamTrack;
+  private gainDb = 0;
+  private broadcasting = true;
 
   constructor(context?: AudioContext) {
     this.context = context ?? new AudioContext({ latencyHint: "interactive" });
@@ -64,6 +76,26 @@ export class CaptureGraph {
     const track = this.destination.stream.getAudioTracks()[0];
     if (!track) throw new Error("this browser gives no track from a MediaStreamAudioDestinationNode");
     this.originalTrack = track;
+  }
+
+  /** What listeners of the original language get (see the class comment). */
+  get broadcastTrack(): MediaStreamTrack {
+    return this.passThrough ?? this.originalTrack;
+  }
+
+  /** Sends the device track as is, or the graph's, as the settings now allow. */
+  private updatePassThrough(): void {
+    const wanted =
+      this.deviceTrack?.readyState === "live" && graphIsIdentity(this.channelChoice, this.channelCount, this.gainDb);
+    if (wanted === (this.passThrough !== undefined)) return;
+    const old = this.passThrough;
+    this.passThrough = undefined;
+    if (wanted && this.deviceTrack) {
+      this.passThrough = this.deviceTrack.clone();
+      this.passThrough.enabled = this.broadcasting;
+    }
+    this.onBroadcastTrackChange?.();
+    old?.stop();
   }
 
   /** Opens the device with the settings' processing switches; closes the previous one. */
@@ -93,6 +125,7 @@ export class CaptureGraph {
     this.setGainDb(settings.gainDb);
     this.setMonitor(settings.monitor);
     if (this.context.state === "suspended") await this.context.resume().catch(() => undefined);
+    this.updatePassThrough();
   }
 
   /** Routes one channel (mono) or an adjacent pair (stereo) of the device into the graph. */
@@ -121,10 +154,13 @@ export class CaptureGraph {
       return analyser;
     });
     this.buffers = this.analysers.map((a) => new Float32Array(a.fftSize));
+    this.updatePassThrough();
   }
 
   setGainDb(db: number): void {
+    this.gainDb = db;
     this.inputGain.gain.setTargetAtTime(dbToGain(db), this.context.currentTime, 0.01);
+    this.updatePassThrough();
   }
 
   /**
@@ -132,6 +168,8 @@ export class CaptureGraph {
    * keeps moving so the presenter still sees the input.
    */
   setBroadcasting(on: boolean): void {
+    this.broadcasting = on;
+    if (this.passThrough) this.passThrough.enabled = on;
     this.broadcastGain.gain.setTargetAtTime(on ? 1 : 0, this.context.currentTime, 0.01);
     this.recognitionTap.gain.setTargetAtTime(on ? 1 : 0, this.context.currentTime, 0.01);
   }
@@ -158,6 +196,7 @@ export class CaptureGraph {
     this.merger = undefined;
     this.stream = undefined;
     this.deviceTrack = undefined;
+    this.updatePassThrough();
   }
 
   async close(): Promise<void> {

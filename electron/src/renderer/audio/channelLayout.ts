@@ -37,6 +37,16 @@ export function effectiveChannels(choice: string, channelCount: number): { choic
   return { choice: "1", indexes: [0] };
 }
 
+/**
+ * Whether the graph would hand listeners the device's audio unchanged: gain 0 dB and the choice
+ * takes every channel of a mono or stereo device in order ("1" of a mono input, "1+2" of a stereo one).
+ */
+export function graphIsIdentity(choice: string, channelCount: number, gainDb: number): boolean {
+  if (gainDb !== 0 || channelCount < 1 || channelCount > 2) return false;
+  const { indexes } = effectiveChannels(choice, channelCount);
+  return indexes.length === channelCount && indexes.every((index, i) => index === i);
+}
+
 /** Device label for the picker: "Scarlett 18i20 (18 ch)". */
 export function deviceLabel(label: string, channelCount: number | undefined, index: number): string {
   const name = label.trim() || `Input ${index + 1}`;

@@ -82,12 +82,12 @@ export function createSpeechStore(deps: {
       syncInterpreted();
     },
     ensurePlayer,
-    /** The track a viewer of `language` gets: the original, or that language's speech. */
+    /** The track a viewer of `language` gets: the original (the input as is when the graph would not change it), or that language's speech. */
     trackFor(language: string | undefined): MediaStreamTrack {
       const live = session.value;
       if (!language || !live || language === live.sourceLanguage || !live.targetLanguages.includes(language))
-        return capture.originalTrack;
-      return ensurePlayer(language)?.track ?? capture.originalTrack;
+        return capture.broadcastTrack;
+      return ensurePlayer(language)?.track ?? capture.broadcastTrack;
     },
     /** Every track the console sends: the original in the source language, and each language's speech. */
     sentTracks(): [language: string, track: MediaStreamTrack][] {
