@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ConfigDocument, encodeSpeechFrame } from "@babelcast/protocol";
-import { type ConsoleMessage, expect, type Page, test } from "@playwright/test";
+import { type Browser, type ConsoleMessage, expect, type Page, test } from "@playwright/test";
 import { writeConsoleTestWav } from "../../support/consoleAudio.js";
 import { type ConsoleTestServers, fakeMicrophone, startConsoleTestServers } from "../../support/consoleFixtures.js";
 import { openConsoleViewer, type ViewerPageServer } from "../../support/consoleViewerPage.js";
@@ -100,17 +100,22 @@ test("creates a session and shows the join QR code with the link under it", asyn
   expect(problems).toEqual([]);
 });
 
+/** A live session with its join QR closed and its channel open, and one English listener of it in a new context. */
+async function liveWithEnglishListener(page: Page, browser: Browser, title: string) {
+  const problems = await openConsole(page);
+  const id = await startSession(page, title);
+  await page.getByTestId("qr-close").click();
+  await expect(page.getByTestId("health-signaling")).toContainText("1/1 channels open", { timeout: 15_000 });
+  const listenerContext = await browser.newContext();
+  const viewer = await openConsoleViewer(listenerContext, viewerPages.url, config, id, "en");
+  return { problems, listenerContext, viewer };
+}
+
 test("a listener hears the presenter, the console counts it, and pause and mute reach the listener", async ({
   page,
   browser,
 }) => {
-  const problems = await openConsole(page);
-  const id = await startSession(page, "Listener check");
-  await page.getByTestId("qr-close").click();
-  await expect(page.getByTestId("health-signaling")).toContainText("1/1 channels open", { timeout: 15_000 });
-
-  const listenerContext = await browser.newContext();
-  const viewer = await openConsoleViewer(listenerContext, viewerPages.url, config, id, "en");
+  const { problems, listenerContext, viewer } = await liveWithEnglishListener(page, browser, "Listener check");
 
   await expect
     .poll(() => viewer.peakRms(), { timeout: 20_000, message: "listener hears the tone" })
@@ -177,12 +182,7 @@ test("a listener of the original gets the input's own track, skipping the Web Au
   browser,
 }) => {
   await page.addInitScript(RECORD_PEERS);
-  const problems = await openConsole(page);
-  const id = await startSession(page, "Pass-through check");
-  await page.getByTestId("qr-close").click();
-  await expect(page.getByTestId("health-signaling")).toContainText("1/1 channels open", { timeout: 15_000 });
-  const listenerContext = await browser.newContext();
-  const viewer = await openConsoleViewer(listenerContext, viewerPages.url, config, id, "en");
+  const { problems, listenerContext, viewer } = await liveWithEnglishListener(page, browser, "Pass-through check");
   await expect.poll(() => viewer.peakRms(), { timeout: 20_000 }).toBeGreaterThan(0.05);
   // Chromium's fake input is stereo: channel 1 alone (the default) is a pick, made by the graph.
   await expect(page.getByTestId("channel-select")).toHaveValue("1");
