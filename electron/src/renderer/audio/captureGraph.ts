@@ -125,7 +125,6 @@ export class CaptureGraph {
     this.setGainDb(settings.gainDb);
     this.setMonitor(settings.monitor);
     if (this.context.state === "suspended") await this.context.resume().catch(() => undefined);
-    this.updatePassThrough();
   }
 
   /** Routes one channel (mono) or an adjacent pair (stereo) of the device into the graph. */

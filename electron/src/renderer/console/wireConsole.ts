@@ -123,8 +123,6 @@ export function wireConsole(deps: ConsoleDeps = {}) {
     heard: (language) => (session.counts.value.byLanguage[language] ?? 0) > 0,
     ...(deps.decodeSpeech ? { decodeSpeech: deps.decodeSpeech } : {}),
   });
-  // The original's path changed (the input as is, or through the graph): every peer gets the new track.
-  audioInput.capture.onBroadcastTrackChange = () => media.refreshTracks();
   const media = createMediaStore({
     notices,
     trackFor: (language) => speech.trackFor(language),
@@ -133,6 +131,8 @@ export function wireConsole(deps: ConsoleDeps = {}) {
       interpreterCaptions.setInterpreter(language, track, live);
     },
   });
+  // The original's path changed (the input as is, or through the graph): every peer gets the new track.
+  audioInput.capture.onBroadcastTrackChange = () => media.refreshTracks();
   const interpreterCaptions = createInterpreterCaptions({
     canRecognize: async (language) => {
       const api = signIn.api;

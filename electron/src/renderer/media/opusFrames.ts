@@ -7,6 +7,11 @@
  */
 export const OPUS_FRAME_MS = 10;
 
+/** A listener's or relay's offer as this side applies it: asking its Opus encoder for OPUS_FRAME_MS frames. */
+export function withShortFrames(offer: RTCSessionDescriptionInit): RTCSessionDescriptionInit {
+  return offer.sdp ? { type: offer.type, sdp: withPacketTime(offer.sdp) } : offer;
+}
+
 export function withPacketTime(sdp: string, ms: number = OPUS_FRAME_MS): string {
   const eol = sdp.includes("\r\n") ? "\r\n" : "\n";
   const lines = sdp.split(eol);

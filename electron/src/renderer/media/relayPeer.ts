@@ -1,6 +1,6 @@
 import type { IceServer } from "@babelcast/protocol";
 import { languageOfRelayMid } from "@babelcast/protocol/relay";
-import { withPacketTime } from "./opusFrames.js";
+import { withShortFrames } from "./opusFrames.js";
 import type { PeerState } from "./viewerPeer.js";
 
 /**
@@ -38,7 +38,7 @@ export class RelayPeer {
   ): Promise<RTCSessionDescriptionInit> {
     // 10 ms Opus frames, as for a direct listener: the encoder's frame size follows the remote description's
     // packet time, and the relay forwards the frames as they are (measured without: a relay added 25.6 ms p50).
-    await this.pc.setRemoteDescription(offer.sdp ? { type: offer.type, sdp: withPacketTime(offer.sdp) } : offer);
+    await this.pc.setRemoteDescription(withShortFrames(offer));
     this.markRemoteSet();
     await this.setTracks(trackFor);
     const answer = await this.pc.createAnswer();

@@ -1,6 +1,6 @@
 import type { IceServer } from "@babelcast/protocol";
 import { type StatsEntry, summarizeStats, type ViewerDiagnostics } from "./diagnostics.js";
-import { withPacketTime } from "./opusFrames.js";
+import { withShortFrames } from "./opusFrames.js";
 
 export type PeerState = RTCPeerConnectionState;
 
@@ -49,7 +49,7 @@ export class ViewerPeer {
   /** Answers an offer (first one, or an ICE restart). */
   async answer(offer: RTCSessionDescriptionInit): Promise<RTCSessionDescriptionInit> {
     // 10 ms Opus frames: the sender's frame size follows the remote description's packet time.
-    await this.pc.setRemoteDescription(offer.sdp ? { type: offer.type, sdp: withPacketTime(offer.sdp) } : offer);
+    await this.pc.setRemoteDescription(withShortFrames(offer));
     this.markRemoteSet();
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
