@@ -50,9 +50,7 @@ async function main(): Promise<void> {
     const conditions = talkWindow.end();
     run.stop();
 
-    const captions: LagSample[] = (await run.captionArrivals())
-      .filter((a) => a.language === "es" && a.spokenEndAt !== undefined)
-      .map((a) => ({ atMs: a.at, lagMs: a.at - (a.spokenEndAt ?? a.at) }));
+    const captions: LagSample[] = (await run.liveCaptions("es")).samples;
     const speech: LagSample[] = run
       .rows()
       .filter((r) => r.language === "es" && r.durations.some((d) => d.stage === "play"))

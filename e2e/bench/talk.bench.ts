@@ -2,7 +2,8 @@
 // English speech (LibriVox) at the console's fake microphone → recognizer → segments →
 // Translate (Apertium) → Polly (eSpeak NG) → a Spanish listener page.
 //   caption_latency_ms: the end of a spoken phrase (the segment's spokenEndAt) → its Spanish
-//                       caption arriving at the listener page;
+//                       caption arriving at the listener page, for phrases that ended while the page
+//                       listened (what was said before it joined is replayed to it; counted apart);
 //   speech_latency_ms:  the end of a spoken phrase → the console starting to play its Spanish
 //                       speech into the Spanish WebRTC track (add audio_glass_to_glass_ms for
 //                       the last hop to the listener's ear);
@@ -56,15 +57,13 @@ async function main(): Promise<void> {
     const conditions = talkWindow.end();
     run.stop();
 
-    const arrivals = await run.captionArrivals();
-    const captionMs = arrivals
-      .filter((a) => a.language === "es" && a.spokenEndAt !== undefined)
-      .map((a) => a.at - (a.spokenEndAt ?? a.at));
+    const live = await run.liveCaptions("es");
+    const captionMs = live.samples.map((s) => s.lagMs);
     // Every segment of the talk, not only the rows the console still shows.
     const spanish = run.rows().filter((r) => r.language === "es");
     const played = spanish.filter((r) => r.durations.some((d) => d.stage === "play"));
     const speechMs = played.map((r) => r.totalMs);
-    const spokenEnd = new Map(arrivals.filter((a) => a.language === "es").map((a) => [a.seq, a.spokenEndAt]));
+    const spokenEnd = new Map(live.samples.map((c) => [c.seq, c.spokenEndAt]));
     const earMs = speechHeardAtListener(played, spokenEnd, await run.speechOnsets());
     const stages: Record<string, { p50: number; p99: number }> = {};
     for (const stage of ["recognize", "send", "translate", "synthesize", "deliver", "play"]) {
@@ -77,7 +76,16 @@ async function main(): Promise<void> {
       `${JSON.stringify({
         metrics: {
           caption_latency_ms:
-            captionMs.length > 0 ? withConditions(summary(captionMs), conditions) : skipped("caption"),
+            captionMs.length > 0
+              ? withConditions(
+                  {
+                    ...summary(captionMs),
+                    phrases: "those that ended while the listener listened (each caption once)",
+                    replayed_on_join: live.spokenBeforeListening,
+                  },
+                  conditions,
+                )
+              : skipped("caption"),
           speech_latency_ms:
             speechMs.length > 0
               ? withConditions(

@@ -12,6 +12,7 @@ import { ensureConsoleBuilt } from "../support/consoleBuild.js";
 import { type ServedEmbedded, serveEmbedded } from "../support/embeddedServer.js";
 import { ensureListenerPageBuilt } from "../support/listenerBuild.js";
 import { loadClips, writeTalk } from "../support/transcribeClips.js";
+import { type CaptionArrival, type LiveCaptions, liveCaptions } from "./report/liveCaptions.js";
 
 export interface StageRow {
   readonly key: string;
@@ -19,14 +20,6 @@ export interface StageRow {
   readonly language: string;
   readonly durations: { stage: string; ms: number }[];
   readonly totalMs: number;
-}
-
-/** A caption as the listener page received it (wall clock, like the segment's spokenEndAt). */
-export interface CaptionArrival {
-  readonly at: number;
-  readonly spokenEndAt?: number;
-  readonly language: string;
-  readonly seq?: number;
 }
 
 /** A latency row with the wall-clock time it was first seen complete (its speech playing). */
@@ -40,7 +33,8 @@ export interface TalkRun {
   speechOnsets(): Promise<number[]>;
   readonly listener: Page;
   readonly sessionId: string;
-  captionArrivals(): Promise<CaptionArrival[]>;
+  /** The captions in `language` of phrases that ended while the listener page listened (see liveCaptions.ts). */
+  liveCaptions(language: string): Promise<LiveCaptions>;
   /** Every segment's row seen so far (the console shows only its latest rows, so they are polled). */
   rows(): TimedRow[];
   stop(): void;
@@ -137,8 +131,14 @@ export async function startTalk(
     listener,
     sessionId,
     speechOnsets: () => listener.evaluate(() => (window as unknown as { speechOnsets: number[] }).speechOnsets),
-    captionArrivals: () =>
-      listener.evaluate(() => (window as unknown as { captionArrivals: CaptionArrival[] }).captionArrivals),
+    liveCaptions: async (captionLanguage) => {
+      const seen = await listener.evaluate(() => {
+        const w = window as unknown as { captionArrivals: CaptionArrival[]; feedSubscribedAt?: number };
+        return { arrivals: w.captionArrivals, subscribedAt: w.feedSubscribedAt };
+      });
+      if (seen.subscribedAt === undefined) throw new Error("the listener page never subscribed to its caption feed");
+      return liveCaptions(seen.arrivals, captionLanguage, seen.subscribedAt);
+    },
     rows: () => [...seen.values()].sort((a, b) => a.segmentSeq - b.segmentSeq),
     stop: () => {
       polling = false;
@@ -149,7 +149,8 @@ export async function startTalk(
 /** Runs in the listener page before its scripts: notes when each caption arrives, from the caption feed or a replay. */
 function recordCaptionArrivals(): void {
   const arrivals: { at: number; spokenEndAt?: number; language: string; seq?: number }[] = [];
-  (window as unknown as { captionArrivals: typeof arrivals }).captionArrivals = arrivals;
+  const w = window as unknown as { captionArrivals: typeof arrivals; feedSubscribedAt?: number };
+  w.captionArrivals = arrivals;
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(url: string | URL, protocols?: string | string[]) {
@@ -158,6 +159,8 @@ function recordCaptionArrivals(): void {
         if (typeof e.data !== "string") return;
         type Message = { type?: string; event?: string; spokenEndAt?: number; language?: string; seq?: number };
         const frame = JSON.parse(e.data) as Message;
+        // The caption feed's first subscription: from then on the listener receives captions live.
+        if (frame.type === "subscribe_success" && w.feedSubscribedAt === undefined) w.feedSubscribedAt = Date.now();
         // Live captions come from the caption Event API as `data` frames carrying the event's JSON.
         const m =
           frame.type === "data" && typeof frame.event === "string" ? (JSON.parse(frame.event) as Message) : frame;

@@ -30,9 +30,7 @@ async function main(): Promise<void> {
       }
       const conditions = talkWindow.end();
       run.stop();
-      const samples = (await run.captionArrivals())
-        .filter((a) => a.language === "es" && a.spokenEndAt !== undefined)
-        .map((a) => ({ atMs: a.at, lagMs: a.at - (a.spokenEndAt ?? a.at) }));
+      const samples = (await run.liveCaptions("es")).samples;
       const drift = lagDrift(samples);
       const lags = samples.map((s) => s.lagMs);
       log(`captions ${samples.length}`);

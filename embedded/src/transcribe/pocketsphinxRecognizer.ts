@@ -61,6 +61,10 @@ function frame(kind: "A" | "V" | "E" | "S", payload: Uint8Array): Buffer {
   return Buffer.concat([head, payload]);
 }
 
+/** Workers kept loaded ahead of streams, and how long after a stream takes one it is replaced (see RecognizerPool). */
+const SPARES = 2;
+export const SPARE_REFILL_DELAY_MS = 15_000;
+
 type WorkerChild = ChildProcessByStdio<Writable, Readable, Readable>;
 
 /**
@@ -138,43 +142,77 @@ export function spawnWorker(options: PocketsphinxOptions): SpawnedWorker {
 }
 
 /**
- * Keeps one worker loaded ahead of the next stream. Loading the models takes a worker about a
- * second of CPU on an idle machine and several seconds on a starved one (6-7 s measured at load
- * 20 on 2 cores); audio queues meanwhile, and the stream's first captions come that much late.
- * A spare that loaded before its stream opened skips that wait. Each stream taken starts the next spare.
+ * Keeps workers loaded ahead of the next streams. Loading the models takes a worker about a second
+ * of CPU on an idle machine (1.2 s of one core here) and several seconds on a starved one (6-7 s
+ * measured at load 20 on 2 cores); audio queues meanwhile, and the stream's first captions come
+ * that much late. A spare that loaded before its stream opened skips that wait.
+ *
+ * Two spares, and the one a stream takes is replaced `refillDelayMs` later, not at once: a stream
+ * opens as a talk goes live, the machine's busiest moment (the console's capture and WebRTC, the
+ * listeners joining, the engines' first requests), and a spare loading then took its second of CPU
+ * from the stream that had just started, whose first utterance was decoded 4.2 s behind the speaker
+ * (1.4 s with the load moved out of that moment; docs/performance.md). The second spare serves a
+ * stream that opens meanwhile (a quick reconnection); when a stream takes the last one, the next
+ * loads at once, as that stream's own worker would have had to. Costs a second idle worker's memory
+ * (about 210 MB resident).
  */
 export class RecognizerPool {
-  private spare?: SpawnedWorker;
+  private spares: SpawnedWorker[] = [];
+  private refillTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly options: PocketsphinxOptions,
     /** Off: every stream starts its own worker (and waits for its models). */
     private readonly keepSpare = true,
+    private readonly refillDelayMs = SPARE_REFILL_DELAY_MS,
   ) {}
 
-  /** Loads the spare now (call when streams are expected, e.g. as the server starts). */
+  /** Loads the missing spares now (call when streams are expected, e.g. as the server starts). */
   warm(): void {
-    if (!this.spare?.usable()) this.spare = spawnWorker(this.options);
+    clearTimeout(this.refillTimer);
+    this.refillTimer = undefined;
+    this.spares = this.spares.filter((w) => w.usable());
+    while (this.spares.length < SPARES) this.spares.push(spawnWorker(this.options));
   }
 
-  /** A recognizer for a new stream: the spare if it is alive, else a fresh worker; then the next spare loads. */
+  /** Resolves once every spare has loaded its models (rejects if one exits first). */
+  async ready(): Promise<void> {
+    await Promise.all(this.spares.map((w) => w.ready()));
+  }
+
+  /** A recognizer for a new stream: a spare if one is alive, else a fresh worker; then the spares are refilled. */
   start(events: RecognizerEvents): StreamRecognizer {
-    const worker = this.spare?.usable() ? this.spare : spawnWorker(this.options);
-    this.spare = undefined;
+    this.spares = this.spares.filter((w) => w.usable());
+    const worker = this.spares.shift() ?? spawnWorker(this.options);
     const recognizer = startPocketsphinx(this.options, events, worker);
-    if (this.keepSpare) this.warm();
+    if (this.keepSpare) {
+      // The last spare taken: the next stream would otherwise load its own, so one loads now.
+      if (this.spares.length === 0) this.spares.push(spawnWorker(this.options));
+      if (this.refillTimer === undefined) {
+        this.refillTimer = setTimeout(() => this.warm(), this.refillDelayMs);
+        // A server stopping does not wait for a spare nobody asked for yet.
+        this.refillTimer.unref();
+      }
+    }
     return recognizer;
   }
 
-  /** The spare loading or loaded for the next stream, if any. */
-  get nextWorker(): SpawnedWorker | undefined {
-    return this.spare;
+  /** The spares alive (loading or loaded), the one the next stream takes first. */
+  get spareWorkers(): readonly SpawnedWorker[] {
+    return this.spares.filter((w) => w.usable());
   }
 
-  /** Stops the spare (streams in progress keep their workers until they end). */
+  /** The spare the next stream takes, if any. */
+  get nextWorker(): SpawnedWorker | undefined {
+    return this.spareWorkers[0];
+  }
+
+  /** Stops the spares (streams in progress keep their workers until they end). */
   close(): void {
-    if (this.spare?.usable()) this.spare.child.kill("SIGTERM");
-    this.spare = undefined;
+    clearTimeout(this.refillTimer);
+    this.refillTimer = undefined;
+    for (const w of this.spares) if (w.usable()) w.child.kill("SIGTERM");
+    this.spares = [];
   }
 }
 

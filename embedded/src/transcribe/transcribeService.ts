@@ -38,9 +38,10 @@ export const TranscribeSettings = z.object({
   /** Concurrent streams (each holds one decoder, about a third of a core at real time). */
   maxStreams: z.number().int().min(1).max(64).default(4),
   /**
-   * Keep one recognizer loaded ahead of the next stream (from the server's start): a stream then
+   * Keep recognizers loaded ahead of the next streams (from the server's start): a stream then
    * starts decoding at once instead of queueing its first seconds while the models load (several
-   * seconds on a busy machine). Costs one idle worker's memory.
+   * seconds on a busy machine). Two are kept, so that none loads as a talk goes live
+   * (RecognizerPool); costs two idle workers' memory, about 210 MB each.
    */
   spareRecognizer: z.boolean().default(true),
   /** Whether the data dir's long-term key may sign streams too (default: only owner temporary credentials). */
@@ -53,7 +54,7 @@ export type TranscribeSettings = z.infer<typeof TranscribeSettings>;
 export interface TranscribeService extends EmbeddedService {
   readonly faults: FaultSwitch;
   openStreams(): number;
-  /** Resolves once a recognizer is loaded for the next stream (at once without `spareRecognizer`). */
+  /** Resolves once the recognizers kept for the next streams are loaded (at once without `spareRecognizer`). */
   recognizerReady(): Promise<void>;
 }
 
@@ -275,7 +276,7 @@ export function createTranscribeService(ctx: EmbeddedContext): TranscribeService
       });
       return true;
     },
-    recognizerReady: () => recognizers.nextWorker?.ready() ?? Promise.resolve(),
+    recognizerReady: () => recognizers.ready(),
     async close() {
       for (const ws of streams) ws.terminate();
       streams.clear();

@@ -172,13 +172,15 @@ describe("pocketsphinx worker catch-up", () => {
     expectBacklogDecodedByTheLighterSearch(events, spans, 3);
   }, 120_000);
 
-  it("a worker loaded ahead of its stream does not count the wait for the stream's first audio as behind, and a stream taking it starts the next spare", async () => {
-    const pool = new RecognizerPool({ python: "/usr/bin/python3", partialMs: 200 });
+  it("a worker loaded ahead of its stream does not count the wait for the stream's first audio as behind, and no spare loads as a stream starts: the other spare stays, and the one taken is replaced after the refill delay", async () => {
+    const pool = new RecognizerPool({ python: "/usr/bin/python3", partialMs: 200 }, true, 1500);
     try {
       pool.warm();
       const spare = pool.nextWorker;
       if (!spare) throw new Error("no spare after warm()");
-      await spare.ready();
+      await pool.ready();
+      const loaded = pool.spareWorkers.map((w) => w.child.pid);
+      expect(loaded).toHaveLength(2);
       // Idle for 4 s, past both catch-up thresholds, before the stream opens.
       await sleep(4000);
       const paces: RecognizerPace[] = [];
@@ -189,8 +191,11 @@ describe("pocketsphinx worker catch-up", () => {
         onPace: (p) => paces.push(p),
       });
       expect(recognizer.pid).toBe(spare.child.pid);
-      expect(pool.nextWorker?.child.pid).not.toBe(spare.child.pid);
-      expect(pool.nextWorker?.usable()).toBe(true);
+      // Nothing loads while the stream starts (the machine's busiest moment): the other loaded spare waits.
+      expect(
+        pool.spareWorkers.map((w) => w.child.pid),
+        "a spare started loading as the stream started",
+      ).toEqual(loaded.slice(1));
       // Quiet audio (cheap to decode even on a busy machine), then the end: closing the utterance picks the
       // search, and counted, the wait would put it 4 s behind there and switch it to catch-up.
       await streamInRealTime(recognizer, Buffer.alloc(2 * RATE * 2), () => {});
@@ -198,10 +203,35 @@ describe("pocketsphinx worker catch-up", () => {
       recognizer.close();
       expect(errors).toEqual([]);
       expect(paces, "the idle wait was counted as behind").toEqual([]);
+      // The 2 s of audio streamed in real time outlasted the 1.5 s refill delay: two spares again.
+      const refilled = pool.spareWorkers.map((w) => w.child.pid);
+      expect(refilled).toHaveLength(2);
+      expect(refilled[0]).toBe(loaded[1]);
+      expect(refilled).not.toContain(spare.child.pid);
     } finally {
       pool.close();
     }
   }, 120_000);
+  it("a stream that takes the last spare has the next one load at once (a quick reconnection does not wait for the refill delay)", async () => {
+    const pool = new RecognizerPool({ python: "/usr/bin/python3", partialMs: 200 }, true, 60_000);
+    const streams: StreamRecognizer[] = [];
+    try {
+      pool.warm();
+      await pool.ready();
+      const handlers = { onHypothesis: () => {}, onError: () => {} };
+      streams.push(pool.start(handlers));
+      expect(pool.spareWorkers).toHaveLength(1);
+      const last = pool.nextWorker?.child.pid;
+      streams.push(pool.start(handlers));
+      expect(streams[1]?.pid).toBe(last);
+      expect(pool.spareWorkers).toHaveLength(1);
+      expect(pool.nextWorker?.child.pid).not.toBe(last);
+      await pool.nextWorker?.ready();
+    } finally {
+      for (const s of streams) s.close();
+      pool.close();
+    }
+  }, 60_000);
   it("counts a backlog the client sends at once (audio it captured while its stream connected) as behind: the lighter search decodes it although the input never ran dry, then the full search returns", async () => {
     const pool = new RecognizerPool({ python: "/usr/bin/python3", partialMs: 200 });
     try {
