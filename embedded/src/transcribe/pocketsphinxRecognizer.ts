@@ -159,6 +159,8 @@ export function spawnWorker(options: PocketsphinxOptions): SpawnedWorker {
 export class RecognizerPool {
   private spares: SpawnedWorker[] = [];
   private refillTimer?: ReturnType<typeof setTimeout>;
+  /** Settles once the spares being loaded one after another are all loaded. */
+  private filling: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: PocketsphinxOptions,
@@ -167,17 +169,33 @@ export class RecognizerPool {
     private readonly refillDelayMs = SPARE_REFILL_DELAY_MS,
   ) {}
 
-  /** Loads the missing spares now (call when streams are expected, e.g. as the server starts). */
+  /**
+   * Loads the missing spares now (call when streams are expected, e.g. as the server starts), one at a
+   * time: the next starts once the one before has loaded, so that the first is ready as soon as it can be
+   * (two loading at once on 2 cores, beside a browser starting, both came late).
+   */
   warm(): void {
     clearTimeout(this.refillTimer);
     this.refillTimer = undefined;
     this.spares = this.spares.filter((w) => w.usable());
-    while (this.spares.length < SPARES) this.spares.push(spawnWorker(this.options));
+    if (this.spares.length >= SPARES) return;
+    const loading = spawnWorker(this.options);
+    this.spares.push(loading);
+    this.filling = loading.ready().then(
+      () => {
+        // Not when the pool was closed, or once a stream has taken a spare: the refill timer calls again.
+        if (!this.spares.includes(loading) || this.refillTimer !== undefined || this.spares.length >= SPARES) return;
+        this.warm();
+        return this.filling;
+      },
+      () => {},
+    );
   }
 
-  /** Resolves once every spare has loaded its models (rejects if one exits first). */
+  /** Resolves once every spare has loaded its models (or one exited before it could). */
   async ready(): Promise<void> {
-    await Promise.all(this.spares.map((w) => w.ready()));
+    await this.filling;
+    await Promise.all(this.spares.map((w) => w.ready().catch(() => {})));
   }
 
   /** A recognizer for a new stream: a spare if one is alive, else a fresh worker; then the spares are refilled. */
