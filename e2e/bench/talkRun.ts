@@ -148,8 +148,8 @@ export async function startTalk(
 
 /** Runs in the listener page before its scripts: notes when each caption arrives, from the caption feed or a replay. */
 function recordCaptionArrivals(): void {
-  const arrivals: { at: number; spokenEndAt?: number; language: string; seq?: number }[] = [];
-  const w = window as unknown as { captionArrivals: typeof arrivals; feedSubscribedAt?: number };
+  const arrivals: CaptionArrival[] = [];
+  const w = window as unknown as { captionArrivals: CaptionArrival[]; feedSubscribedAt?: number };
   w.captionArrivals = arrivals;
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {

@@ -172,7 +172,7 @@ export class RecognizerPool {
   /**
    * Loads the missing spares now (call when streams are expected, e.g. as the server starts), one at a
    * time: the next starts once the one before has loaded, so that the first is ready as soon as it can be
-   * (two loading at once on 2 cores, beside a browser starting, both came late).
+   * (two loading at once on 2 cores, beside a browser starting, would share the CPU and both come late).
    */
   warm(): void {
     clearTimeout(this.refillTimer);
